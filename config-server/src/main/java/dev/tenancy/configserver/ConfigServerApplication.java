@@ -1,0 +1,23 @@
+package dev.tenancy.configserver;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.config.server.EnableConfigServer;
+
+/**
+ * The platform's Spring Cloud Config Server.
+ *
+ * <p>Serves service configuration from {@code classpath:/config-repo/} (native backend, always on)
+ * to clients that authenticate with HTTP basic credentials configured under
+ * {@code tenancy.config-server.clients}. It refuses to start without at least one client.
+ */
+@SpringBootApplication
+@EnableConfigServer
+@EnableConfigurationProperties(ConfigServerProperties.class)
+public class ConfigServerApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(ConfigServerApplication.class, args);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.tenancy;
+
+/**
+ * The stable error codes of the external contract, each with its HTTP status and a fixed title.
+ * Titles and details are constants so that bodies never echo untrusted input.
+ */
+public enum TenancyError {
+
+	TENANT_REQUIRED("tenant_required", 400, "Tenant required", "This request must name a tenant."),
+
+	TENANT_INVALID("tenant_invalid", 400, "Invalid tenant", "The tenant identifier is malformed."),
+
+	TENANT_MISMATCH("tenant_mismatch", 403, "Tenant mismatch", "The request names more than one tenant."),
+
+	TENANT_FORBIDDEN("tenant_forbidden", 403, "Tenant forbidden", "You may not act for this tenant."),
+
+	TENANT_SUSPENDED("tenant_suspended", 403, "Tenant suspended", "This tenant is suspended."),
+
+	RATE_LIMITED("rate_limited", 429, "Too many requests", "The rate limit for this tenant has been reached."),
+
+	ADMIN_NOT_CONFIGURED("admin_not_configured", 503, "Admin not configured",
+			"No admin credential is configured, so the admin API is closed."),
+
+	UNAUTHORIZED("unauthorized", 401, "Unauthorized", "Valid credentials are required."),
+
+	FORBIDDEN("forbidden", 403, "Forbidden", "You may not perform this operation."),
+
+	REGISTRY_UNAVAILABLE("registry_unavailable", 503, "Registry unavailable",
+			"The tenant registry cannot be reached. Try again later."),
+
+	INTERNAL_ERROR("internal_error", 500, "Internal error",
+			"The request failed. Quote the correlation id when reporting it.");
+
+	private final String code;
+
+	private final int status;
+
+	private final String title;
+
+	private final String detail;
+
+	TenancyError(String code, int status, String title, String detail) {
+		this.code = code;
+		this.status = status;
+		this.title = title;
+		this.detail = detail;
+	}
+
+	/** @return the stable machine-readable code */
+	public String code() {
+		return this.code;
+	}
+
+	/** @return the HTTP status */
+	public int status() {
+		return this.status;
+	}
+
+	/** @return a short fixed title */
+	public String title() {
+		return this.title;
+	}
+
+	/** @return a fixed explanation */
+	public String detail() {
+		return this.detail;
+	}
+
+}

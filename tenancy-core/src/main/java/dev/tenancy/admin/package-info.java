@@ -1,0 +1,4 @@
+/**
+ * The admin guard and the tenant admin REST API.
+ */
+package dev.tenancy.admin;

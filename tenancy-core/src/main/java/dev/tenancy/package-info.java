@@ -1,0 +1,4 @@
+/**
+ * The tenant model: plain, validated values that every other package builds on.
+ */
+package dev.tenancy;

@@ -1,0 +1,4 @@
+/**
+ * The tenant registry SPI and its simple implementations.
+ */
+package dev.tenancy.registry;

@@ -1,0 +1,126 @@
+package dev.tenancy.web;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import dev.tenancy.TenancyError;
+import dev.tenancy.Tenant;
+import dev.tenancy.TenantId;
+import dev.tenancy.TenantStatus;
+import dev.tenancy.context.TenantContext;
+import dev.tenancy.registry.TenantRegistry;
+import dev.tenancy.registry.TenantRegistryUnavailableException;
+import dev.tenancy.resolve.CompositeTenantResolver;
+import dev.tenancy.resolve.TenantResolutionException;
+
+/**
+ * Ties every non-exempt request to exactly one tenant that the caller may use, or refuses it.
+ * <p>
+ * It runs after authentication. Resolution (syntax and agreement of all sources) comes first, so
+ * malformed ids never reach the registry. An unknown, deleted or not-granted tenant all answer the
+ * same {@code tenant_forbidden} body, so ids cannot be probed. The tenant is put in
+ * {@link TenantContext} (and with it the MDC) and on the request for the whole chain, and removed
+ * in {@code finally}.
+ */
+public final class TenantIsolationFilter extends OncePerRequestFilter {
+
+	/** Request attribute holding the resolved {@link Tenant}. */
+	public static final String TENANT_ATTRIBUTE = TenantIsolationFilter.class.getName() + ".tenant";
+
+	private static final Logger logger = LoggerFactory.getLogger(TenantIsolationFilter.class);
+
+	private final CompositeTenantResolver resolver;
+
+	private final TenantRegistry registry;
+
+	private final RequestPaths exemptPaths;
+
+	private final List<TenantRequestListener> listeners;
+
+	/**
+	 * Create the filter.
+	 * @param resolver decides the request's tenant
+	 * @param registry looks tenants up
+	 * @param exemptPaths path patterns that need no tenant
+	 * @param listeners told about each request's tenant (metrics, tracing)
+	 */
+	public TenantIsolationFilter(CompositeTenantResolver resolver, TenantRegistry registry, List<String> exemptPaths,
+			List<TenantRequestListener> listeners) {
+		this.resolver = resolver;
+		this.registry = registry;
+		this.exemptPaths = new RequestPaths(exemptPaths);
+		this.listeners = List.copyOf(listeners);
+	}
+
+	@Override
+	protected boolean shouldNotFilter(HttpServletRequest request) {
+		return this.exemptPaths.matches(request);
+	}
+
+	@Override
+	protected boolean shouldNotFilterAsyncDispatch() {
+		return false;
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		Tenant tenant;
+		try {
+			tenant = admit(request);
+		}
+		catch (TenantResolutionException ex) {
+			reject(response, ex.error());
+			return;
+		}
+		catch (TenantRegistryUnavailableException ex) {
+			logger.warn("Tenant registry unavailable: {}", ex.getMessage());
+			reject(response, TenancyError.REGISTRY_UNAVAILABLE);
+			return;
+		}
+		request.setAttribute(TENANT_ATTRIBUTE, tenant);
+		try {
+			TenantContext.call(tenant.id(), () -> {
+				this.listeners.forEach((listener) -> listener.onTenant(request, tenant));
+				chain.doFilter(request, response);
+				return null;
+			});
+		}
+		catch (IOException | ServletException | RuntimeException | Error ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			throw new ServletException(ex);
+		}
+	}
+
+	private Tenant admit(HttpServletRequest request) {
+		Optional<TenantId> id = this.resolver.resolve(request);
+		if (id.isEmpty()) {
+			throw new TenantResolutionException(TenancyError.TENANT_REQUIRED);
+		}
+		Tenant tenant = this.registry.find(id.get()).orElse(null);
+		if (tenant == null || tenant.status() == TenantStatus.DELETED) {
+			throw new TenantResolutionException(TenancyError.TENANT_FORBIDDEN);
+		}
+		if (tenant.status() == TenantStatus.SUSPENDED) {
+			throw new TenantResolutionException(TenancyError.TENANT_SUSPENDED);
+		}
+		return tenant;
+	}
+
+	private static void reject(HttpServletResponse response, TenancyError error) throws IOException {
+		ProblemResponses.write(response, error);
+	}
+
+}

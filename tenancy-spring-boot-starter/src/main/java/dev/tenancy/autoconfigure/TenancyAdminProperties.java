@@ -1,0 +1,37 @@
+package dev.tenancy.autoconfigure;
+
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The admin guard and the tenant admin API.
+ *
+ * @param token bootstrap admin token, sent as {@code X-Admin-Token}; unset or blank means the
+ * token is not accepted and, without an admin-scoped JWT, every admin request gets 503
+ * {@code admin_not_configured}. Never logged.
+ * @param scope JWT scope that grants admin rights
+ * @param paths path patterns guarded as admin endpoints
+ * @param api the tenant admin REST API
+ */
+@ConfigurationProperties("tenancy.admin")
+public record TenancyAdminProperties(String token, @DefaultValue("tenancy.admin") String scope,
+		@DefaultValue("/admin/**") List<String> paths, @DefaultValue Api api) {
+
+	/**
+	 * The tenant admin REST API under {@code /admin/tenants}.
+	 *
+	 * @param enabled whether the API is exposed (opt-in)
+	 */
+	public record Api(@DefaultValue("false") boolean enabled) {
+
+	}
+
+	@Override
+	public String toString() {
+		return "TenancyAdminProperties[token=" + ((this.token == null || this.token.isBlank()) ? "unset" : "******")
+				+ ", scope=" + this.scope + ", paths=" + this.paths + ", api=" + this.api + "]";
+	}
+
+}

@@ -1,0 +1,168 @@
+package dev.tenancy.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.servlet.DispatcherType;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+
+import dev.tenancy.InvalidTenantIdException;
+import dev.tenancy.Tenant;
+import dev.tenancy.TenantId;
+import dev.tenancy.registry.InMemoryTenantRegistry;
+import dev.tenancy.registry.TenantRegistry;
+import dev.tenancy.resolve.CompositeTenantResolver;
+import dev.tenancy.resolve.HeaderTenantResolver;
+import dev.tenancy.resolve.HostTenantResolver;
+import dev.tenancy.resolve.JwtClaimTenantResolver;
+import dev.tenancy.resolve.PathTenantResolver;
+import dev.tenancy.resolve.TenantResolver;
+import dev.tenancy.web.InternalErrorExceptionResolver;
+import dev.tenancy.web.InternalErrorFilter;
+import dev.tenancy.web.ObservationTenantRequestListener;
+import dev.tenancy.web.TenantIsolationFilter;
+import dev.tenancy.web.TenantRequestListener;
+
+/**
+ * Tenant isolation for servlet applications: the registry from properties, the resolvers, the
+ * composite policy and the isolation filter, plus the generic internal-error answer.
+ */
+@AutoConfiguration
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnBooleanProperty(name = "tenancy.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(TenancyProperties.class)
+public final class TenancyAutoConfiguration {
+
+	/** Order of the tenant isolation filter: right after Spring Security's filter chain. */
+	public static final int TENANT_FILTER_ORDER = SecurityFilterProperties.DEFAULT_FILTER_ORDER + 10;
+
+	/** Order of the internal-error safety net: outside everything but the observation filter. */
+	public static final int INTERNAL_ERROR_FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 2;
+
+	@Bean
+	@ConditionalOnMissingBean
+	TenantRegistry tenantRegistry(TenancyProperties properties) {
+		List<Tenant> tenants = new ArrayList<>();
+		for (Map.Entry<String, TenancyProperties.TenantDefinition> entry : properties.tenants().entrySet()) {
+			TenantId id = tenantId(entry.getKey());
+			TenancyProperties.TenantDefinition definition = entry.getValue();
+			tenants.add(new Tenant(id, definition.displayName(), definition.status(), definition.config(), 0));
+		}
+		return new InMemoryTenantRegistry(tenants);
+	}
+
+	private static TenantId tenantId(String key) {
+		try {
+			return TenantId.of(key);
+		}
+		catch (InvalidTenantIdException ex) {
+			throw new IllegalStateException("tenancy.tenants." + key + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CompositeTenantResolver compositeTenantResolver(ObjectProvider<TenantResolver> resolvers,
+			TenancyProperties properties) {
+		return new CompositeTenantResolver(resolvers.orderedStream().toList(), properties.resolution().requireGrant());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "tenantIsolationFilter")
+	FilterRegistrationBean<TenantIsolationFilter> tenantIsolationFilter(CompositeTenantResolver resolver,
+			TenantRegistry registry, TenancyProperties properties, ObjectProvider<TenantRequestListener> listeners) {
+		TenantIsolationFilter filter = new TenantIsolationFilter(resolver, registry,
+				properties.resolution().exemptPaths(), listeners.orderedStream().toList());
+		FilterRegistrationBean<TenantIsolationFilter> registration = new FilterRegistrationBean<>(filter);
+		registration.setOrder(TENANT_FILTER_ORDER);
+		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
+		return registration;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "tenancyInternalErrorFilter")
+	FilterRegistrationBean<InternalErrorFilter> tenancyInternalErrorFilter() {
+		FilterRegistrationBean<InternalErrorFilter> registration = new FilterRegistrationBean<>(
+				new InternalErrorFilter());
+		registration.setOrder(INTERNAL_ERROR_FILTER_ORDER);
+		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
+		return registration;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	InternalErrorExceptionResolver internalErrorExceptionResolver() {
+		return new InternalErrorExceptionResolver();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.micrometer.common.KeyValue")
+	static class ObservationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ObservationTenantRequestListener observationTenantRequestListener() {
+			return new ObservationTenantRequestListener();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ResolverConfiguration {
+
+		@Bean
+		@Order(100)
+		@ConditionalOnClass(name = "org.springframework.security.oauth2.core.ClaimAccessor")
+		@ConditionalOnBooleanProperty(name = "tenancy.resolution.jwt.enabled", matchIfMissing = true)
+		@ConditionalOnMissingBean
+		JwtClaimTenantResolver jwtClaimTenantResolver(TenancyProperties properties) {
+			TenancyProperties.Jwt jwt = properties.resolution().jwt();
+			return new JwtClaimTenantResolver(jwt.claim(), jwt.listClaim());
+		}
+
+		@Bean
+		@Order(200)
+		@ConditionalOnBooleanProperty(name = "tenancy.resolution.header.enabled", matchIfMissing = true)
+		@ConditionalOnMissingBean
+		HeaderTenantResolver headerTenantResolver(TenancyProperties properties) {
+			return new HeaderTenantResolver(properties.resolution().header().names());
+		}
+
+		@Bean
+		@Order(300)
+		@ConditionalOnBooleanProperty(name = "tenancy.resolution.host.enabled")
+		@ConditionalOnMissingBean
+		HostTenantResolver hostTenantResolver(TenancyProperties properties) {
+			String baseDomain = properties.resolution().host().baseDomain();
+			if (baseDomain == null || baseDomain.isBlank()) {
+				throw new IllegalStateException(
+						"tenancy.resolution.host.enabled is true but tenancy.resolution.host.base-domain is not set");
+			}
+			return new HostTenantResolver(baseDomain);
+		}
+
+		@Bean
+		@Order(400)
+		@ConditionalOnBooleanProperty(name = "tenancy.resolution.path.enabled")
+		@ConditionalOnMissingBean
+		PathTenantResolver pathTenantResolver(TenancyProperties properties) {
+			return new PathTenantResolver(properties.resolution().path().prefix());
+		}
+
+	}
+
+}
