@@ -48,8 +48,18 @@ public final class CompositeTenantResolver {
 		Set<TenantId> granted = null;
 		boolean invalid = false;
 		boolean mismatch = false;
+		TenantResolutionException refused = null;
 		for (TenantResolver resolver : this.resolvers) {
-			TenantResolution resolution = resolver.resolve(request);
+			TenantResolution resolution;
+			try {
+				resolution = resolver.resolve(request);
+			}
+			catch (TenantResolutionException ex) {
+				// Decided after every source was asked, so a malformed source anywhere is still
+				// reported as tenant_invalid.
+				refused = (refused != null) ? refused : ex;
+				continue;
+			}
 			if (resolution instanceof TenantResolution.Invalid) {
 				invalid = true;
 			}
@@ -65,6 +75,9 @@ public final class CompositeTenantResolver {
 		}
 		if (invalid) {
 			throw new TenantResolutionException(TenancyError.TENANT_INVALID);
+		}
+		if (refused != null) {
+			throw refused;
 		}
 		if (mismatch) {
 			throw new TenantResolutionException(TenancyError.TENANT_MISMATCH);

@@ -21,6 +21,10 @@ public final class InternalErrorExceptionResolver implements HandlerExceptionRes
 	@Override
 	public ModelAndView resolveException(HttpServletRequest request, HttpServletResponse response, Object handler,
 			Exception ex) {
+		if (isSecurityException(ex)) {
+			// Left to Spring Security's ExceptionTranslationFilter, which answers 401 or 403.
+			return null;
+		}
 		String correlationId = InternalErrors.log(request, ex);
 		try {
 			response.reset();
@@ -30,6 +34,17 @@ public final class InternalErrorExceptionResolver implements HandlerExceptionRes
 			return null;
 		}
 		return new ModelAndView();
+	}
+
+	private static boolean isSecurityException(Throwable ex) {
+		for (Class<?> type = ex.getClass(); type != null; type = type.getSuperclass()) {
+			String name = type.getName();
+			if (name.equals("org.springframework.security.access.AccessDeniedException")
+					|| name.equals("org.springframework.security.core.AuthenticationException")) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	@Override

@@ -1,0 +1,122 @@
+package dev.tenancy.registry;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.tenancy.Tenant;
+import dev.tenancy.TenantId;
+
+/**
+ * A bounded in-memory cache in front of a registry.
+ * <p>
+ * Answers (including "unknown", so probing ids cannot hammer the database) are kept until they are
+ * invalidated, which the change listener does within a second of a commit on any instance, or
+ * until {@code timeToLive} passes as a safety net. When the registry cannot answer, a cached
+ * answer younger than {@code lastKnownGood} is served instead (last known good), and a lookup with
+ * no usable cached answer fails with {@link TenantRegistryUnavailableException}, which the filter
+ * turns into 503. Invalidation marks entries stale rather than dropping them, so a change
+ * announced just before an outage does not throw away the last known good answer.
+ */
+public final class CachingTenantRegistry implements TenantRegistry {
+
+	private static final Logger logger = LoggerFactory.getLogger(CachingTenantRegistry.class);
+
+	private final TenantRegistry delegate;
+
+	private final Cache<TenantId, Entry> cache;
+
+	private final long timeToLiveNanos;
+
+	private final long lastKnownGoodNanos;
+
+	private final LongSupplier clock;
+
+	private final AtomicLong generation = new AtomicLong();
+
+	/**
+	 * Create a cache.
+	 * @param delegate the registry behind the cache
+	 * @param maximumSize most tenants kept
+	 * @param timeToLive longest time an answer is served without asking the registry again
+	 * @param lastKnownGood how long an answer may still be served while the registry is down
+	 */
+	public CachingTenantRegistry(TenantRegistry delegate, long maximumSize, Duration timeToLive,
+			Duration lastKnownGood) {
+		this(delegate, maximumSize, timeToLive, lastKnownGood, System::nanoTime);
+	}
+
+	CachingTenantRegistry(TenantRegistry delegate, long maximumSize, Duration timeToLive, Duration lastKnownGood,
+			LongSupplier clock) {
+		this.delegate = delegate;
+		this.cache = Caffeine.newBuilder().maximumSize(maximumSize).build();
+		this.timeToLiveNanos = timeToLive.toNanos();
+		this.lastKnownGoodNanos = lastKnownGood.toNanos();
+		this.clock = clock;
+	}
+
+	@Override
+	public Optional<Tenant> find(TenantId id) {
+		Entry cached = this.cache.getIfPresent(id);
+		long now = this.clock.getAsLong();
+		if (cached != null && cached.generation == this.generation.get() && now - cached.loadedAt < this.timeToLiveNanos) {
+			return cached.tenant;
+		}
+		long generationBefore = this.generation.get();
+		try {
+			Optional<Tenant> loaded = this.delegate.find(id);
+			// A change announced while we were loading wins: store the answer as already stale.
+			long stored = (this.generation.get() == generationBefore) ? generationBefore : -1;
+			this.cache.asMap().compute(id, (key, previous) -> (previous != null && previous.loadedAt > now
+					&& previous.generation == this.generation.get()) ? previous : new Entry(loaded, now, stored));
+			return loaded;
+		}
+		catch (TenantRegistryUnavailableException ex) {
+			if (cached != null && now - cached.loadedAt < this.lastKnownGoodNanos) {
+				logger.warn("Tenant registry unavailable; serving last known good answer for tenant {}", id);
+				return cached.tenant;
+			}
+			throw ex;
+		}
+	}
+
+	@Override
+	public List<Tenant> findAll() {
+		return this.delegate.findAll();
+	}
+
+	/**
+	 * Mark one tenant's cached answer stale; the next lookup asks the registry.
+	 * @param id the tenant
+	 */
+	public void invalidate(TenantId id) {
+		this.cache.asMap().computeIfPresent(id, (key, entry) -> new Entry(entry.tenant, entry.loadedAt, -1));
+	}
+
+	/**
+	 * Mark every cached answer stale, after changes may have been missed (the listener lost its
+	 * connection, say).
+	 */
+	public void invalidateAll() {
+		this.generation.incrementAndGet();
+	}
+
+	/**
+	 * How many tenants are cached.
+	 * @return the estimated size
+	 */
+	public long size() {
+		return this.cache.estimatedSize();
+	}
+
+	private record Entry(Optional<Tenant> tenant, long loadedAt, long generation) {
+	}
+
+}

@@ -1,0 +1,56 @@
+package dev.tenancy.registry;
+
+/**
+ * A registry write was refused. Each subtype maps to one HTTP answer in the admin API.
+ */
+public abstract class TenantRegistryException extends RuntimeException {
+
+	protected TenantRegistryException(String message) {
+		super(message, null, false, false);
+	}
+
+	/** The tenant does not exist (or is deleted). */
+	public static final class NotFound extends TenantRegistryException {
+
+		public NotFound(String id) {
+			super("Tenant '" + id + "' does not exist");
+		}
+
+	}
+
+	/** A tenant with this id already exists (deleted tenants keep their id). */
+	public static final class AlreadyExists extends TenantRegistryException {
+
+		public AlreadyExists(String id) {
+			super("Tenant '" + id + "' already exists");
+		}
+
+	}
+
+	/** The expected version is not the current one: someone else changed the tenant. */
+	public static final class StaleVersion extends TenantRegistryException {
+
+		private final long currentVersion;
+
+		public StaleVersion(String id, long currentVersion) {
+			super("Tenant '" + id + "' has changed; its current version is " + currentVersion);
+			this.currentVersion = currentVersion;
+		}
+
+		/** @return the version now stored */
+		public long currentVersion() {
+			return this.currentVersion;
+		}
+
+	}
+
+	/** The requested status change is not a valid transition. */
+	public static final class InvalidTransition extends TenantRegistryException {
+
+		public InvalidTransition(String id, String from, String to) {
+			super("Tenant '" + id + "' cannot go from " + from + " to " + to);
+		}
+
+	}
+
+}

@@ -1,0 +1,164 @@
+package dev.tenancy.registry.file;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+import dev.tenancy.Tenant;
+import dev.tenancy.TenantId;
+import dev.tenancy.TenantStatus;
+import dev.tenancy.registry.InvalidTenantConfigException;
+import dev.tenancy.registry.TenantConfigJson;
+
+/**
+ * Reads a directory of tenant YAML files, one tenant per file, in the old platform's format:
+ *
+ * <pre>
+ * # acme.yaml
+ * id: acme                # optional; must equal the file name
+ * displayName: Acme Travel
+ * status: ACTIVE          # optional
+ * config:
+ *   plan: standard
+ *   rateLimit: { limit: 1000, window: PT1M }
+ *   features: [trips, helpdesk]
+ * </pre>
+ *
+ * Every file is validated on its own and reported as valid or invalid with the reason; nothing is
+ * trusted: only regular files directly in the directory (no symbolic links, no sub-directories),
+ * at most {@value #MAX_FILE_SIZE} bytes, file name a valid tenant id, no duplicated keys, no
+ * unknown keys, and one file per tenant id.
+ */
+public final class TenantFileReader {
+
+	/** Largest accepted file, in bytes. */
+	public static final int MAX_FILE_SIZE = 64 * 1024;
+
+	private static final Set<String> TOP_LEVEL_KEYS = Set.of("id", "displayName", "status", "config");
+
+	private static final YAMLMapper YAML = YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+	private TenantFileReader() {
+	}
+
+	/**
+	 * Read every tenant file of a directory, sorted by file name.
+	 * @param directory the directory
+	 * @return one result per candidate file
+	 * @throws IOException when the directory cannot be listed
+	 */
+	public static List<TenantFile> readDirectory(Path directory) throws IOException {
+		if (!Files.isDirectory(directory)) {
+			throw new IOException("Not a directory: " + directory);
+		}
+		List<Path> candidates;
+		try (Stream<Path> entries = Files.list(directory)) {
+			candidates = entries.filter(TenantFileReader::isYaml).sorted().toList();
+		}
+		List<TenantFile> results = new ArrayList<>();
+		for (Path path : candidates) {
+			results.add(read(path));
+		}
+		return rejectDuplicates(results);
+	}
+
+	/**
+	 * Read one tenant file.
+	 * @param path the file
+	 * @return the result
+	 */
+	public static TenantFile read(Path path) {
+		String stem = stem(path);
+		if (!TenantId.isValid(stem)) {
+			return new TenantFile.Invalid(path, "file name must be <tenant-id>.yaml with a DNS-label tenant id");
+		}
+		try {
+			if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+				return new TenantFile.Invalid(path, "not a regular file");
+			}
+			if (Files.size(path) > MAX_FILE_SIZE) {
+				return new TenantFile.Invalid(path, "larger than " + MAX_FILE_SIZE + " bytes");
+			}
+			JsonNode root = YAML.readTree(Files.readString(path));
+			return new TenantFile.Valid(path, tenant(stem, root));
+		}
+		catch (InvalidTenantConfigException ex) {
+			return new TenantFile.Invalid(path, ex.getMessage());
+		}
+		catch (JacksonException ex) {
+			return new TenantFile.Invalid(path, "not valid YAML (" + ex.getOriginalMessage() + ")");
+		}
+		catch (IOException | RuntimeException ex) {
+			return new TenantFile.Invalid(path, "cannot be read (" + ex.getClass().getSimpleName() + ")");
+		}
+	}
+
+	private static Tenant tenant(String stem, JsonNode root) {
+		if (root == null || !root.isObject()) {
+			throw new InvalidTenantConfigException("", "the document must be a mapping");
+		}
+		for (String key : root.propertyNames()) {
+			if (!TOP_LEVEL_KEYS.contains(key)) {
+				throw new InvalidTenantConfigException(key, "unknown key");
+			}
+		}
+		JsonNode id = root.get("id");
+		if (id != null && !(id.isString() && stem.equals(id.asString()))) {
+			throw new InvalidTenantConfigException("id", "must equal the file name '" + stem + "'");
+		}
+		JsonNode name = root.get("displayName");
+		if (name == null || !name.isString() || name.asString().isBlank() || name.asString().length() > 200) {
+			throw new InvalidTenantConfigException("displayName", "required, 1 to 200 characters");
+		}
+		TenantStatus status = TenantStatus.ACTIVE;
+		JsonNode statusNode = root.get("status");
+		if (statusNode != null) {
+			try {
+				status = TenantStatus.valueOf(statusNode.asString().toUpperCase(Locale.ROOT));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidTenantConfigException("status", "must be ACTIVE or SUSPENDED");
+			}
+			if (status == TenantStatus.DELETED || !statusNode.isString()) {
+				throw new InvalidTenantConfigException("status", "must be ACTIVE or SUSPENDED");
+			}
+		}
+		return new Tenant(TenantId.of(stem), name.asString(), status,
+				TenantConfigJson.fromTree(root.get("config"), "config"), 0);
+	}
+
+	private static List<TenantFile> rejectDuplicates(List<TenantFile> results) {
+		Map<String, Integer> counts = new HashMap<>();
+		results.forEach((result) -> counts.merge(stem(result.path()), 1, Integer::sum));
+		return results.stream()
+			.map((result) -> (counts.get(stem(result.path())) > 1)
+					? new TenantFile.Invalid(result.path(), "another file describes the same tenant")
+					: result)
+			.toList();
+	}
+
+	private static boolean isYaml(Path path) {
+		String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+		return name.endsWith(".yaml") || name.endsWith(".yml");
+	}
+
+	static String stem(Path path) {
+		String name = path.getFileName().toString();
+		int dot = name.lastIndexOf('.');
+		return (dot > 0) ? name.substring(0, dot) : name;
+	}
+
+}

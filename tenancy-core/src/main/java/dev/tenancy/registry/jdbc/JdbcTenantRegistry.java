@@ -1,0 +1,313 @@
+package dev.tenancy.registry.jdbc;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+import javax.sql.DataSource;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.tenancy.Tenant;
+import dev.tenancy.TenantConfig;
+import dev.tenancy.TenantId;
+import dev.tenancy.TenantStatus;
+import dev.tenancy.registry.TenantAdministration;
+import dev.tenancy.registry.TenantAuditEntry;
+import dev.tenancy.registry.TenantChange;
+import dev.tenancy.registry.TenantChangedEvent;
+import dev.tenancy.registry.TenantConfigJson;
+import dev.tenancy.registry.TenantRegistry;
+import dev.tenancy.registry.TenantRegistryException;
+import dev.tenancy.registry.TenantRegistryUnavailableException;
+
+/**
+ * The PostgreSQL tenant registry: tenants with JSONB configuration, optimistic locking on a
+ * version, an append-only audit trail, and a {@code NOTIFY} on {@value #CHANNEL} sent inside each
+ * changing transaction, so other instances hear of a change exactly when it commits.
+ * <p>
+ * Plain SQL through {@link JdbcClient} rather than Spring Data repositories: the version check,
+ * the audit row and the notification must be one statement sequence in one transaction, and a
+ * library must not register Spring Data JDBC infrastructure that would clash with the host
+ * application's own.
+ */
+public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministration {
+
+	/** The notification channel; the payload is the tenant id. */
+	public static final String CHANNEL = "tenancy_tenant_changed";
+
+	private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final JdbcClient jdbc;
+
+	private final TransactionTemplate transactions;
+
+	private final String tenantTable;
+
+	private final String auditTable;
+
+	private final Consumer<TenantChangedEvent> events;
+
+	/**
+	 * Create a registry.
+	 * @param dataSource the database
+	 * @param schema the registry's schema
+	 * @param events told about each committed change
+	 */
+	public JdbcTenantRegistry(DataSource dataSource, String schema, Consumer<TenantChangedEvent> events) {
+		if (schema == null || !IDENTIFIER.matcher(schema).matches()) {
+			throw new IllegalArgumentException("Registry schema must be a plain lower-case SQL identifier");
+		}
+		this.jdbc = JdbcClient.create(dataSource);
+		this.transactions = new TransactionTemplate(new JdbcTransactionManager(dataSource));
+		this.tenantTable = schema + ".tenant";
+		this.auditTable = schema + ".tenant_audit";
+		this.events = (events != null) ? events : (event) -> {
+		};
+	}
+
+	@Override
+	public Optional<Tenant> find(TenantId id) {
+		try {
+			return this.jdbc
+				.sql("select id, display_name, status, config::text as config, version from " + this.tenantTable
+						+ " where id = ?")
+				.param(id.value())
+				.query(JdbcTenantRegistry::tenant)
+				.optional();
+		}
+		catch (DataAccessException ex) {
+			throw new TenantRegistryUnavailableException("Tenant registry query failed", ex);
+		}
+	}
+
+	/**
+	 * Where a tenant's configuration comes from.
+	 * @param id the tenant id
+	 * @return {@code db} or {@code file}, or empty when there is no row
+	 */
+	public Optional<String> configSource(TenantId id) {
+		try {
+			return this.jdbc.sql("select config_source from " + this.tenantTable + " where id = ?")
+				.param(id.value())
+				.query(String.class)
+				.optional();
+		}
+		catch (DataAccessException ex) {
+			throw new TenantRegistryUnavailableException("Tenant registry query failed", ex);
+		}
+	}
+
+	@Override
+	public List<Tenant> findAll() {
+		try {
+			return this.jdbc
+				.sql("select id, display_name, status, config::text as config, version from " + this.tenantTable
+						+ " order by id")
+				.query(JdbcTenantRegistry::tenant)
+				.list();
+		}
+		catch (DataAccessException ex) {
+			throw new TenantRegistryUnavailableException("Tenant registry query failed", ex);
+		}
+	}
+
+	@Override
+	public TenantPage list(TenantStatus status, int page, int size) {
+		String where = (status != null) ? " where status = :status" : " where status <> 'DELETED'";
+		Map<String, Object> params = new LinkedHashMap<>();
+		if (status != null) {
+			params.put("status", status.name());
+		}
+		long total = this.jdbc.sql("select count(*) from " + this.tenantTable + where)
+			.params(params)
+			.query(Long.class)
+			.single();
+		params.put("limit", size);
+		params.put("offset", (long) page * size);
+		List<Tenant> content = this.jdbc
+			.sql("select id, display_name, status, config::text as config, version from " + this.tenantTable + where
+					+ " order by id limit :limit offset :offset")
+			.params(params)
+			.query(JdbcTenantRegistry::tenant)
+			.list();
+		return new TenantPage(content, page, size, total);
+	}
+
+	@Override
+	public Tenant create(TenantId id, String displayName, TenantConfig config, TenantChange change) {
+		Tenant tenant = new Tenant(id, displayName, TenantStatus.ACTIVE, config, 0);
+		String json = TenantConfigJson.write(tenant.config());
+		try {
+			this.transactions.executeWithoutResult((status) -> {
+				this.jdbc
+					.sql("insert into " + this.tenantTable
+							+ " (id, display_name, status, config, config_source, version) values (?, ?, ?, ?::jsonb, 'db', 0)")
+					.params(id.value(), tenant.displayName(), tenant.status().name(), json)
+					.update();
+				audit(id, "created", change, 0, null, snapshot(tenant));
+				notifyChange(id);
+			});
+		}
+		catch (DuplicateKeyException ex) {
+			throw new TenantRegistryException.AlreadyExists(id.value());
+		}
+		this.events.accept(new TenantChangedEvent(id, "created", 0));
+		return tenant;
+	}
+
+	@Override
+	public Tenant update(TenantId id, long expectedVersion, String displayName, TenantConfig config,
+			TenantChange change) {
+		String json = TenantConfigJson.write((config != null) ? config : TenantConfig.empty());
+		Tenant updated = this.transactions.execute((status) -> {
+			Tenant before = lockForChange(id, expectedVersion);
+			Tenant after = new Tenant(id, (displayName != null) ? displayName : before.displayName(), before.status(),
+					config, before.version() + 1);
+			this.jdbc
+				.sql("update " + this.tenantTable + " set display_name = ?, config = ?::jsonb, config_source = 'db', "
+						+ "version = version + 1, updated_at = now() where id = ?")
+				.params(after.displayName(), json, id.value())
+				.update();
+			audit(id, "updated", change, after.version(), snapshot(before), snapshot(after));
+			notifyChange(id);
+			return after;
+		});
+		this.events.accept(new TenantChangedEvent(id, "updated", updated.version()));
+		return updated;
+	}
+
+	@Override
+	public Tenant changeStatus(TenantId id, TenantStatus target, Long expectedVersion, TenantChange change) {
+		String action = switch (target) {
+			case ACTIVE -> "resumed";
+			case SUSPENDED -> "suspended";
+			case DELETED -> "deleted";
+		};
+		Tenant updated = this.transactions.execute((status) -> {
+			Tenant before = lockForChange(id, expectedVersion);
+			if (!before.status().canBecome(target)) {
+				throw new TenantRegistryException.InvalidTransition(id.value(), before.status().name(), target.name());
+			}
+			Tenant after = new Tenant(id, before.displayName(), target, before.config(), before.version() + 1);
+			this.jdbc
+				.sql("update " + this.tenantTable
+						+ " set status = ?, version = version + 1, updated_at = now() where id = ?")
+				.params(target.name(), id.value())
+				.update();
+			audit(id, action, change, after.version(), snapshot(before), snapshot(after));
+			notifyChange(id);
+			return after;
+		});
+		this.events.accept(new TenantChangedEvent(id, action, updated.version()));
+		return updated;
+	}
+
+	@Override
+	public List<TenantAuditEntry> audit(TenantId id) {
+		return this.jdbc
+			.sql("select id, tenant_id, action, actor, at, version, before::text as before, after::text as after, "
+					+ "request_id from " + this.auditTable + " where tenant_id = ? order by id")
+			.param(id.value())
+			.query((rs, row) -> new TenantAuditEntry(rs.getLong("id"), rs.getString("tenant_id"),
+					rs.getString("action"), rs.getString("actor"), rs.getTimestamp("at").toInstant(),
+					rs.getLong("version"), rs.getString("before"), rs.getString("after"), rs.getString("request_id")))
+			.list();
+	}
+
+	/**
+	 * Run work in one registry transaction (used by the importer to write everything or nothing).
+	 * @param work the work, given this registry's SQL helper
+	 */
+	void inTransaction(Consumer<Writer> work) {
+		this.transactions.executeWithoutResult((status) -> work.accept(new Writer()));
+	}
+
+	/**
+	 * Writes used by the importer inside {@link #inTransaction}.
+	 */
+	final class Writer {
+
+		void upsertFromFile(Tenant tenant, boolean exists, String actor, Tenant before) {
+			String json = TenantConfigJson.write(tenant.config());
+			long version;
+			if (exists) {
+				version = before.version() + 1;
+				jdbc.sql("update " + tenantTable + " set display_name = ?, status = ?, config = ?::jsonb, "
+						+ "config_source = 'db', version = version + 1, updated_at = now() where id = ?")
+					.params(tenant.displayName(), tenant.status().name(), json, tenant.id().value())
+					.update();
+			}
+			else {
+				version = 0;
+				jdbc.sql("insert into " + tenantTable
+						+ " (id, display_name, status, config, config_source, version) values (?, ?, ?, ?::jsonb, 'db', 0)")
+					.params(tenant.id().value(), tenant.displayName(), tenant.status().name(), json)
+					.update();
+			}
+			Tenant after = new Tenant(tenant.id(), tenant.displayName(), tenant.status(), tenant.config(), version);
+			audit(tenant.id(), "imported", new TenantChange(actor, null), version,
+					(before != null) ? snapshot(before) : null, snapshot(after));
+			notifyChange(tenant.id());
+		}
+
+	}
+
+	private Tenant lockForChange(TenantId id, Long expectedVersion) {
+		Tenant current = this.jdbc
+			.sql("select id, display_name, status, config::text as config, version from " + this.tenantTable
+					+ " where id = ? for update")
+			.param(id.value())
+			.query(JdbcTenantRegistry::tenant)
+			.optional()
+			.orElseThrow(() -> new TenantRegistryException.NotFound(id.value()));
+		if (current.status() == TenantStatus.DELETED) {
+			throw new TenantRegistryException.NotFound(id.value());
+		}
+		if (expectedVersion != null && current.version() != expectedVersion) {
+			throw new TenantRegistryException.StaleVersion(id.value(), current.version());
+		}
+		return current;
+	}
+
+	private void audit(TenantId id, String action, TenantChange change, long version, String before, String after) {
+		this.jdbc
+			.sql("insert into " + this.auditTable
+					+ " (tenant_id, action, actor, version, before, after, request_id) values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)")
+			.params(id.value(), action, change.actor(), version, before, after, change.requestId())
+			.update();
+	}
+
+	private void notifyChange(TenantId id) {
+		this.jdbc.sql("select pg_notify(?, ?)").params(CHANNEL, id.value()).query().singleRow();
+	}
+
+	static String snapshot(Tenant tenant) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("id", tenant.id().value());
+		body.put("displayName", tenant.displayName());
+		body.put("status", tenant.status().name());
+		body.put("config", TenantConfigJson.tree(tenant.config()));
+		return JSON.writeValueAsString(body);
+	}
+
+	private static Tenant tenant(ResultSet rs, int row) throws SQLException {
+		return new Tenant(TenantId.of(rs.getString("id")), rs.getString("display_name"),
+				TenantStatus.valueOf(rs.getString("status")), TenantConfigJson.parse(rs.getString("config")),
+				rs.getLong("version"));
+	}
+
+}
