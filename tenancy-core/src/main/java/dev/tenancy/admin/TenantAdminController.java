@@ -1,25 +1,53 @@
 package dev.tenancy.admin;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import jakarta.servlet.http.HttpServletRequest;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.util.ClassUtils;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.tenancy.Tenant;
+import dev.tenancy.TenantConfig;
 import dev.tenancy.TenantId;
 import dev.tenancy.TenantStatus;
+import dev.tenancy.registry.InvalidTenantConfigException;
+import dev.tenancy.registry.TenantAdministration;
+import dev.tenancy.registry.TenantChange;
+import dev.tenancy.registry.TenantConfigJson;
 import dev.tenancy.registry.TenantRegistry;
+import dev.tenancy.registry.TenantRegistryException;
 
 /**
- * The tenant admin REST API. It is only reachable through the admin guard, which the starter
- * puts in front of {@code /admin/**}.
+ * The tenant admin REST API under {@code /admin/tenants}. It is only reachable through the admin
+ * guard, which the starter puts in front of {@code /admin/**}. Reads work on any registry; writes
+ * need a registry that supports {@link TenantAdministration} (the PostgreSQL one) and are refused
+ * with 405 otherwise. Updates need {@code If-Match} with the version read (the ETag); a stale
+ * version is 409 and changes nothing.
  */
 @RestController
 @RequestMapping("/admin/tenants")
@@ -27,10 +55,41 @@ public class TenantAdminController {
 
 	private static final int MAX_PAGE_SIZE = 500;
 
+	private static final int MAX_BODY = TenantConfigJson.MAX_LENGTH + 1024;
+
+	private static final Set<String> CREATE_KEYS = Set.of("id", "displayName", "config");
+
+	private static final Set<String> UPDATE_KEYS = Set.of("displayName", "config");
+
+	private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+
+	private static final Pattern ETAG = Pattern.compile("(W/)?\"(\\d{1,18})\"");
+
+	private static final boolean SECURITY_PRESENT = ClassUtils.isPresent(
+			"org.springframework.security.core.context.SecurityContextHolder", TenantAdminController.class.getClassLoader());
+
+	private static final JsonMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
 	private final TenantRegistry registry;
 
+	private final TenantAdministration administration;
+
+	/**
+	 * Create a read-only API.
+	 * @param registry the registry
+	 */
 	public TenantAdminController(TenantRegistry registry) {
+		this(registry, null);
+	}
+
+	/**
+	 * Create the API.
+	 * @param registry the registry to read from
+	 * @param administration the registry's write side, or {@code null} when it is read-only
+	 */
+	public TenantAdminController(TenantRegistry registry, TenantAdministration administration) {
 		this.registry = registry;
+		this.administration = administration;
 	}
 
 	/**
@@ -42,30 +101,38 @@ public class TenantAdminController {
 	 */
 	@GetMapping
 	public ResponseEntity<?> list(@RequestParam(required = false) String status,
-			@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
+			@RequestParam(defaultValue = "0") String page, @RequestParam(defaultValue = "50") String size) {
 		TenantStatus filter = null;
 		if (status != null) {
 			try {
 				filter = TenantStatus.valueOf(status.toUpperCase(Locale.ROOT));
 			}
 			catch (IllegalArgumentException ex) {
-				return badRequest("status must be one of ACTIVE, SUSPENDED, DELETED");
+				return problem(HttpStatus.BAD_REQUEST, "invalid_request", "status must be ACTIVE, SUSPENDED or DELETED");
 			}
 		}
-		if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
-			return badRequest("page must be >= 0 and size between 1 and " + MAX_PAGE_SIZE);
+		int pageNumber = parseInt(page, -1);
+		int pageSize = parseInt(size, -1);
+		if (pageNumber < 0 || pageNumber > 1_000_000 || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+			return problem(HttpStatus.BAD_REQUEST, "invalid_request",
+					"page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE);
 		}
-		TenantStatus wanted = filter;
-		List<Tenant> matching = this.registry.findAll()
-			.stream()
-			.filter((tenant) -> (wanted != null) ? tenant.status() == wanted : tenant.status() != TenantStatus.DELETED)
-			.toList();
-		List<TenantView> content = matching.stream()
-			.skip((long) page * size)
-			.limit(size)
-			.map(TenantView::of)
-			.toList();
-		return ResponseEntity.ok(new TenantPage(content, page, size, matching.size()));
+		TenantAdministration.TenantPage result;
+		if (this.administration != null) {
+			result = this.administration.list(filter, pageNumber, pageSize);
+		}
+		else {
+			TenantStatus wanted = filter;
+			List<Tenant> matching = this.registry.findAll()
+				.stream()
+				.filter((tenant) -> (wanted != null) ? tenant.status() == wanted : tenant.status() != TenantStatus.DELETED)
+				.toList();
+			result = new TenantAdministration.TenantPage(
+					matching.stream().skip((long) pageNumber * pageSize).limit(pageSize).toList(), pageNumber, pageSize,
+					matching.size());
+		}
+		return ResponseEntity.ok(new TenantPage(result.content().stream().map(TenantView::of).toList(), result.page(),
+				result.size(), result.total()));
 	}
 
 	/**
@@ -75,22 +142,307 @@ public class TenantAdminController {
 	 */
 	@GetMapping("/{id}")
 	public ResponseEntity<?> get(@PathVariable String id) {
-		return TenantId.parse(id)
-			.flatMap(this.registry::find)
-			.<ResponseEntity<?>>map((tenant) -> ResponseEntity.ok()
-				.eTag("\"" + tenant.version() + "\"")
-				.body(TenantView.of(tenant)))
-			.orElseGet(() -> {
-				ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No such tenant.");
-				problem.setProperty("code", "tenant_not_found");
-				return ResponseEntity.status(HttpStatus.NOT_FOUND).body(problem);
-			});
+		return TenantId.parse(id).flatMap(this.registry::find).<ResponseEntity<?>>map(TenantAdminController::ok)
+			.orElseGet(TenantAdminController::notFound);
 	}
 
-	private static ResponseEntity<?> badRequest(String detail) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
-		problem.setProperty("code", "bad_request");
-		return ResponseEntity.badRequest().body(problem);
+	/**
+	 * Create a tenant from {@code {"id", "displayName", "config"}}.
+	 * @param body the request body
+	 * @param request the request
+	 * @return 201 with the tenant
+	 */
+	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+	public ResponseEntity<?> create(@RequestBody(required = false) String body, HttpServletRequest request) {
+		if (this.administration == null) {
+			return readOnly();
+		}
+		JsonNode json;
+		try {
+			json = body(body, CREATE_KEYS);
+		}
+		catch (BadRequest ex) {
+			return ex.response;
+		}
+		JsonNode idNode = json.get("id");
+		if (idNode == null || !idNode.isString() || !TenantId.isValid(idNode.asString())) {
+			return problem(HttpStatus.BAD_REQUEST, "invalid_request", "id: required, a DNS label");
+		}
+		TenantId id = TenantId.of(idNode.asString());
+		try {
+			String displayName = displayName(json, true);
+			TenantConfig config = TenantConfigJson.fromTree(json.get("config"), "config");
+			Tenant created = this.administration.create(id, displayName, config, change(request));
+			return ResponseEntity.created(URI.create("/admin/tenants/" + id.value()))
+				.eTag(etag(created))
+				.body(TenantView.of(created));
+		}
+		catch (InvalidTenantConfigException ex) {
+			return invalidConfig(ex);
+		}
+		catch (TenantRegistryException.AlreadyExists ex) {
+			return problem(HttpStatus.CONFLICT, "tenant_exists", "A tenant with this id already exists.");
+		}
+	}
+
+	/**
+	 * Replace a tenant's display name and configuration. Needs {@code If-Match}.
+	 * @param id the tenant id
+	 * @param ifMatch the version read, as an ETag
+	 * @param body {@code {"displayName", "config"}}
+	 * @param request the request
+	 * @return the updated tenant
+	 */
+	@PutMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
+	public ResponseEntity<?> update(@PathVariable String id,
+			@RequestHeader(name = "If-Match", required = false) String ifMatch,
+			@RequestBody(required = false) String body, HttpServletRequest request) {
+		if (this.administration == null) {
+			return readOnly();
+		}
+		TenantId tenant = TenantId.parse(id).orElse(null);
+		if (tenant == null) {
+			return notFound();
+		}
+		Long version = version(ifMatch);
+		if (version == null) {
+			return problem(HttpStatus.PRECONDITION_REQUIRED, "precondition_required",
+					"Send If-Match with the ETag of the tenant you read.");
+		}
+		JsonNode json;
+		try {
+			json = body(body, UPDATE_KEYS);
+		}
+		catch (BadRequest ex) {
+			return ex.response;
+		}
+		try {
+			String displayName = displayName(json, false);
+			TenantConfig config = TenantConfigJson.fromTree(json.get("config"), "config");
+			return ok(this.administration.update(tenant, version, displayName, config, change(request)));
+		}
+		catch (InvalidTenantConfigException ex) {
+			return invalidConfig(ex);
+		}
+		catch (TenantRegistryException ex) {
+			return registryProblem(ex);
+		}
+	}
+
+	/**
+	 * Suspend a tenant: its requests get {@code tenant_suspended} on every instance.
+	 * @param id the tenant id
+	 * @param ifMatch optional expected version
+	 * @param request the request
+	 * @return the tenant
+	 */
+	@PostMapping("/{id}/suspend")
+	public ResponseEntity<?> suspend(@PathVariable String id,
+			@RequestHeader(name = "If-Match", required = false) String ifMatch, HttpServletRequest request) {
+		return changeStatus(id, TenantStatus.SUSPENDED, ifMatch, request);
+	}
+
+	/**
+	 * Resume a suspended tenant.
+	 * @param id the tenant id
+	 * @param ifMatch optional expected version
+	 * @param request the request
+	 * @return the tenant
+	 */
+	@PostMapping("/{id}/resume")
+	public ResponseEntity<?> resume(@PathVariable String id,
+			@RequestHeader(name = "If-Match", required = false) String ifMatch, HttpServletRequest request) {
+		return changeStatus(id, TenantStatus.ACTIVE, ifMatch, request);
+	}
+
+	/**
+	 * Delete a tenant (soft: it keeps its audit trail and its id is never reused).
+	 * @param id the tenant id
+	 * @param ifMatch optional expected version
+	 * @param request the request
+	 * @return 204
+	 */
+	@DeleteMapping("/{id}")
+	public ResponseEntity<?> delete(@PathVariable String id,
+			@RequestHeader(name = "If-Match", required = false) String ifMatch, HttpServletRequest request) {
+		ResponseEntity<?> response = changeStatus(id, TenantStatus.DELETED, ifMatch, request);
+		return response.getStatusCode().is2xxSuccessful() ? ResponseEntity.noContent().build() : response;
+	}
+
+	/**
+	 * A tenant's audit trail, oldest first.
+	 * @param id the tenant id
+	 * @return the entries
+	 */
+	@GetMapping("/{id}/audit")
+	public ResponseEntity<?> audit(@PathVariable String id) {
+		if (this.administration == null) {
+			return readOnly();
+		}
+		TenantId tenant = TenantId.parse(id).orElse(null);
+		if (tenant == null || this.registry.find(tenant).isEmpty()) {
+			return notFound();
+		}
+		return ResponseEntity.ok(this.administration.audit(tenant).stream().map(AuditView::of).toList());
+	}
+
+	private ResponseEntity<?> changeStatus(String id, TenantStatus target, String ifMatch, HttpServletRequest request) {
+		if (this.administration == null) {
+			return readOnly();
+		}
+		TenantId tenant = TenantId.parse(id).orElse(null);
+		if (tenant == null) {
+			return notFound();
+		}
+		Long version = null;
+		if (ifMatch != null) {
+			version = version(ifMatch);
+			if (version == null) {
+				return problem(HttpStatus.BAD_REQUEST, "invalid_request", "If-Match must be an ETag such as \"3\".");
+			}
+		}
+		try {
+			return ok(this.administration.changeStatus(tenant, target, version, change(request)));
+		}
+		catch (TenantRegistryException ex) {
+			return registryProblem(ex);
+		}
+	}
+
+	private static JsonNode body(String body, Set<String> allowed) throws BadRequest {
+		if (body == null || body.isBlank()) {
+			throw new BadRequest(problem(HttpStatus.BAD_REQUEST, "invalid_request", "A JSON body is required."));
+		}
+		if (body.length() > MAX_BODY) {
+			throw new BadRequest(problem(HttpStatus.CONTENT_TOO_LARGE, "invalid_request", "The body is too large."));
+		}
+		JsonNode json;
+		try {
+			json = JSON.readTree(body);
+		}
+		catch (JacksonException ex) {
+			throw new BadRequest(problem(HttpStatus.BAD_REQUEST, "invalid_request", "The body is not valid JSON."));
+		}
+		if (json == null || !json.isObject()) {
+			throw new BadRequest(problem(HttpStatus.BAD_REQUEST, "invalid_request", "The body must be a JSON object."));
+		}
+		for (String key : json.propertyNames()) {
+			if (!allowed.contains(key)) {
+				throw new BadRequest(invalidConfig(new InvalidTenantConfigException(key, "unknown key")));
+			}
+		}
+		return json;
+	}
+
+	private static String displayName(JsonNode json, boolean required) {
+		JsonNode name = json.get("displayName");
+		if (name == null && !required) {
+			return null;
+		}
+		if (name == null || !name.isString() || name.asString().isBlank() || name.asString().length() > 200) {
+			throw new InvalidTenantConfigException("displayName", "required, 1 to 200 characters");
+		}
+		return name.asString();
+	}
+
+	private static Long version(String ifMatch) {
+		if (ifMatch == null) {
+			return null;
+		}
+		var matcher = ETAG.matcher(ifMatch.strip());
+		return matcher.matches() ? Long.valueOf(matcher.group(2)) : null;
+	}
+
+	private static TenantChange change(HttpServletRequest request) {
+		String actor = "anonymous";
+		if (SECURITY_PRESENT) {
+			Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+			if (authentication != null && authentication.isAuthenticated()
+					&& !"anonymousUser".equals(authentication.getPrincipal())) {
+				actor = authentication.getName();
+			}
+		}
+		if ("anonymous".equals(actor) && request.getHeader(AdminGuard.TOKEN_HEADER) != null) {
+			actor = "admin-token";
+		}
+		String requestId = request.getHeader("X-Request-ID");
+		if (requestId == null || !REQUEST_ID.matcher(requestId).matches()) {
+			requestId = UUID.randomUUID().toString();
+		}
+		return new TenantChange(actor, requestId);
+	}
+
+	private static ResponseEntity<?> ok(Tenant tenant) {
+		return ResponseEntity.ok().eTag(etag(tenant)).body(TenantView.of(tenant));
+	}
+
+	private static String etag(Tenant tenant) {
+		return "\"" + tenant.version() + "\"";
+	}
+
+	private static ResponseEntity<?> registryProblem(TenantRegistryException ex) {
+		if (ex instanceof TenantRegistryException.NotFound) {
+			return notFound();
+		}
+		if (ex instanceof TenantRegistryException.StaleVersion stale) {
+			return ResponseEntity.status(HttpStatus.CONFLICT)
+				.eTag("\"" + stale.currentVersion() + "\"")
+				.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+				.body(problemDetail(HttpStatus.CONFLICT, "version_conflict",
+						"The tenant was changed by someone else. Read it again and retry."));
+		}
+		if (ex instanceof TenantRegistryException.InvalidTransition) {
+			return problem(HttpStatus.CONFLICT, "invalid_transition", "The tenant cannot change to that status.");
+		}
+		return problem(HttpStatus.CONFLICT, "conflict", "The change conflicts with the tenant's state.");
+	}
+
+	private static ResponseEntity<?> invalidConfig(InvalidTenantConfigException ex) {
+		ProblemDetail problem = problemDetail(HttpStatus.BAD_REQUEST, "invalid_request", ex.getMessage());
+		problem.setProperty("path", ex.path());
+		return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+	}
+
+	private static ResponseEntity<?> readOnly() {
+		return problem(HttpStatus.METHOD_NOT_ALLOWED, "registry_read_only",
+				"This registry is read-only; use the PostgreSQL registry to manage tenants.");
+	}
+
+	private static ResponseEntity<?> notFound() {
+		return problem(HttpStatus.NOT_FOUND, "tenant_not_found", "No such tenant.");
+	}
+
+	private static ResponseEntity<?> problem(HttpStatus status, String code, String detail) {
+		return ResponseEntity.status(status)
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.body(problemDetail(status, code, detail));
+	}
+
+	private static ProblemDetail problemDetail(HttpStatus status, String code, String detail) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+		problem.setType(URI.create("urn:problem-type:tenancy:" + code));
+		problem.setProperty("code", code);
+		return problem;
+	}
+
+	private static int parseInt(String value, int fallback) {
+		try {
+			return Integer.parseInt(value);
+		}
+		catch (NumberFormatException ex) {
+			return fallback;
+		}
+	}
+
+	private static final class BadRequest extends Exception {
+
+		private final transient ResponseEntity<?> response;
+
+		BadRequest(ResponseEntity<?> response) {
+			super(null, null, false, false);
+			this.response = response;
+		}
+
 	}
 
 	/**
@@ -102,6 +454,32 @@ public class TenantAdminController {
 	 * @param total the number of matching tenants
 	 */
 	public record TenantPage(List<TenantView> content, int page, int size, long total) {
+	}
+
+	/**
+	 * An audit entry as the API shows it.
+	 *
+	 * @param id the entry id
+	 * @param action what happened
+	 * @param actor who
+	 * @param at when (ISO-8601)
+	 * @param version the version after the change
+	 * @param before the tenant before, as JSON
+	 * @param after the tenant after, as JSON
+	 * @param requestId the request id
+	 */
+	public record AuditView(long id, String action, String actor, String at, long version, JsonNode before,
+			JsonNode after, String requestId) {
+
+		static AuditView of(dev.tenancy.registry.TenantAuditEntry entry) {
+			return new AuditView(entry.id(), entry.action(), entry.actor(), entry.at().toString(), entry.version(),
+					parse(entry.before()), parse(entry.after()), entry.requestId());
+		}
+
+		private static JsonNode parse(String json) {
+			return (json != null) ? JSON.readTree(json) : null;
+		}
+
 	}
 
 }

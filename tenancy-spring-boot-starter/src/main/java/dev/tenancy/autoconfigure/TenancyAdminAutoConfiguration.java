@@ -2,6 +2,7 @@ package dev.tenancy.autoconfigure;
 
 import jakarta.servlet.DispatcherType;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -13,13 +14,14 @@ import org.springframework.context.annotation.Bean;
 
 import dev.tenancy.admin.AdminGuard;
 import dev.tenancy.admin.TenantAdminController;
+import dev.tenancy.registry.TenantAdministration;
 import dev.tenancy.registry.TenantRegistry;
 import dev.tenancy.web.AdminGuardFilter;
 
 /**
  * The admin guard in front of every admin path, and the opt-in tenant admin API behind it.
  */
-@AutoConfiguration(after = TenancyAutoConfiguration.class)
+@AutoConfiguration(after = { TenancyAutoConfiguration.class, TenancyRegistryAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableConfigurationProperties(TenancyAdminProperties.class)
 public final class TenancyAdminAutoConfiguration {
@@ -47,8 +49,9 @@ public final class TenancyAdminAutoConfiguration {
 	@ConditionalOnBooleanProperty(name = "tenancy.admin.api.enabled")
 	@ConditionalOnBean(TenantRegistry.class)
 	@ConditionalOnMissingBean
-	TenantAdminController tenantAdminController(TenantRegistry registry) {
-		return new TenantAdminController(registry);
+	TenantAdminController tenantAdminController(TenantRegistry registry,
+			ObjectProvider<TenantAdministration> administration) {
+		return new TenantAdminController(registry, administration.getIfAvailable());
 	}
 
 }

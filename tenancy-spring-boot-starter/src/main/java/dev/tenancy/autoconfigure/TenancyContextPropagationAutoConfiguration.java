@@ -23,7 +23,9 @@ public final class TenancyContextPropagationAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TaskDecorator tenancyTaskDecorator() {
-		return new ContextPropagatingTaskDecorator();
+		// clearMissing: a task submitted without a tenant must not see the tenant of the thread
+		// that happens to run it.
+		return new ContextPropagatingTaskDecorator(ContextSnapshotFactory.builder().clearMissing(true).build());
 	}
 
 }

@@ -81,10 +81,6 @@ public final class TenantFileReader {
 	 * @return the result
 	 */
 	public static TenantFile read(Path path) {
-		String stem = stem(path);
-		if (!TenantId.isValid(stem)) {
-			return new TenantFile.Invalid(path, "file name must be <tenant-id>.yaml with a DNS-label tenant id");
-		}
 		try {
 			if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
 				return new TenantFile.Invalid(path, "not a regular file");
@@ -92,7 +88,40 @@ public final class TenantFileReader {
 			if (Files.size(path) > MAX_FILE_SIZE) {
 				return new TenantFile.Invalid(path, "larger than " + MAX_FILE_SIZE + " bytes");
 			}
-			JsonNode root = YAML.readTree(Files.readString(path));
+			return parse(path, Files.readAllBytes(path));
+		}
+		catch (IOException | RuntimeException ex) {
+			return new TenantFile.Invalid(path, "cannot be read (" + ex.getClass().getSimpleName() + ")");
+		}
+	}
+
+	/**
+	 * Read tenant files given as names and contents (from the classpath, say), sorted by name.
+	 * @param files file name to content
+	 * @return one result per file
+	 */
+	public static List<TenantFile> readAll(Map<String, byte[]> files) {
+		List<TenantFile> results = new ArrayList<>();
+		new java.util.TreeMap<>(files).forEach((name, content) -> results.add(parse(Path.of(name), content)));
+		return rejectDuplicates(results);
+	}
+
+	/**
+	 * Validate the content of one tenant file.
+	 * @param path the file name, for the tenant id and reports
+	 * @param content the raw content
+	 * @return the result
+	 */
+	public static TenantFile parse(Path path, byte[] content) {
+		String stem = stem(path);
+		if (!TenantId.isValid(stem)) {
+			return new TenantFile.Invalid(path, "file name must be <tenant-id>.yaml with a DNS-label tenant id");
+		}
+		if (content.length > MAX_FILE_SIZE) {
+			return new TenantFile.Invalid(path, "larger than " + MAX_FILE_SIZE + " bytes");
+		}
+		try {
+			JsonNode root = YAML.readTree(new String(content, java.nio.charset.StandardCharsets.UTF_8));
 			return new TenantFile.Valid(path, tenant(stem, root));
 		}
 		catch (InvalidTenantConfigException ex) {
@@ -101,7 +130,7 @@ public final class TenantFileReader {
 		catch (JacksonException ex) {
 			return new TenantFile.Invalid(path, "not valid YAML (" + ex.getOriginalMessage() + ")");
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (RuntimeException ex) {
 			return new TenantFile.Invalid(path, "cannot be read (" + ex.getClass().getSimpleName() + ")");
 		}
 	}

@@ -45,7 +45,17 @@ public final class TenantImporter {
 	 * @throws IOException when the directory cannot be read
 	 */
 	public TenantImportReport importDirectory(Path directory, boolean dryRun, String actor) throws IOException {
-		List<TenantFile> files = TenantFileReader.readDirectory(directory);
+		return importFiles(TenantFileReader.readDirectory(directory), dryRun, actor);
+	}
+
+	/**
+	 * Import files already read (from the classpath, say).
+	 * @param files the files, as read by {@link TenantFileReader}
+	 * @param dryRun report only
+	 * @param actor who runs the import, for the audit trail
+	 * @return the report
+	 */
+	public TenantImportReport importFiles(List<TenantFile> files, boolean dryRun, String actor) {
 		List<TenantImportReport.Entry> entries = new ArrayList<>();
 		List<Runnable> writes = new ArrayList<>();
 		boolean[] written = { false };

@@ -1,0 +1,37 @@
+package dev.tenancy.autoconfigure;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Row-level security support for the application's own tables.
+ *
+ * @param enabled whether the transaction manager sets the current tenant on each transaction's
+ * connection
+ * @param setting the PostgreSQL setting the policies read, as in
+ * {@code current_setting('app.tenant_id', true)}
+ * @param rlsCheck what to do at start-up when the database role could bypass row-level security
+ * (superuser, {@code BYPASSRLS}, owner of a tenant table) or a tenant table lacks forced RLS:
+ * {@code fail}, {@code warn} or {@code off}
+ */
+@ConfigurationProperties("tenancy.jdbc")
+public record TenancyJdbcProperties(@DefaultValue("true") boolean enabled,
+		@DefaultValue("app.tenant_id") String setting, @DefaultValue("fail") RlsCheck rlsCheck) {
+
+	/**
+	 * Start-up check modes.
+	 */
+	public enum RlsCheck {
+
+		/** Refuse to start. */
+		FAIL,
+
+		/** Start, and log an error. */
+		WARN,
+
+		/** Do not check. */
+		OFF
+
+	}
+
+}

@@ -1,0 +1,114 @@
+package dev.tenancy.autoconfigure;
+
+import java.sql.DriverManager;
+
+import javax.sql.DataSource;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.PayloadApplicationEvent;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+
+import dev.tenancy.registry.CachingTenantRegistry;
+import dev.tenancy.registry.TenantChangedEvent;
+import dev.tenancy.registry.TenantRegistry;
+import dev.tenancy.registry.file.YamlTenantSource;
+import dev.tenancy.registry.jdbc.DualTenantRegistry;
+import dev.tenancy.registry.jdbc.JdbcTenantRegistry;
+import dev.tenancy.registry.jdbc.PostgresChangeListener;
+import dev.tenancy.registry.jdbc.RegistryMigrations;
+
+/**
+ * The PostgreSQL and file registries, cached, with cross-instance invalidation. The registry from
+ * {@code tenancy.tenants.*} (in {@link TenancyAutoConfiguration}) backs off when one of these is
+ * selected by {@code tenancy.registry.source}.
+ */
+@AutoConfiguration(after = DataSourceAutoConfiguration.class, before = TenancyAutoConfiguration.class)
+@EnableConfigurationProperties(TenancyRegistryProperties.class)
+public final class TenancyRegistryAutoConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ JdbcTenantRegistry.class, org.flywaydb.core.Flyway.class, org.postgresql.PGConnection.class })
+	@ConditionalOnProperty(name = "tenancy.registry.source", havingValue = "jdbc")
+	@ConditionalOnBean(DataSource.class)
+	static class JdbcRegistryConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		JdbcTenantRegistry jdbcTenantRegistry(DataSource dataSource, TenancyRegistryProperties properties,
+				ApplicationEventPublisher events) {
+			if (properties.jdbc().migrate()) {
+				RegistryMigrations.migrate(dataSource, properties.jdbc().schema());
+			}
+			return new JdbcTenantRegistry(dataSource, properties.jdbc().schema(), events::publishEvent);
+		}
+
+		@Bean
+		@Primary
+		@ConditionalOnMissingBean(CachingTenantRegistry.class)
+		CachingTenantRegistry tenantRegistry(JdbcTenantRegistry jdbc, TenancyRegistryProperties properties) {
+			TenantRegistry source = jdbc;
+			if (properties.files().directory() != null) {
+				source = new DualTenantRegistry(jdbc, new YamlTenantSource(properties.files().directory()));
+			}
+			TenancyRegistryProperties.Cache cache = properties.cache();
+			return new CachingTenantRegistry(source, cache.maximumSize(), cache.timeToLive(), cache.lastKnownGood());
+		}
+
+		@Bean
+		ApplicationListener<PayloadApplicationEvent<TenantChangedEvent>> tenantCacheInvalidator(
+				CachingTenantRegistry cache) {
+			return ApplicationListener.forPayload((event) -> cache.invalidate(event.tenant()));
+		}
+
+		@Bean(destroyMethod = "close")
+		@ConditionalOnProperty(name = "tenancy.registry.jdbc.listen", matchIfMissing = true)
+		@ConditionalOnMissingBean
+		PostgresChangeListener tenantChangeListener(CachingTenantRegistry cache,
+				ObjectProvider<DataSourceProperties> dataSourceProperties, DataSource dataSource) {
+			DataSourceProperties connection = dataSourceProperties.getIfAvailable();
+			PostgresChangeListener.ConnectionFactory factory = (connection != null && connection.determineUrl() != null)
+					? () -> DriverManager.getConnection(connection.determineUrl(), connection.determineUsername(),
+							connection.determinePassword())
+					: dataSource::getConnection;
+			return new PostgresChangeListener(factory, cache::invalidate, cache::invalidateAll);
+		}
+
+		@Bean
+		@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+		@ConditionalOnMissingBean(name = "tenantRegistryHealthIndicator")
+		TenantRegistryHealthIndicator tenantRegistryHealthIndicator(JdbcTenantRegistry registry,
+				ObjectProvider<PostgresChangeListener> listener, CachingTenantRegistry cache) {
+			return new TenantRegistryHealthIndicator(registry, listener.getIfAvailable(), cache);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "tenancy.registry.source", havingValue = "files")
+	static class FileRegistryConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(TenantRegistry.class)
+		YamlTenantSource tenantRegistry(TenancyRegistryProperties properties) {
+			if (properties.files().directory() == null) {
+				throw new IllegalStateException(
+						"tenancy.registry.source is 'files' but tenancy.registry.files.directory is not set");
+			}
+			return new YamlTenantSource(properties.files().directory());
+		}
+
+	}
+
+}
