@@ -14,7 +14,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * Checks at start-up that row-level security can actually hold for the application's database
  * role: PostgreSQL skips RLS for superusers, for roles with {@code BYPASSRLS}, and for a table's
  * owner unless the table forces it. So the application role must be none of these, and every
- * table with a {@code tenant_id} column must have RLS enabled and forced.
+ * table with a {@code tenant_id} column must have RLS enabled and forced, except the tenant
+ * registry's audit table, which holds every tenant's history by design.
  */
 public final class RowLevelSecurityCheck {
 
@@ -50,6 +51,10 @@ public final class RowLevelSecurityCheck {
 				join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
 				where c.relkind in ('r', 'p')
 				  and n.nspname not in ('pg_catalog', 'information_schema')
+				  -- the tenant registry's own audit trail spans all tenants by design: it is not
+				  -- tenant data (its schema is the one holding the registry's Flyway history)
+				  and not (c.relname = 'tenant_audit' and exists (select 1 from pg_class h
+				           where h.relnamespace = c.relnamespace and h.relname = 'tenancy_schema_history'))
 				order by 1, 2
 				""").query((rs) -> {
 			String table = rs.getString("schema") + "." + rs.getString("table");

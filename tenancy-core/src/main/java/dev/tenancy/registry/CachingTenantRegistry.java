@@ -41,6 +41,9 @@ public final class CachingTenantRegistry implements TenantRegistry {
 
 	private final AtomicLong generation = new AtomicLong();
 
+	/** Counts every invalidation, of one tenant or all, so a load overtaken by one is not stored as fresh. */
+	private final AtomicLong invalidations = new AtomicLong();
+
 	/**
 	 * Create a cache.
 	 * @param delegate the registry behind the cache
@@ -70,12 +73,20 @@ public final class CachingTenantRegistry implements TenantRegistry {
 			return cached.tenant;
 		}
 		long generationBefore = this.generation.get();
+		long invalidationsBefore = this.invalidations.get();
 		try {
 			Optional<Tenant> loaded = this.delegate.find(id);
-			// A change announced while we were loading wins: store the answer as already stale.
-			long stored = (this.generation.get() == generationBefore) ? generationBefore : -1;
-			this.cache.asMap().compute(id, (key, previous) -> (previous != null && previous.loadedAt > now
-					&& previous.generation == this.generation.get()) ? previous : new Entry(loaded, now, stored));
+			// A change announced while we were loading wins: store the answer as already stale. The
+			// check runs inside compute, which excludes invalidate(id) on the same key, and
+			// invalidate counts before it marks: so either we see its count here, or it marks our entry.
+			this.cache.asMap().compute(id, (key, previous) -> {
+				if (previous != null && previous.loadedAt > now && previous.generation == this.generation.get()) {
+					return previous;
+				}
+				boolean overtaken = this.invalidations.get() != invalidationsBefore
+						|| this.generation.get() != generationBefore;
+				return new Entry(loaded, now, overtaken ? -1 : generationBefore);
+			});
 			return loaded;
 		}
 		catch (TenantRegistryUnavailableException ex) {
@@ -97,6 +108,7 @@ public final class CachingTenantRegistry implements TenantRegistry {
 	 * @param id the tenant
 	 */
 	public void invalidate(TenantId id) {
+		this.invalidations.incrementAndGet();
 		this.cache.asMap().computeIfPresent(id, (key, entry) -> new Entry(entry.tenant, entry.loadedAt, -1));
 	}
 
@@ -105,6 +117,7 @@ public final class CachingTenantRegistry implements TenantRegistry {
 	 * connection, say).
 	 */
 	public void invalidateAll() {
+		this.invalidations.incrementAndGet();
 		this.generation.incrementAndGet();
 	}
 

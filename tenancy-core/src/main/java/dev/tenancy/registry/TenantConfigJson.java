@@ -1,17 +1,32 @@
 package dev.tenancy.registry;
 
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.TokenStreamContext;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.cfg.DateTimeFeature;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.type.LogicalType;
 
 import dev.tenancy.TenantConfig;
@@ -27,10 +42,19 @@ public final class TenantConfigJson {
 	/** Largest accepted configuration document, in characters. */
 	public static final int MAX_LENGTH = 64 * 1024;
 
+	/** The model's own messages start with the path, such as {@code rateLimit.limit must be positive}. */
+	private static final Pattern MODEL_MESSAGE = Pattern.compile("([A-Za-z][A-Za-z0-9.]*)(?: (.+))?");
+
+	// A missing (or null) number must reach the records as 0, so that an absent burst defaults to
+	// the limit and an absent limit is refused by the record naming its path: hence
+	// FAIL_ON_NULL_FOR_PRIMITIVES is off. A null inside a list or map is refused with its path.
 	private static final JsonMapper MAPPER = JsonMapper.builder()
 		.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-		.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+		.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
 		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+		.changeDefaultNullHandling((nulls) -> nulls.withContentNulls(Nulls.FAIL))
+		.addModule(new SimpleModule("tenancy-strict-durations").addDeserializer(Duration.class,
+				new IsoDurationDeserializer()))
 		.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
 		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
 		.disable(DateTimeFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
@@ -117,7 +141,8 @@ public final class TenantConfigJson {
 		}
 		if (config.locale() != null) {
 			Locale locale = Locale.forLanguageTag(config.locale());
-			if (locale.getLanguage().isEmpty() || !locale.toLanguageTag().equalsIgnoreCase(config.locale())) {
+			if (locale.getLanguage().length() < 2 || locale.getLanguage().length() > 3
+					|| !locale.toLanguageTag().equalsIgnoreCase(config.locale())) {
 				throw new InvalidTenantConfigException("locale", "must be an IETF language tag such as en-GB");
 			}
 		}
@@ -173,19 +198,84 @@ public final class TenantConfigJson {
 			}
 		}
 		String reason;
+		Throwable cause = ex.getCause();
 		if (ex instanceof UnrecognizedPropertyException) {
 			reason = "unknown key";
 		}
-		else if (ex.getCause() instanceof IllegalArgumentException cause && cause.getMessage() != null) {
+		else if ((cause instanceof IllegalArgumentException || cause instanceof NullPointerException)
+				&& cause.getMessage() != null && modelMessage(cause.getMessage(), path.toString()) != null) {
+			// The records name the offending component themselves (rateLimit.limit must be positive).
+			Matcher message = modelMessage(cause.getMessage(), path.toString());
+			path.setLength(0);
+			path.append(message.group(1));
+			reason = (message.group(2) != null) ? message.group(2) : "is required";
+		}
+		else if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
 			reason = cause.getMessage();
 		}
-		else if (ex instanceof tools.jackson.core.exc.StreamReadException) {
+		else if (ex instanceof StreamReadException read && read.getOriginalMessage() != null
+				&& read.getOriginalMessage().startsWith("Duplicate Object property")) {
+			reason = "duplicate key";
+			String where = parserPath(read.processor());
+			if (where != null) {
+				path.setLength(0);
+				path.append(where);
+			}
+		}
+		else if (ex instanceof StreamReadException) {
 			reason = "malformed document";
 		}
 		else {
 			reason = "wrong type or value";
 		}
 		return new InvalidTenantConfigException(path.toString(), reason);
+	}
+
+	private static Matcher modelMessage(String message, String path) {
+		Matcher matcher = MODEL_MESSAGE.matcher(message);
+		return (matcher.matches() && matcher.group(1).startsWith(path)) ? matcher : null;
+	}
+
+	/** The path the parser is at, such as {@code rateLimit.limit}, or {@code null}. */
+	private static String parserPath(JsonParser parser) {
+		if (parser == null) {
+			return null;
+		}
+		Deque<String> segments = new ArrayDeque<>();
+		for (TokenStreamContext context = parser.streamReadContext(); context != null
+				&& !context.inRoot(); context = context.getParent()) {
+			if (context.inObject() && context.currentName() != null) {
+				segments.push("." + context.currentName());
+			}
+			else if (context.inArray()) {
+				segments.push("[" + context.getCurrentIndex() + "]");
+			}
+		}
+		String path = String.join("", segments);
+		return path.startsWith(".") ? path.substring(1) : path;
+	}
+
+	/**
+	 * Durations only as ISO-8601 text ({@code PT1M}): a bare number would silently be read as
+	 * seconds, although a config author may well have meant milliseconds or minutes.
+	 */
+	private static final class IsoDurationDeserializer extends ValueDeserializer<Duration> {
+
+		@Override
+		public Duration deserialize(JsonParser parser, DeserializationContext context) {
+			if (!parser.hasToken(JsonToken.VALUE_STRING)) {
+				return (Duration) context.handleUnexpectedToken(Duration.class, parser);
+			}
+			String text = parser.getString();
+			try {
+				return Duration.parse(text);
+			}
+			catch (DateTimeParseException ex) {
+				return (Duration) context.handleWeirdStringValue(Duration.class, text,
+						"not an ISO-8601 duration such as PT1M");
+			}
+		}
+
 	}
 
 }

@@ -1,0 +1,93 @@
+package dev.tenancy.autoconfigure;
+
+import java.io.InputStream;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The generated configuration metadata documents the starter's properties, so IDEs and the README
+ * table can rely on it.
+ */
+class ConfigurationMetadataTest {
+
+	private static final Map<String, JsonNode> properties = new LinkedHashMap<>();
+
+	@BeforeAll
+	static void readMetadata() throws Exception {
+		JsonMapper json = JsonMapper.builder().build();
+		List<URL> resources = Collections.list(ConfigurationMetadataTest.class.getClassLoader()
+			.getResources("META-INF/spring-configuration-metadata.json"));
+		List<URL> ours = new ArrayList<>();
+		for (URL url : resources) {
+			try (InputStream in = url.openStream()) {
+				JsonNode root = json.readTree(in);
+				boolean tenancy = false;
+				for (JsonNode property : root.path("properties")) {
+					if (property.path("name").asString().startsWith("tenancy.")) {
+						properties.put(property.path("name").asString(), property);
+						tenancy = true;
+					}
+				}
+				if (tenancy) {
+					ours.add(url);
+				}
+			}
+		}
+		assertThat(ours).as("metadata files with tenancy.* properties").hasSize(1);
+		assertThat(ours.get(0).toString()).contains("tenancy-spring-boot-starter");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "tenancy.enabled", "tenancy.tenants", "tenancy.resolution.require-grant",
+			"tenancy.resolution.exempt-paths", "tenancy.resolution.jwt.enabled", "tenancy.resolution.jwt.claim",
+			"tenancy.resolution.jwt.list-claim", "tenancy.resolution.header.enabled", "tenancy.resolution.header.names",
+			"tenancy.resolution.host.enabled", "tenancy.resolution.host.base-domain", "tenancy.resolution.path.enabled",
+			"tenancy.resolution.path.prefix", "tenancy.admin.token", "tenancy.admin.scope", "tenancy.admin.paths",
+			"tenancy.admin.api.enabled", "tenancy.security.enabled", "tenancy.security.public-paths",
+			"tenancy.security.content-security-policy", "tenancy.security.hsts.enabled",
+			"tenancy.security.hsts.max-age", "tenancy.security.jwt.clock-skew",
+			"tenancy.context-propagation.enabled" })
+	void propertyIsDocumented(String name) {
+		assertThat(properties).containsKey(name);
+		JsonNode property = properties.get(name);
+		assertThat(property.path("description").asString()).as(name + " description").isNotBlank().hasSizeGreaterThan(10);
+		assertThat(property.path("type").asString()).as(name + " type").isNotBlank();
+	}
+
+	@Test
+	void defaultsAreDocumented() {
+		assertThat(defaultOf("tenancy.enabled")).isEqualTo("true");
+		assertThat(defaultOf("tenancy.resolution.require-grant")).isEqualTo("true");
+		assertThat(defaultOf("tenancy.resolution.jwt.claim")).isEqualTo("tenant_id");
+		assertThat(defaultOf("tenancy.resolution.jwt.list-claim")).isEqualTo("tenants");
+		assertThat(properties.get("tenancy.resolution.header.names").path("defaultValue").toString())
+			.contains("X-Client-ID", "X-Tenant-ID");
+		assertThat(defaultOf("tenancy.admin.scope")).isEqualTo("tenancy.admin");
+		assertThat(defaultOf("tenancy.admin.api.enabled")).isEqualTo("false");
+		assertThat(defaultOf("tenancy.security.content-security-policy"))
+			.isEqualTo("default-src 'none'; frame-ancestors 'none'");
+		assertThat(defaultOf("tenancy.security.jwt.clock-skew")).isEqualTo("60s");
+		assertThat(defaultOf("tenancy.context-propagation.enabled")).isEqualTo("true");
+		// The admin token has no default: unset means closed.
+		assertThat(properties.get("tenancy.admin.token").has("defaultValue")).isFalse();
+	}
+
+	private static String defaultOf(String name) {
+		return properties.get(name).path("defaultValue").asString();
+	}
+
+}
