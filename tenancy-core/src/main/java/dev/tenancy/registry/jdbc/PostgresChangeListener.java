@@ -31,6 +31,13 @@ public final class PostgresChangeListener implements AutoCloseable {
 
 	private static final Duration POLL = Duration.ofMillis(250);
 
+	/**
+	 * Longest wait for the database on the listening connection, unless the connection comes with
+	 * its own: without one, a connection whose peer vanished without a reset (a failover, a dropped
+	 * route) would block the liveness check forever and the listener would never reconnect.
+	 */
+	static final Duration NETWORK_TIMEOUT = Duration.ofSeconds(5);
+
 	private final ConnectionFactory connections;
 
 	private final Consumer<TenantId> onChange;
@@ -90,6 +97,9 @@ public final class PostgresChangeListener implements AutoCloseable {
 		while (this.running) {
 			try (Connection connection = this.connections.open()) {
 				this.current = connection;
+				if (connection.getNetworkTimeout() == 0) {
+					connection.setNetworkTimeout(Runnable::run, (int) NETWORK_TIMEOUT.toMillis());
+				}
 				connection.setAutoCommit(true);
 				try (Statement statement = connection.createStatement()) {
 					statement.execute("LISTEN " + JdbcTenantRegistry.CHANNEL);
