@@ -1,6 +1,7 @@
 package dev.tenancy.autoconfigure;
 
 import java.sql.DriverManager;
+import java.util.Properties;
 
 import javax.sql.DataSource;
 
@@ -79,10 +80,27 @@ public final class TenancyRegistryAutoConfiguration {
 				ObjectProvider<DataSourceProperties> dataSourceProperties, DataSource dataSource) {
 			DataSourceProperties connection = dataSourceProperties.getIfAvailable();
 			PostgresChangeListener.ConnectionFactory factory = (connection != null && connection.determineUrl() != null)
-					? () -> DriverManager.getConnection(connection.determineUrl(), connection.determineUsername(),
-							connection.determinePassword())
+					? () -> DriverManager.getConnection(connection.determineUrl(), listenerProperties(connection))
 					: dataSource::getConnection;
 			return new PostgresChangeListener(factory, cache::invalidate, cache::invalidateAll);
+		}
+
+		/**
+		 * Connection properties of the listener's own connection: bounded connect and login time, so
+		 * reconnecting into an unreachable network cannot hang, and a name operators can find it by.
+		 */
+		private static Properties listenerProperties(DataSourceProperties connection) {
+			Properties properties = new Properties();
+			if (connection.determineUsername() != null) {
+				properties.setProperty("user", connection.determineUsername());
+			}
+			if (connection.determinePassword() != null) {
+				properties.setProperty("password", connection.determinePassword());
+			}
+			properties.setProperty("connectTimeout", "5");
+			properties.setProperty("loginTimeout", "5");
+			properties.setProperty("ApplicationName", "tenancy-registry-listener");
+			return properties;
 		}
 
 		@Bean

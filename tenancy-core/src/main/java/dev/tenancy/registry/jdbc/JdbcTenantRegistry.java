@@ -127,6 +127,9 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 
 	@Override
 	public TenantPage list(TenantStatus status, int page, int size) {
+		if (page < 0 || size < 1 || size > 10_000) {
+			throw new IllegalArgumentException("page must be 0 or more and size between 1 and 10000");
+		}
 		String where = (status != null) ? " where status = :status" : " where status <> 'DELETED'";
 		Map<String, Object> params = new LinkedHashMap<>();
 		if (status != null) {
@@ -149,6 +152,7 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 
 	@Override
 	public Tenant create(TenantId id, String displayName, TenantConfig config, TenantChange change) {
+		checkDisplayName(displayName);
 		Tenant tenant = new Tenant(id, displayName, TenantStatus.ACTIVE, config, 0);
 		String json = TenantConfigJson.write(tenant.config());
 		try {
@@ -172,6 +176,9 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 	@Override
 	public Tenant update(TenantId id, long expectedVersion, String displayName, TenantConfig config,
 			TenantChange change) {
+		if (displayName != null) {
+			checkDisplayName(displayName);
+		}
 		String json = TenantConfigJson.write((config != null) ? config : TenantConfig.empty());
 		Tenant updated = this.transactions.execute((status) -> {
 			Tenant before = lockForChange(id, expectedVersion);
@@ -293,6 +300,12 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 
 	private void notifyChange(TenantId id) {
 		this.jdbc.sql("select pg_notify(?, ?)").params(CHANNEL, id.value()).query().singleRow();
+	}
+
+	private static void checkDisplayName(String displayName) {
+		if (displayName != null && displayName.length() > 200) {
+			throw new dev.tenancy.registry.InvalidTenantConfigException("displayName", "at most 200 characters");
+		}
 	}
 
 	static String snapshot(Tenant tenant) {
