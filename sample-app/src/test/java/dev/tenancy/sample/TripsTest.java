@@ -3,6 +3,7 @@ package dev.tenancy.sample;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -55,12 +56,42 @@ class TripsTest {
 		assertThat(trip.path("destination").asString()).isEqualTo("Tromsø");
 		assertThat(trip.path("startDate").asString()).isEqualTo("2030-01-10");
 		assertThat(trip.path("endDate").asString()).isEqualTo("2030-01-10");
+		assertThat(trip.path("reference").asString()).matches("TRIP-[0-9A-HJKMNP-TV-Z]{8}");
 		assertThat(trip.has("tenant")).isFalse();
+		assertThat(trip.has("tenantId")).isFalse();
 		assertThat(response.headers().firstValue("Location")).hasValue("/api/trips/" + id);
 
 		HttpResponse<String> read = api().get("/api/trips/" + id, "Authorization", auth("acme-client"));
 		assertThat(read.statusCode()).isEqualTo(200);
 		assertThat(Api.json(read)).isEqualTo(trip);
+	}
+
+	@Test
+	void aGivenReferenceIsKeptAndUniqueWithinTheTenant() {
+		String reference = "REF-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase(Locale.ROOT);
+		String body = """
+				{"reference":"%s","name":"Fjords","destination":"Bergen","startDate":"2030-04-01","endDate":"2030-04-05"}
+				""".formatted(reference);
+
+		HttpResponse<String> first = api().postJson("/api/trips", body, "Authorization", auth("acme-client"));
+		HttpResponse<String> second = api().postJson("/api/trips", body, "Authorization", auth("acme-client"));
+		HttpResponse<String> otherTenant = api().postJson("/api/trips", body, "Authorization", auth("globex-client"));
+
+		assertThat(first.statusCode()).isEqualTo(201);
+		assertThat(Api.json(first).path("reference").asString()).isEqualTo(reference);
+		assertThat(second.statusCode()).isEqualTo(409);
+		assertThat(second.headers().firstValue("Content-Type")).hasValueSatisfying(
+				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(Api.code(second)).isEqualTo("reference_taken");
+		assertThat(otherTenant.statusCode()).isEqualTo(201);
+	}
+
+	@Test
+	void generatedReferencesDiffer() {
+		String first = create("acme-client", "Generated one").path("reference").asString();
+		String second = create("acme-client", "Generated two").path("reference").asString();
+
+		assertThat(first).startsWith("TRIP-").isNotEqualTo(second);
 	}
 
 	@Test
@@ -143,6 +174,18 @@ class TripsTest {
 					.formatted(longName), "destination"),
 				Arguments.of("missing startDate", """
 						{"name":"Trip","destination":"Rome","endDate":"2030-01-02"}""", "startDate"),
+				Arguments.of("empty reference", """
+						{"reference":"","name":"Trip","destination":"Rome","startDate":"2030-01-01","endDate":"2030-01-02"}""",
+						"reference"),
+				Arguments.of("reference with a space", """
+						{"reference":"A B","name":"Trip","destination":"Rome","startDate":"2030-01-01","endDate":"2030-01-02"}""",
+						"reference"),
+				Arguments.of("reference too long", """
+						{"reference":"%s","name":"Trip","destination":"Rome","startDate":"2030-01-01","endDate":"2030-01-02"}"""
+					.formatted("R".repeat(41)), "reference"),
+				Arguments.of("reference starting with a dash", """
+						{"reference":"-x","name":"Trip","destination":"Rome","startDate":"2030-01-01","endDate":"2030-01-02"}""",
+						"reference"),
 				Arguments.of("missing endDate", """
 						{"name":"Trip","destination":"Rome","startDate":"2030-01-02"}""", "endDate"),
 				Arguments.of("endDate before startDate", """

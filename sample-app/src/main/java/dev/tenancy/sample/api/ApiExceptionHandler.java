@@ -23,6 +23,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import dev.tenancy.sample.trips.TripNotFoundException;
+import dev.tenancy.sample.trips.TripReferenceTakenException;
 
 /**
  * The API's client errors as {@code application/problem+json} (RFC 9457) with a stable
@@ -49,6 +50,15 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return ResponseEntity.status(HttpStatus.NOT_FOUND)
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.body(TRIP_NOT_FOUND.clone());
+	}
+
+	@ExceptionHandler(TripReferenceTakenException.class)
+	ResponseEntity<Object> tripReferenceTaken() {
+		Map<String, Object> problem = problem(HttpStatus.CONFLICT, "Conflict",
+				"You already have a trip with this reference.");
+		problem.put("type", TYPE_PREFIX + "reference_taken");
+		problem.put("code", "reference_taken");
+		return respond(HttpStatus.CONFLICT, new HttpHeaders(), problem);
 	}
 
 	@Override

@@ -20,6 +20,7 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
@@ -70,10 +71,12 @@ import org.springframework.security.web.authentication.AuthenticationConverter;
  * <p>
  * None of this exists outside the {@code local} profile: no client, no secret, no signing key, no
  * {@code /oauth2/**} endpoint. There the app validates tokens of the issuer named by
- * {@code spring.security.oauth2.resourceserver.jwt.issuer-uri}.
+ * {@code spring.security.oauth2.resourceserver.jwt.issuer-uri}. Nor does it exist when the app does
+ * not serve HTTP (the {@code import-tenants} command).
  */
 @Configuration(proxyBeanMethods = false)
 @Profile("local")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 public class LocalAuthorizationServerConfiguration {
 
 	/** Claim that carries the tenant, as the starter reads it by default. */

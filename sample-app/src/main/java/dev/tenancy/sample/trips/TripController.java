@@ -1,6 +1,7 @@
 package dev.tenancy.sample.trips;
 
 import java.net.URI;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -17,8 +18,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.tenancy.context.TenantContext;
-
 /**
  * The current tenant's trips. The tenant always comes from the tenant context that the starter
  * set for this request, never from the path or body.
@@ -26,10 +25,21 @@ import dev.tenancy.context.TenantContext;
  * {@code GET /api/trips/{id}} answers the same 404 body for an id that does not exist, an id of
  * another tenant's trip and an id that is not a UUID, so nothing about other tenants' data (or the
  * id format) can be learnt from it.
+ * <p>
+ * A trip's {@code reference} is unique per tenant: a reference the current tenant already uses is
+ * a 409 {@code reference_taken}; the same reference in another tenant is no conflict. Without a
+ * reference in the request one is generated ({@code TRIP-} and eight random characters).
  */
 @RestController
 @RequestMapping("/api/trips")
 public class TripController {
+
+	/** Crockford's base 32: no I, L, O or U, so generated references read back unambiguously. */
+	private static final char[] REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
+
+	private static final int GENERATED_REFERENCE_ATTEMPTS = 3;
+
+	private static final SecureRandom RANDOM = new SecureRandom();
 
 	private final TripRepository trips;
 
@@ -43,7 +53,7 @@ public class TripController {
 	 */
 	@GetMapping
 	public List<Trip> list() {
-		return this.trips.findAll(TenantContext.require());
+		return this.trips.findAll();
 	}
 
 	/**
@@ -54,8 +64,7 @@ public class TripController {
 	 */
 	@GetMapping("/{id}")
 	public Trip get(@PathVariable String id) {
-		return parse(id).flatMap((uuid) -> this.trips.findById(TenantContext.require(), uuid))
-			.orElseThrow(TripNotFoundException::new);
+		return parse(id).flatMap(this.trips::findById).orElseThrow(TripNotFoundException::new);
 	}
 
 	/**
@@ -63,14 +72,42 @@ public class TripController {
 	 * @param body the trip
 	 * @param request the request, for the {@code Location} header
 	 * @return 201 with the trip and its location
+	 * @throws TripReferenceTakenException when the current tenant already uses the reference
 	 */
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	public ResponseEntity<Trip> create(@Valid @RequestBody NewTrip body, HttpServletRequest request) {
-		Trip trip = new Trip(UUID.randomUUID(), body.name(), body.destination(), body.startDate(), body.endDate());
-		this.trips.save(TenantContext.require(), trip);
+		Trip trip = (body.reference() != null) ? this.trips.save(trip(body.reference(), body))
+				: saveWithNewReference(body);
 		// Relative reference (RFC 9110 10.2.2): nothing taken from the Host header.
 		URI location = URI.create(request.getContextPath() + "/api/trips/" + trip.id());
 		return ResponseEntity.created(location).body(trip);
+	}
+
+	private Trip saveWithNewReference(NewTrip body) {
+		for (int attempt = 1;; attempt++) {
+			try {
+				return this.trips.save(trip(newReference(), body));
+			}
+			catch (TripReferenceTakenException ex) {
+				// 40 random bits: a collision is rare, two in a row is a bug somewhere.
+				if (attempt == GENERATED_REFERENCE_ATTEMPTS) {
+					throw new IllegalStateException("Generated trip references keep colliding", ex);
+				}
+			}
+		}
+	}
+
+	private static Trip trip(String reference, NewTrip body) {
+		return new Trip(UUID.randomUUID(), reference, body.name(), body.destination(), body.startDate(),
+				body.endDate());
+	}
+
+	static String newReference() {
+		StringBuilder reference = new StringBuilder("TRIP-");
+		for (int i = 0; i < 8; i++) {
+			reference.append(REFERENCE_ALPHABET[RANDOM.nextInt(REFERENCE_ALPHABET.length)]);
+		}
+		return reference.toString();
 	}
 
 	private static Optional<UUID> parse(String id) {

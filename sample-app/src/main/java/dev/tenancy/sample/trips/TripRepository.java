@@ -4,37 +4,35 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import dev.tenancy.TenantId;
-
 /**
- * Where trips are kept, always per tenant: every method takes the tenant, and a trip is only ever
- * visible under the tenant it was saved for. The in-memory implementation is a stand-in until
- * trips move to PostgreSQL under row-level security.
+ * Where trips are kept: always the current tenant's ({@link dev.tenancy.context.TenantContext}),
+ * and only ever inside a transaction, in which the tenant is set on the connection. A trip is only
+ * ever visible to the tenant it was saved for.
  */
 public interface TripRepository {
 
 	/**
-	 * Save a trip for a tenant.
-	 * @param tenant the owning tenant
+	 * Save a new trip for the current tenant.
 	 * @param trip the trip
 	 * @return the saved trip
+	 * @throws TripReferenceTakenException when the current tenant already has a trip with the same
+	 * reference
+	 * @throws IllegalStateException when no tenant is current
 	 */
-	Trip save(TenantId tenant, Trip trip);
+	Trip save(Trip trip);
 
 	/**
-	 * Find one of a tenant's trips.
-	 * @param tenant the tenant
+	 * Find one of the current tenant's trips.
 	 * @param id the trip id
-	 * @return the trip, or empty when the tenant has no such trip (whether or not another tenant
-	 * has)
+	 * @return the trip, or empty when the current tenant has no such trip (whether or not another
+	 * tenant has)
 	 */
-	Optional<Trip> findById(TenantId tenant, UUID id);
+	Optional<Trip> findById(UUID id);
 
 	/**
-	 * All of a tenant's trips, by start date, then name, then id.
-	 * @param tenant the tenant
+	 * All of the current tenant's trips, by start date, then name, then id.
 	 * @return the trips
 	 */
-	List<Trip> findAll(TenantId tenant);
+	List<Trip> findAll();
 
 }
