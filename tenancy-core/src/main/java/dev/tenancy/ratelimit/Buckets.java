@@ -1,0 +1,170 @@
+package dev.tenancy.ratelimit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+
+import dev.tenancy.ratelimit.RateLimitDecision.PolicyStatus;
+import dev.tenancy.ratelimit.RateLimitDecision.Source;
+
+/**
+ * What the Redis and local limiters share: bucket4j configurations from policies, and the
+ * decision over several limits.
+ */
+final class Buckets {
+
+	private Buckets() {
+	}
+
+	/**
+	 * The bucket configuration of a policy: capacity {@code capacity}, refilled greedily with
+	 * {@code limit} tokens per {@code window}.
+	 * @param policy the policy
+	 * @return the configuration
+	 */
+	static BucketConfiguration configuration(RateLimitPolicy policy) {
+		return configuration(policy, 1);
+	}
+
+	/**
+	 * The configuration of one instance's share of a policy: capacity divided by the number of
+	 * instances (at least 1), and the refill rate divided exactly by stretching the period.
+	 * @param policy the policy
+	 * @param instances the expected number of instances
+	 * @return the configuration
+	 */
+	static BucketConfiguration configuration(RateLimitPolicy policy, int instances) {
+		long capacity = Math.max(1, policy.capacity() / instances);
+		Bandwidth bandwidth = Bandwidth.builder()
+			.capacity(capacity)
+			.refillGreedy(policy.limit(), policy.window().multipliedBy(instances))
+			.id(policy.name())
+			.build();
+		return BucketConfiguration.builder().addLimit(bandwidth).build();
+	}
+
+	/**
+	 * One bucket as the multi-limit decision sees it.
+	 */
+	interface LimitBucket {
+
+		/**
+		 * Try to take tokens.
+		 * @param tokens the tokens
+		 * @return the probe
+		 */
+		CompletableFuture<ConsumptionProbe> tryConsume(long tokens);
+
+		/**
+		 * Give tokens back (capped at the capacity).
+		 * @param tokens the tokens
+		 * @return completion
+		 */
+		CompletableFuture<Void> refund(long tokens);
+
+	}
+
+	/**
+	 * Decide a request over the tenant bucket and, when it applies, the user bucket.
+	 * <p>
+	 * The user bucket is consumed first. If it rejects, the tenant bucket is not touched. If it
+	 * admits and the tenant bucket then rejects, the user's tokens are given back before the
+	 * decision completes. So a rejected request leaves every bucket as it found it, except that
+	 * between the user's consumption and the refund the user bucket is short by the cost (a
+	 * concurrent request of the same user may see the lower count), and {@code addTokens} caps at
+	 * the capacity. The user goes first because a user rejection is the common case and must not
+	 * disturb the tenant bucket that every other user shares. If the store fails part-way, tokens
+	 * already taken stay taken: errors may under-admit, never over-admit.
+	 * @param request the request
+	 * @param source the source to report
+	 * @param tenant the tenant bucket
+	 * @param user the user bucket, or {@code null} when the user policy does not apply
+	 * @param refundFailure told when a refund fails (the decision stands)
+	 * @return the decision
+	 */
+	static CompletableFuture<RateLimitDecision> decide(RateLimitRequest request, Source source, LimitBucket tenant,
+			LimitBucket user, BiConsumer<RateLimitRequest, Throwable> refundFailure) {
+		long cost = request.cost();
+		List<RateLimitPolicy> policies = request.policies();
+		if (user == null) {
+			return tenant.tryConsume(cost).thenApply((tenantProbe) -> {
+				PolicyStatus tenantStatus = status(RateLimitPolicy.TENANT, tenantProbe);
+				return tenantProbe.isConsumed() ? allowed(source, policies, tenantStatus, null)
+						: rejected(source, policies, RateLimitPolicy.TENANT, tenantProbe, tenantStatus, null);
+			});
+		}
+		RateLimitPolicy userPolicy = request.plan().userLimit();
+		return user.tryConsume(cost).thenCompose((userProbe) -> {
+			PolicyStatus userStatus = status(RateLimitPolicy.USER, userProbe);
+			if (!userProbe.isConsumed()) {
+				return CompletableFuture
+					.completedFuture(rejected(source, policies, RateLimitPolicy.USER, userProbe, null, userStatus));
+			}
+			return tenant.tryConsume(cost).thenCompose((tenantProbe) -> {
+				PolicyStatus tenantStatus = status(RateLimitPolicy.TENANT, tenantProbe);
+				if (tenantProbe.isConsumed()) {
+					return CompletableFuture.completedFuture(allowed(source, policies, tenantStatus, userStatus));
+				}
+				// As the user bucket will be once the refund lands.
+				PolicyStatus refunded = new PolicyStatus(RateLimitPolicy.USER,
+						Math.min(userPolicy.capacity(), userProbe.getRemainingTokens() + cost),
+						userStatus.resetNanos());
+				RateLimitDecision decision = rejected(source, policies, RateLimitPolicy.TENANT, tenantProbe,
+						tenantStatus, refunded);
+				CompletableFuture<Void> refund;
+				try {
+					refund = user.refund(cost);
+				}
+				catch (RuntimeException ex) {
+					refund = CompletableFuture.failedFuture(ex);
+				}
+				return refund.handle((ignored, ex) -> {
+					if (ex != null) {
+						refundFailure.accept(request, ex);
+					}
+					return decision;
+				});
+			});
+		});
+	}
+
+	private static PolicyStatus status(String policy, ConsumptionProbe probe) {
+		return new PolicyStatus(policy, probe.getRemainingTokens(), probe.getNanosToWaitForReset());
+	}
+
+	private static RateLimitDecision allowed(Source source, List<RateLimitPolicy> policies, PolicyStatus tenant,
+			PolicyStatus user) {
+		return new RateLimitDecision(true, source, policies, statuses(tenant, user), null, 0);
+	}
+
+	private static RateLimitDecision rejected(Source source, List<RateLimitPolicy> policies, String rejectedBy,
+			ConsumptionProbe probe, PolicyStatus tenant, PolicyStatus user) {
+		long retryAfter = probe.getNanosToWaitForRefill();
+		if (retryAfter == Long.MAX_VALUE || retryAfter < 0) {
+			// The cost exceeds the capacity: no wait helps. Say "one window" rather than forever.
+			RateLimitPolicy policy = policies.stream()
+				.filter((candidate) -> candidate.name().equals(rejectedBy))
+				.findFirst()
+				.orElse(policies.get(0));
+			retryAfter = policy.window().toNanos();
+		}
+		return new RateLimitDecision(false, source, policies, statuses(tenant, user), rejectedBy, retryAfter);
+	}
+
+	private static List<PolicyStatus> statuses(PolicyStatus tenant, PolicyStatus user) {
+		List<PolicyStatus> statuses = new ArrayList<>(2);
+		if (tenant != null) {
+			statuses.add(tenant);
+		}
+		if (user != null) {
+			statuses.add(user);
+		}
+		return statuses;
+	}
+
+}

@@ -1,0 +1,205 @@
+package dev.tenancy.ratelimit;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fronts the Redis limiter with a short timeout and a {@link CircuitBreaker}, and decides per
+ * {@link FailureMode} whenever Redis does not: {@link FailureMode#LOCAL} asks the local limiter
+ * (this instance's share of the plan), {@link FailureMode#OPEN} admits, {@link FailureMode#CLOSED}
+ * rejects.
+ * <p>
+ * A Redis decision that fails or takes longer than the timeout counts as a failure; after
+ * {@code failureThreshold} consecutive failures the breaker opens and requests stop going to
+ * Redis at all (no request waits for a timeout), until a single probe after {@code openDuration}
+ * succeeds and Redis takes over again by itself. The returned stage never fails and completes
+ * within about the timeout.
+ * <p>
+ * Tokens spent locally are not carried to Redis on recovery, and a Redis decision that timed out
+ * may still have taken its tokens: around an outage the instances together may admit up to their
+ * local shares more, or a few requests fewer, than the plan.
+ */
+public final class FallbackRateLimiter implements RateLimiter {
+
+	private static final Logger logger = LoggerFactory.getLogger(FallbackRateLimiter.class);
+
+	private final RateLimiter redis;
+
+	private final RateLimiter local;
+
+	private final FailureModePolicy failureModes;
+
+	private final RateLimitMetrics metrics;
+
+	private final long timeoutNanos;
+
+	private final CircuitBreaker breaker;
+
+	/**
+	 * A fallback limiter with the default settings.
+	 * @param redis the distributed limiter
+	 * @param local the local limiter
+	 */
+	public FallbackRateLimiter(RateLimiter redis, RateLimiter local) {
+		this(redis, local, Settings.defaults(), FailureModePolicy.always(FailureMode.LOCAL), RateLimitMetrics.NONE);
+	}
+
+	/**
+	 * A fallback limiter.
+	 * @param redis the distributed limiter
+	 * @param local the local limiter, used in {@link FailureMode#LOCAL}
+	 * @param settings timeout and breaker settings
+	 * @param failureModes the failure mode of each plan
+	 * @param metrics where to report
+	 */
+	public FallbackRateLimiter(RateLimiter redis, RateLimiter local, Settings settings,
+			FailureModePolicy failureModes, RateLimitMetrics metrics) {
+		this.redis = Objects.requireNonNull(redis, "redis");
+		this.local = Objects.requireNonNull(local, "local");
+		this.failureModes = Objects.requireNonNull(failureModes, "failureModes");
+		this.metrics = Objects.requireNonNull(metrics, "metrics");
+		this.timeoutNanos = settings.timeout().toNanos();
+		this.breaker = new CircuitBreaker(settings.failureThreshold(), settings.openDuration());
+		this.metrics.degradedState(this::isDegraded);
+	}
+
+	/**
+	 * Whether requests are decided without Redis (the breaker is open or probing).
+	 * @return {@code true} while degraded
+	 */
+	public boolean isDegraded() {
+		return this.breaker.state() != CircuitBreaker.State.CLOSED;
+	}
+
+	/** @return the breaker's state */
+	public CircuitBreaker.State state() {
+		return this.breaker.state();
+	}
+
+	@Override
+	public CompletionStage<RateLimitDecision> consume(RateLimitRequest request) {
+		if (!this.breaker.tryAcquire()) {
+			return fallback(request, "circuit_open");
+		}
+		long start = System.nanoTime();
+		CompletableFuture<RateLimitDecision> decided;
+		try {
+			decided = this.redis.consume(request).toCompletableFuture().copy();
+		}
+		catch (RuntimeException ex) {
+			decided = CompletableFuture.failedFuture(ex);
+		}
+		return decided.orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS).handle((decision, ex) -> {
+			long elapsed = System.nanoTime() - start;
+			if (ex == null && decision != null) {
+				this.metrics.redisCall(elapsed, true);
+				if (this.breaker.onSuccess()) {
+					logger.info("Redis answers again: rate limits are decided in Redis");
+				}
+				this.metrics.decision(request, decision);
+				return CompletableFuture.completedFuture(decision);
+			}
+			this.metrics.redisCall(elapsed, false);
+			Throwable cause = unwrap(ex);
+			boolean timeout = isTimeout(cause);
+			if (this.breaker.onFailure()) {
+				logger.warn("Redis is unavailable for rate limiting ({}): deciding per failure mode until it answers",
+						String.valueOf(cause));
+			}
+			else {
+				logger.debug("Rate-limit decision in Redis failed: {}", String.valueOf(cause));
+			}
+			return fallback(request, timeout ? "timeout" : "error");
+		}).thenCompose((stage) -> stage);
+	}
+
+	private CompletionStage<RateLimitDecision> fallback(RateLimitRequest request, String reason) {
+		FailureMode mode;
+		try {
+			mode = this.failureModes.modeFor(request.plan());
+		}
+		catch (RuntimeException ex) {
+			mode = FailureMode.LOCAL;
+		}
+		this.metrics.fallback(request, mode, reason);
+		CompletionStage<RateLimitDecision> decided = switch (mode) {
+			case OPEN -> CompletableFuture.completedFuture(RateLimitDecision.failOpen(request));
+			case CLOSED -> CompletableFuture
+				.completedFuture(RateLimitDecision.failClosed(request, this.breaker.remainingOpenNanos()));
+			case LOCAL -> local(request);
+		};
+		return decided.thenApply((decision) -> {
+			this.metrics.decision(request, decision);
+			return decision;
+		});
+	}
+
+	private CompletionStage<RateLimitDecision> local(RateLimitRequest request) {
+		CompletableFuture<RateLimitDecision> decided;
+		try {
+			decided = this.local.consume(request).toCompletableFuture();
+		}
+		catch (RuntimeException ex) {
+			decided = CompletableFuture.failedFuture(ex);
+		}
+		return decided.exceptionally((ex) -> {
+			logger.warn("Local rate limiting failed, admitting the request: {}", String.valueOf(unwrap(ex)));
+			return RateLimitDecision.failOpen(request);
+		});
+	}
+
+	private static boolean isTimeout(Throwable ex) {
+		// by name too: bucket4j's and Lettuce's timeouts, without depending on either library
+		return ex instanceof TimeoutException || (ex != null && ex.getClass().getName().endsWith("TimeoutException"));
+	}
+
+	private static Throwable unwrap(Throwable ex) {
+		Throwable current = ex;
+		while (current instanceof CompletionException && current.getCause() != null) {
+			current = current.getCause();
+		}
+		return current;
+	}
+
+	/**
+	 * Settings of the fallback.
+	 *
+	 * @param timeout how long a Redis decision may take before it counts as failed
+	 * @param failureThreshold consecutive failures that open the breaker
+	 * @param openDuration how long the breaker stays open before a probe
+	 */
+	public record Settings(Duration timeout, int failureThreshold, Duration openDuration) {
+
+		public Settings {
+			Objects.requireNonNull(timeout, "timeout");
+			Objects.requireNonNull(openDuration, "openDuration");
+			if (timeout.isZero() || timeout.isNegative()) {
+				throw new IllegalArgumentException("timeout must be positive");
+			}
+			if (failureThreshold < 1) {
+				throw new IllegalArgumentException("failureThreshold must be at least 1");
+			}
+			if (openDuration.isNegative()) {
+				throw new IllegalArgumentException("openDuration must not be negative");
+			}
+		}
+
+		/**
+		 * The defaults: 100 ms timeout, open after 5 consecutive failures, probe after 1 s.
+		 * @return the defaults
+		 */
+		public static Settings defaults() {
+			return new Settings(Duration.ofMillis(100), 5, Duration.ofSeconds(1));
+		}
+
+	}
+
+}

@@ -1,0 +1,142 @@
+package dev.tenancy.ratelimit;
+
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Rate-limit metrics on a Micrometer registry:
+ * <ul>
+ * <li>{@value #DECISIONS} (counter; tags {@code tenant}, {@code outcome} = allowed|rejected,
+ * {@code source} = redis|local|fail_open|fail_closed)</li>
+ * <li>{@value #REJECTIONS} (counter; tags {@code tenant}, {@code policy} = tenant|user|unavailable)</li>
+ * <li>{@value #FALLBACKS} (counter; tags {@code tenant}, {@code mode} = local|open|closed,
+ * {@code reason} = error|timeout|circuit_open)</li>
+ * <li>{@value #REDIS_LATENCY} (timer; tag {@code outcome} = success|failure)</li>
+ * <li>{@value #DEGRADED} (gauge; 1 while Redis is not used)</li>
+ * </ul>
+ * The {@code tenant} tag carries the tenant id for the first {@code maxTenantTags} tenants seen
+ * and {@value #OTHER} for every other, so a registry never holds more than that many tenant
+ * series per meter.
+ */
+public final class MicrometerRateLimitMetrics implements RateLimitMetrics {
+
+	/** Decisions counter name. */
+	public static final String DECISIONS = "tenancy.ratelimit.decisions";
+
+	/** Rejections counter name. */
+	public static final String REJECTIONS = "tenancy.ratelimit.rejections";
+
+	/** Fallbacks counter name. */
+	public static final String FALLBACKS = "tenancy.ratelimit.fallbacks";
+
+	/** Redis latency timer name. */
+	public static final String REDIS_LATENCY = "tenancy.ratelimit.redis.latency";
+
+	/** Degraded gauge name. */
+	public static final String DEGRADED = "tenancy.ratelimit.degraded";
+
+	/** The tenant tag of tenants beyond the cardinality bound. */
+	public static final String OTHER = "other";
+
+	private final MeterRegistry registry;
+
+	private final int maxTenantTags;
+
+	private final Set<String> taggedTenants = ConcurrentHashMap.newKeySet();
+
+	private final Timer redisSuccess;
+
+	private final Timer redisFailure;
+
+	/**
+	 * Metrics on a registry.
+	 * @param registry the registry
+	 * @param maxTenantTags how many distinct tenants get their own tag value (0 for none)
+	 */
+	public MicrometerRateLimitMetrics(MeterRegistry registry, int maxTenantTags) {
+		this.registry = Objects.requireNonNull(registry, "registry");
+		if (maxTenantTags < 0) {
+			throw new IllegalArgumentException("maxTenantTags must not be negative");
+		}
+		this.maxTenantTags = maxTenantTags;
+		this.redisSuccess = Timer.builder(REDIS_LATENCY)
+			.description("Time of rate-limit decisions in Redis")
+			.tag("outcome", "success")
+			.register(registry);
+		this.redisFailure = Timer.builder(REDIS_LATENCY)
+			.description("Time of rate-limit decisions in Redis")
+			.tag("outcome", "failure")
+			.register(registry);
+	}
+
+	@Override
+	public void decision(RateLimitRequest request, RateLimitDecision decision) {
+		String tenant = tenantTag(request);
+		Counter.builder(DECISIONS)
+			.description("Rate-limit decisions")
+			.tag("tenant", tenant)
+			.tag("outcome", decision.allowed() ? "allowed" : "rejected")
+			.tag("source", decision.source().name().toLowerCase(Locale.ROOT))
+			.register(this.registry)
+			.increment();
+		if (!decision.allowed()) {
+			Counter.builder(REJECTIONS)
+				.description("Requests rejected by the rate limiter")
+				.tag("tenant", tenant)
+				.tag("policy", (decision.rejectedBy() != null) ? decision.rejectedBy() : "unavailable")
+				.register(this.registry)
+				.increment();
+		}
+	}
+
+	@Override
+	public void fallback(RateLimitRequest request, FailureMode mode, String reason) {
+		Counter.builder(FALLBACKS)
+			.description("Rate-limit decisions made without Redis")
+			.tag("tenant", tenantTag(request))
+			.tag("mode", mode.name().toLowerCase(Locale.ROOT))
+			.tag("reason", reason)
+			.register(this.registry)
+			.increment();
+	}
+
+	@Override
+	public void redisCall(long nanos, boolean success) {
+		(success ? this.redisSuccess : this.redisFailure).record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public void degradedState(BooleanSupplier degraded) {
+		Gauge.builder(DEGRADED, degraded, (state) -> state.getAsBoolean() ? 1 : 0)
+			.description("1 while the rate limiter cannot use Redis and limits locally or per failure mode")
+			.strongReference(true)
+			.register(this.registry);
+	}
+
+	private String tenantTag(RateLimitRequest request) {
+		String tenant = request.plan().tenant().value();
+		if (this.taggedTenants.contains(tenant)) {
+			return tenant;
+		}
+		if (this.taggedTenants.size() >= this.maxTenantTags) {
+			return OTHER;
+		}
+		synchronized (this.taggedTenants) {
+			if (this.taggedTenants.size() < this.maxTenantTags) {
+				this.taggedTenants.add(tenant);
+				return tenant;
+			}
+		}
+		return this.taggedTenants.contains(tenant) ? tenant : OTHER;
+	}
+
+}
