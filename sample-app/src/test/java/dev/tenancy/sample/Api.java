@@ -112,6 +112,12 @@ public final class Api {
 			.build());
 	}
 
+	public HttpResponse<String> put(String path, String json, String... headers) {
+		return send(request(path, headers).header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString(json))
+			.build());
+	}
+
 	public static String bearer(String token) {
 		return "Bearer " + token;
 	}

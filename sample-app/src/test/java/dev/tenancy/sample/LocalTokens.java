@@ -38,8 +38,20 @@ final class LocalTokens {
 	 * @param tenant the tenant id for the {@code tenant_id} claim
 	 * @return the serialized token
 	 */
-	@SuppressWarnings("unchecked")
 	static String forTenant(ApplicationContext context, String tenant) {
+		return forTenant(context, tenant, tenant + "-client");
+	}
+
+	/**
+	 * A token of the local issuer of a running app for a tenant and a subject (a user of the
+	 * tenant: the per-user rate limit is keyed by the subject).
+	 * @param context the app
+	 * @param tenant the tenant id for the {@code tenant_id} claim
+	 * @param subject the {@code sub} claim
+	 * @return the serialized token
+	 */
+	@SuppressWarnings("unchecked")
+	static String forTenant(ApplicationContext context, String tenant, String subject) {
 		JWKSource<SecurityContext> source = (JWKSource<SecurityContext>) context
 			.getBeanProvider(ResolvableType.forClassWithGenerics(JWKSource.class, SecurityContext.class))
 			.getObject();
@@ -49,7 +61,7 @@ final class LocalTokens {
 			RSAKey key = (RSAKey) keys.get(0);
 			Instant now = Instant.now();
 			JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer)
-				.subject(tenant + "-client")
+				.subject(subject)
 				.claim("tenant_id", tenant)
 				.issueTime(Date.from(now))
 				.notBeforeTime(Date.from(now))

@@ -84,13 +84,15 @@ public final class TestDatabase {
 	}
 
 	/**
-	 * Command-line arguments for an application started by hand: the test database, then more.
-	 * @param more further {@code name=value} pairs, which win over the database's
+	 * Command-line arguments for an application started by hand: the test database and the test
+	 * Redis ({@link TestRedis}), then more.
+	 * @param more further {@code name=value} pairs, which win over the database's and Redis's
 	 * @return {@code --name=value} arguments
 	 */
 	public static String[] args(String... more) {
 		// One argument per name: Spring Boot joins repeated ones with commas.
 		Map<String, Object> merged = new LinkedHashMap<>(properties());
+		merged.putAll(TestRedis.properties());
 		for (String pair : more) {
 			int equals = pair.indexOf('=');
 			merged.put(pair.substring(0, equals), pair.substring(equals + 1));

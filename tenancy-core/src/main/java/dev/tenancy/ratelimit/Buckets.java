@@ -22,8 +22,11 @@ final class Buckets {
 	}
 
 	/**
-	 * The bucket configuration of a policy: capacity {@code capacity}, refilled greedily with
-	 * {@code limit} tokens per {@code window}.
+	 * The bucket configuration of a policy: capacity {@code capacity}, refilled with
+	 * {@code limit} tokens at once each time a whole {@code window} has passed (bucket4j's
+	 * interval refill, not the greedy one). From a full bucket of capacity {@code limit} no window
+	 * admits more than {@code limit}: a greedy refill would add a token every
+	 * {@code window / limit} and admit that many more during a run.
 	 * @param policy the policy
 	 * @return the configuration
 	 */
@@ -32,20 +35,46 @@ final class Buckets {
 	}
 
 	/**
-	 * The configuration of one instance's share of a policy: capacity divided by the number of
-	 * instances (at least 1), and the refill rate divided exactly by stretching the period.
+	 * The configuration of one instance's share of a policy: capacity and refill divided by the
+	 * number of instances (rounded down, at least 1), refilled at the end of each window as in
+	 * {@link #configuration(RateLimitPolicy)}.
 	 * @param policy the policy
 	 * @param instances the expected number of instances
 	 * @return the configuration
 	 */
 	static BucketConfiguration configuration(RateLimitPolicy policy, int instances) {
-		long capacity = Math.max(1, policy.capacity() / instances);
 		Bandwidth bandwidth = Bandwidth.builder()
-			.capacity(capacity)
-			.refillGreedy(policy.limit(), policy.window().multipliedBy(instances))
+			.capacity(shareOf(policy.capacity(), instances))
+			.refillIntervally(shareOf(policy.limit(), instances), policy.window())
 			.id(policy.name())
 			.build();
 		return BucketConfiguration.builder().addLimit(bandwidth).build();
+	}
+
+	/**
+	 * One instance's share of a number of tokens.
+	 * @param tokens the tokens of the whole plan
+	 * @param instances the expected number of instances
+	 * @return the share, at least 1
+	 */
+	static long shareOf(long tokens, int instances) {
+		return Math.max(1, tokens / instances);
+	}
+
+	/**
+	 * The time until the next refill of an interval-refilled bucket, from bucket4j's time until
+	 * the bucket is full again. That time is the wait for the next refill plus a whole number of
+	 * windows (one per further refill the bucket needs), so the next refill is the remainder in
+	 * {@code (0, window]}.
+	 * @param nanosToFull time until the bucket is full, 0 when it is full
+	 * @param windowNanos the refill period
+	 * @return nanoseconds until the next refill, 0 when the bucket is full
+	 */
+	static long nanosToNextRefill(long nanosToFull, long windowNanos) {
+		if (nanosToFull <= 0 || nanosToFull == Long.MAX_VALUE) {
+			return (nanosToFull <= 0) ? 0 : windowNanos;
+		}
+		return nanosToFull - ((nanosToFull - 1) / windowNanos) * windowNanos;
 	}
 
 	/**
@@ -93,20 +122,20 @@ final class Buckets {
 		List<RateLimitPolicy> policies = request.policies();
 		if (user == null) {
 			return tenant.tryConsume(cost).thenApply((tenantProbe) -> {
-				PolicyStatus tenantStatus = status(RateLimitPolicy.TENANT, tenantProbe);
+				PolicyStatus tenantStatus = status(request.plan().tenantLimit(), tenantProbe);
 				return tenantProbe.isConsumed() ? allowed(source, policies, tenantStatus, null)
 						: rejected(source, policies, RateLimitPolicy.TENANT, tenantProbe, tenantStatus, null);
 			});
 		}
 		RateLimitPolicy userPolicy = request.plan().userLimit();
 		return user.tryConsume(cost).thenCompose((userProbe) -> {
-			PolicyStatus userStatus = status(RateLimitPolicy.USER, userProbe);
+			PolicyStatus userStatus = status(userPolicy, userProbe);
 			if (!userProbe.isConsumed()) {
 				return CompletableFuture
 					.completedFuture(rejected(source, policies, RateLimitPolicy.USER, userProbe, null, userStatus));
 			}
 			return tenant.tryConsume(cost).thenCompose((tenantProbe) -> {
-				PolicyStatus tenantStatus = status(RateLimitPolicy.TENANT, tenantProbe);
+				PolicyStatus tenantStatus = status(request.plan().tenantLimit(), tenantProbe);
 				if (tenantProbe.isConsumed()) {
 					return CompletableFuture.completedFuture(allowed(source, policies, tenantStatus, userStatus));
 				}
@@ -133,8 +162,9 @@ final class Buckets {
 		});
 	}
 
-	private static PolicyStatus status(String policy, ConsumptionProbe probe) {
-		return new PolicyStatus(policy, probe.getRemainingTokens(), probe.getNanosToWaitForReset());
+	private static PolicyStatus status(RateLimitPolicy policy, ConsumptionProbe probe) {
+		return new PolicyStatus(policy.name(), probe.getRemainingTokens(),
+				nanosToNextRefill(probe.getNanosToWaitForReset(), policy.window().toNanos()));
 	}
 
 	private static RateLimitDecision allowed(Source source, List<RateLimitPolicy> policies, PolicyStatus tenant,

@@ -17,8 +17,9 @@ import dev.tenancy.ratelimit.RateLimitDecision.Source;
 
 /**
  * Limits in this process only, with bucket4j local buckets in a bounded Caffeine cache. Each
- * tenant (and user) is limited at this instance's share of its plan: capacity divided by the
- * expected number of instances, and the refill rate divided exactly. It is the fallback while
+ * tenant (and user) is limited at this instance's share of its plan: capacity and refill divided
+ * by the expected number of instances (rounded down, at least 1), refilled at the end of each
+ * window like the Redis buckets. It is the fallback while
  * Redis is unreachable, so the instances together stay near the plan instead of admitting
  * {@code instances ×} the limit.
  * <p>
@@ -151,9 +152,10 @@ public final class LocalRateLimiter implements RateLimiter {
 
 		/** Time for an empty share to fill up again: after that long unused, the entry can go. */
 		private static long idleNanos(RateLimitPolicy policy, int instances) {
-			long capacity = Math.max(1, policy.capacity() / instances);
-			double periodNanos = (double) policy.window().multipliedBy(instances).toNanos();
-			double fill = Math.ceil(periodNanos * capacity / policy.limit());
+			long capacity = Buckets.shareOf(policy.capacity(), instances);
+			long refill = Buckets.shareOf(policy.limit(), instances);
+			double windows = Math.ceil((double) capacity / refill);
+			double fill = windows * policy.window().toNanos();
 			return (long) Math.min(Long.MAX_VALUE / 2, Math.max(1_000_000_000d, fill));
 		}
 

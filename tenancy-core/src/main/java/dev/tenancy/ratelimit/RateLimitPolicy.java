@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * One limit of a plan: a token bucket of {@code capacity} tokens, refilled greedily with
- * {@code limit} tokens per {@code window}.
+ * One limit of a plan: a token bucket of {@code capacity} tokens, refilled with {@code limit}
+ * tokens at once at the end of each {@code window} (an interval refill: from a full bucket of
+ * capacity {@code limit}, no window admits more than {@code limit}).
  *
  * @param name the policy name used in keys and headers ({@value #TENANT} or {@value #USER})
  * @param limit tokens added per window (the quota {@code q} of {@code RateLimit-Policy})

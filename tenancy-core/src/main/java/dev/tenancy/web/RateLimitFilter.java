@@ -42,7 +42,7 @@ import dev.tenancy.ratelimit.RateLimiter;
  * Every limited response carries the IETF RateLimit header fields
  * (draft-ietf-httpapi-ratelimit-headers-11): {@code RateLimit-Policy} lists the policies that
  * apply ({@code "tenant";q=1000;w=60, "user";q=100;w=60}) and {@code RateLimit} the state of those
- * consulted ({@code "tenant";r=999;t=1}). A rejection is a 429 with {@code Retry-After} in whole
+ * consulted ({@code "tenant";r=999;t=60}, {@code t} being the seconds until the next refill). A rejection is a 429 with {@code Retry-After} in whole
  * seconds, rounded up and never 0, and the {@code rate_limited} problem body.
  * <p>
  * The limiter never causes a 5xx: if it fails or does not answer within the bounded wait, the

@@ -103,4 +103,25 @@ class RedisClusterRateLimiterTest {
 		assertThat(masters).as("tenants spread over the masters").hasSizeGreaterThanOrEqualTo(2);
 	}
 
+	@Test
+	void aClusterClientFromOneSeedNodeFindsTheWholeCluster() {
+		RedisRateLimitClient client = RedisRateLimitClient.cluster(
+				List.of(RedisURI.create("127.0.0.1", cluster.ports().get(0))),
+				new RedisRateLimitClient.Settings(RedisRateLimiter.Settings.defaults(), Duration.ofSeconds(1),
+						Duration.ofSeconds(1), Duration.ofMillis(200)));
+		try {
+			assertThat(client.target()).startsWith("cluster 127.0.0.1:");
+			assertThat(client.awaitConnected(Duration.ofSeconds(5))).isTrue();
+			for (String name : TENANTS) {
+				Tenant tenant = tenant(TenantId.of(name + "-client"), 1, limit(2, HOUR));
+				assertThat(decide(client, request(tenant, null, null)).source()).isEqualTo(RateLimitDecision.Source.REDIS);
+				assertThat(decide(client, request(tenant, null, null)).allowed()).isTrue();
+				assertThat(decide(client, request(tenant, null, null)).allowed()).isFalse();
+			}
+		}
+		finally {
+			client.close();
+		}
+	}
+
 }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.tenancy.Tenant;
+import dev.tenancy.TenantConfig;
 import dev.tenancy.TenantId;
 import dev.tenancy.ratelimit.RateLimitDecision.PolicyStatus;
 import dev.tenancy.ratelimit.RateLimitDecision.Source;
@@ -77,22 +78,43 @@ class RedisRateLimiterTest {
 	}
 
 	@Test
-	void admitsTheBurstThenRejectsWithRetryAfter() {
+	void admitsTheBurstThenRejectsUntilTheNextRefill() {
 		RedisRateLimiter limiter = limiter(uniquePrefix());
 		Tenant tenant = tenant(uniqueTenant("burst"), 1, limit(5, Duration.ofMinutes(1)));
+		long start = System.nanoTime();
 		for (int i = 4; i >= 0; i--) {
 			RateLimitDecision decision = decide(limiter, request(tenant, null, null));
 			assertThat(decision.allowed()).isTrue();
 			assertThat(decision.source()).isEqualTo(Source.REDIS);
 			assertThat(decision.statuses()).extracting(PolicyStatus::remaining).containsExactly((long) i);
+			assertThat(decision.statuses().get(0).resetSeconds()).as("the whole 5 come back at the window's end")
+				.isBetween(59L, 60L);
+		}
+		RateLimitDecision rejected = decide(limiter, request(tenant, null, null));
+		long elapsed = System.nanoTime() - start;
+		assertThat(rejected.allowed()).isFalse();
+		assertThat(rejected.rejectedBy()).isEqualTo("tenant");
+		// interval refill: nothing comes back before the minute is over
+		assertThat(rejected.retryAfterNanos()).isBetween(TimeUnit.SECONDS.toNanos(60) - elapsed,
+				TimeUnit.SECONDS.toNanos(60));
+		assertThat(rejected.retryAfterSeconds()).isBetween(59L, 60L);
+		assertThat(rejected.statuses().get(0).resetNanos()).isEqualTo(rejected.retryAfterNanos());
+	}
+
+	@Test
+	void aBurstAboveTheLimitReportsTheNextRefillNotTheTimeToFull() {
+		RedisRateLimiter limiter = limiter(uniquePrefix());
+		Tenant tenant = tenant(uniqueTenant("burst-above"), 1,
+				new TenantConfig.RateLimit(2, Duration.ofMinutes(1), 6, null, null));
+		for (int i = 0; i < 6; i++) {
+			RateLimitDecision decision = decide(limiter, request(tenant, null, null));
+			assertThat(decision.allowed()).isTrue();
+			assertThat(decision.statuses().get(0).resetSeconds()).as("t is the next refill, within one window")
+				.isBetween(59L, 60L);
 		}
 		RateLimitDecision rejected = decide(limiter, request(tenant, null, null));
 		assertThat(rejected.allowed()).isFalse();
-		assertThat(rejected.rejectedBy()).isEqualTo("tenant");
-		// 5 per minute: one token every 12 s
-		assertThat(rejected.retryAfterNanos()).isBetween(TimeUnit.SECONDS.toNanos(11), TimeUnit.SECONDS.toNanos(12));
-		assertThat(rejected.retryAfterSeconds()).isEqualTo(12);
-		assertThat(rejected.statuses().get(0).resetSeconds()).isBetween(59L, 60L);
+		assertThat(rejected.retryAfterSeconds()).isBetween(59L, 60L);
 	}
 
 	@Test
@@ -208,10 +230,11 @@ class RedisRateLimiterTest {
 			assertThat(SlotHash.getSlot(key)).isEqualTo(SlotHash.getSlot(tenantKey));
 		}
 		assertThat(keys).contains(prefix + "{" + tenant.id().value() + "}:user:" + RateLimitKeys.hash("alice"));
-		// 4 of 100 tokens spent at 100 per hour: full again in 144 s, plus 1 s
-		assertThat((double) redis.pttl(tenantKey)).isCloseTo(145_000, within(2_000d));
-		// 1 of 10 spent at 10 per hour: 360 s, plus 1 s
-		assertThat((double) redis.pttl(limiter.keys().user(tenant.id(), "bob"))).isCloseTo(361_000, within(2_000d));
+		// tokens spent at 100 (10) per hour come back all at once when the hour is over: full again
+		// then, plus 1 s
+		assertThat((double) redis.pttl(tenantKey)).isCloseTo(3_601_000, within(3_000d));
+		assertThat((double) redis.pttl(limiter.keys().user(tenant.id(), "bob"))).isCloseTo(3_601_000,
+				within(3_000d));
 	}
 
 	@Test

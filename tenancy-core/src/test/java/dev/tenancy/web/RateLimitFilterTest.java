@@ -72,7 +72,8 @@ class RateLimitFilterTest {
 		assertThat(chain.getRequest()).isNotNull();
 		assertThat(response.getStatus()).isEqualTo(200);
 		assertThat(response.getHeader("RateLimit-Policy")).isEqualTo("\"tenant\";q=1000;w=60, \"user\";q=100;w=60");
-		assertThat(response.getHeader("RateLimit")).isEqualTo("\"tenant\";r=999;t=1, \"user\";r=99;t=1");
+		// t: the spent tokens come back at the end of the minute
+		assertThat(response.getHeader("RateLimit")).isEqualTo("\"tenant\";r=999;t=60, \"user\";r=99;t=60");
 		assertThat(response.getHeader("Retry-After")).isNull();
 	}
 
@@ -82,7 +83,7 @@ class RateLimitFilterTest {
 		MockHttpServletResponse response = new MockHttpServletResponse();
 		filter.doFilter(request("/api/trips", tenant("acme", STANDARD), null), response, new MockFilterChain());
 		assertThat(response.getHeader("RateLimit-Policy")).isEqualTo("\"tenant\";q=1000;w=60");
-		assertThat(response.getHeader("RateLimit")).isEqualTo("\"tenant\";r=999;t=1");
+		assertThat(response.getHeader("RateLimit")).isEqualTo("\"tenant\";r=999;t=60");
 	}
 
 	@Test
@@ -91,8 +92,8 @@ class RateLimitFilterTest {
 		MockHttpServletResponse response = new MockHttpServletResponse();
 		filter.doFilter(request("/api/helpdesk/tickets", tenant("acme", STANDARD), "alice"), response,
 				new MockFilterChain());
-		// 5 tokens: 0.3 s to refill for the tenant (1000/min), 3 s for the user (100/min)
-		assertThat(response.getHeader("RateLimit")).isEqualTo("\"tenant\";r=995;t=1, \"user\";r=95;t=3");
+		// 5 tokens from each, back at the end of the minute
+		assertThat(response.getHeader("RateLimit")).isEqualTo("\"tenant\";r=995;t=60, \"user\";r=95;t=60");
 	}
 
 	@Test
@@ -111,8 +112,8 @@ class RateLimitFilterTest {
 		assertThat(response.getStatus()).isEqualTo(429);
 		assertThat(response.getContentType()).startsWith("application/problem+json");
 		assertThat(response.getContentAsString()).contains("\"code\":\"rate_limited\"").contains("\"status\":429");
-		// 2 per minute: the next token in 30 s (a few ms less, rounded up)
-		assertThat(response.getHeader("Retry-After")).isEqualTo("30");
+		// 2 per minute: both come back at the end of the minute (a few ms less, rounded up)
+		assertThat(response.getHeader("Retry-After")).isEqualTo("60");
 		assertThat(response.getHeader("RateLimit-Policy")).isEqualTo("\"tenant\";q=2;w=60");
 		assertThat(response.getHeader("RateLimit")).isEqualTo("\"tenant\";r=0;t=60");
 	}

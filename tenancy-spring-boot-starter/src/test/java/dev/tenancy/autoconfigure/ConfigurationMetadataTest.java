@@ -60,7 +60,15 @@ class ConfigurationMetadataTest {
 			"tenancy.admin.api.enabled", "tenancy.security.enabled", "tenancy.security.public-paths",
 			"tenancy.security.content-security-policy", "tenancy.security.hsts.enabled",
 			"tenancy.security.hsts.max-age", "tenancy.security.jwt.clock-skew",
-			"tenancy.context-propagation.enabled" })
+			"tenancy.context-propagation.enabled", "tenancy.rate-limit.enabled", "tenancy.rate-limit.redis.url",
+			"tenancy.rate-limit.redis.username", "tenancy.rate-limit.redis.password",
+			"tenancy.rate-limit.redis.cluster.nodes", "tenancy.rate-limit.redis.sentinel.master",
+			"tenancy.rate-limit.redis.sentinel.nodes", "tenancy.rate-limit.redis.connect-timeout",
+			"tenancy.rate-limit.redis.max-reconnect-delay", "tenancy.rate-limit.timeout",
+			"tenancy.rate-limit.breaker.failure-threshold", "tenancy.rate-limit.breaker.probe-delay",
+			"tenancy.rate-limit.expected-instances", "tenancy.rate-limit.failure-mode", "tenancy.rate-limit.plans",
+			"tenancy.rate-limit.routes", "tenancy.rate-limit.metrics.max-tenant-tags",
+			"tenancy.rate-limit.key-prefix" })
 	void propertyIsDocumented(String name) {
 		assertThat(properties).containsKey(name);
 		JsonNode property = properties.get(name);
@@ -82,6 +90,16 @@ class ConfigurationMetadataTest {
 			.isEqualTo("default-src 'none'; frame-ancestors 'none'");
 		assertThat(defaultOf("tenancy.security.jwt.clock-skew")).isEqualTo("60s");
 		assertThat(defaultOf("tenancy.context-propagation.enabled")).isEqualTo("true");
+		assertThat(defaultOf("tenancy.rate-limit.enabled")).isEqualTo("true");
+		assertThat(defaultOf("tenancy.rate-limit.timeout")).isEqualTo("100ms");
+		assertThat(defaultOf("tenancy.rate-limit.breaker.failure-threshold")).isEqualTo("5");
+		assertThat(defaultOf("tenancy.rate-limit.breaker.probe-delay")).isEqualTo("1s");
+		assertThat(defaultOf("tenancy.rate-limit.expected-instances")).isEqualTo("1");
+		assertThat(defaultOf("tenancy.rate-limit.failure-mode")).isEqualTo("local");
+		assertThat(defaultOf("tenancy.rate-limit.metrics.max-tenant-tags")).isEqualTo("100");
+		assertThat(defaultOf("tenancy.rate-limit.key-prefix")).isEqualTo("tenancy:rl");
+		// No Redis location by default: the limiter is off until one is configured.
+		assertThat(properties.get("tenancy.rate-limit.redis.url").has("defaultValue")).isFalse();
 		// The admin token has no default: unset means closed.
 		assertThat(properties.get("tenancy.admin.token").has("defaultValue")).isFalse();
 	}

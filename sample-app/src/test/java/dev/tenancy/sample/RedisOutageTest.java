@@ -1,0 +1,171 @@
+package dev.tenancy.sample;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+
+import dev.tenancy.ratelimit.MicrometerRateLimitMetrics;
+import dev.tenancy.sample.RateLimiting.Instance;
+import dev.tenancy.test.TcpProxy;
+
+import static dev.tenancy.sample.RateLimiting.limit;
+import static dev.tenancy.sample.RateLimiting.remaining;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Redis taken away from a running instance in the middle of a run ({@link ThirdInstance}: its
+ * connection runs through a proxy that is cut, closing the connection and refusing new ones): no
+ * request fails, the instance limits locally at its share of the plan within a second, health and
+ * metrics say so, and when Redis is back the instance decides in Redis again by itself.
+ */
+class RedisOutageTest {
+
+	private static final Logger logger = LoggerFactory.getLogger(RedisOutageTest.class);
+
+	static final Duration HOUR = Duration.ofHours(1);
+
+	@Test
+	void redisCutMidRunLimitsLocallyWithinASecondAndComesBackByItself() throws Exception {
+		Instance app = new Instance("third", ThirdInstance.context(), ThirdInstance.api());
+		TcpProxy redis = ThirdInstance.redis();
+		HealthIndicator health = app.context().getBean("tenancyRateLimiterHealthIndicator", HealthIndicator.class);
+		MeterRegistry meters = app.context().getBean(MeterRegistry.class);
+		assertThat(health.health(true).getDetails()).containsEntry("redis", "up").containsEntry("degraded", false);
+
+		// 30 per hour; with 3 expected instances each one's local share is 10
+		String id = RateLimiting.uniqueTenant("outage");
+		RateLimiting.create(app.context(), id, limit(30, HOUR, null));
+		String bearer = app.bearer(id, "alice");
+		for (long left = 29; left >= 5; left--) {
+			HttpResponse<String> response = app.get("/api/tenant", bearer);
+			assertThat(response.statusCode()).isEqualTo(200);
+			assertThat(remaining(response)).containsExactly(Map.entry("tenant", left));
+		}
+		// Redis has 5 left for the tenant; a fresh local share would say 9 after one request.
+
+		// Background traffic of another tenant through the whole outage: never a 5xx, never slow.
+		String busy = RateLimiting.uniqueTenant("busy");
+		RateLimiting.create(app.context(), busy, limit(1_000_000, HOUR, null));
+		String busyBearer = app.bearer(busy, "bob");
+		AtomicBoolean running = new AtomicBoolean(true);
+		Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+		AtomicLong slowest = new AtomicLong();
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		List<Thread> load = new ArrayList<>();
+		for (int t = 0; t < 3; t++) {
+			load.add(Thread.ofPlatform().daemon().start(() -> {
+				while (running.get()) {
+					long sent = System.nanoTime();
+					try {
+						int status = app.get("/api/tenant", busyBearer).statusCode();
+						statuses.computeIfAbsent(status, (key) -> new AtomicInteger()).incrementAndGet();
+					}
+					catch (Throwable ex) {
+						failure.compareAndSet(null, ex);
+					}
+					slowest.accumulateAndGet(System.nanoTime() - sent, Math::max);
+					LockSupport.parkNanos(1_000_000);
+				}
+			}));
+		}
+		Thread.sleep(200);
+		double fallbacksBefore = RateLimiting.sum(meters.find(MicrometerRateLimitMetrics.FALLBACKS).counters());
+
+		long cutAt = System.nanoTime();
+		redis.cut();
+		long localAt = 0;
+		int admittedLocally = 0;
+		HttpResponse<String> response;
+		do {
+			response = app.get("/api/tenant", bearer);
+			assertThat(response.statusCode()).isIn(200, 429);
+			Long left = remaining(response).get("tenant");
+			if (response.statusCode() == 200 && left != null && left > 4) {
+				localAt = System.nanoTime();
+				admittedLocally++;
+			}
+		}
+		while (localAt == 0 && System.nanoTime() - cutAt < TimeUnit.SECONDS.toNanos(2));
+		assertThat(localAt).as("a local decision").isPositive();
+		long switchMillis = TimeUnit.NANOSECONDS.toMillis(localAt - cutAt);
+		assertThat(switchMillis).as("limiting locally within 1 s of the cut").isLessThan(1000);
+		assertThat(remaining(response)).as("the local share of 10").containsExactly(Map.entry("tenant", 9L));
+
+		// The local share is a limit too: 10 in all, then 429.
+		while (admittedLocally < 10) {
+			response = app.get("/api/tenant", bearer);
+			assertThat(response.statusCode()).isEqualTo(200);
+			admittedLocally++;
+		}
+		HttpResponse<String> overShare = app.get("/api/tenant", bearer);
+		assertThat(overShare.statusCode()).isEqualTo(429);
+		assertThat(Api.code(overShare)).isEqualTo("rate_limited");
+		assertThat(overShare.headers().firstValue("Retry-After")).isPresent();
+
+		Health degraded = health.health(true);
+		assertThat(degraded.getStatus()).as("degraded is not down").isEqualTo(Status.UP);
+		assertThat(degraded.getDetails()).containsEntry("redis", "down").containsEntry("degraded", true);
+		assertThat(degraded.getDetails().get("breaker")).isIn("OPEN", "HALF_OPEN");
+		assertThat(meters.get(MicrometerRateLimitMetrics.DEGRADED).gauge().value()).isEqualTo(1);
+		double fallbacksDuring = RateLimiting.sum(meters.find(MicrometerRateLimitMetrics.FALLBACKS).counters());
+		assertThat(fallbacksDuring).as("the fallback counter rises").isGreaterThan(fallbacksBefore + 10);
+		assertThat(app.decisions(id, "local")).isGreaterThanOrEqualTo(11);
+
+		long restoredAt = System.nanoTime();
+		redis.restore();
+		long backAt = 0;
+		while (backAt == 0 && System.nanoTime() - restoredAt < TimeUnit.SECONDS.toNanos(10)) {
+			response = app.get("/api/tenant", bearer);
+			if (response.statusCode() == 200) {
+				// the local share is spent: an admission is Redis's, which still had 5
+				assertThat(remaining(response)).containsExactly(Map.entry("tenant", 4L));
+				backAt = System.nanoTime();
+			}
+			else {
+				Thread.sleep(10);
+			}
+		}
+		assertThat(backAt).as("deciding in Redis again by itself").isPositive();
+		long backMillis = TimeUnit.NANOSECONDS.toMillis(backAt - restoredAt);
+		Health recovered = health.health(true);
+		assertThat(recovered.getDetails()).containsEntry("redis", "up")
+			.containsEntry("degraded", false)
+			.containsEntry("breaker", "CLOSED");
+		assertThat(meters.get(MicrometerRateLimitMetrics.DEGRADED).gauge().value()).isZero();
+		for (long left = 3; left >= 0; left--) {
+			assertThat(remaining(app.get("/api/tenant", bearer))).containsExactly(Map.entry("tenant", left));
+		}
+		assertThat(app.get("/api/tenant", bearer).statusCode()).isEqualTo(429);
+
+		running.set(false);
+		for (Thread thread : load) {
+			thread.join(5000);
+		}
+		assertThat(failure.get()).isNull();
+		assertThat(statuses.keySet()).as("background answers through the outage").containsOnly(200);
+		logger.info("Redis cut: local limiting after {} ms; Redis restored: deciding in Redis again after {} ms; "
+				+ "background: {} requests, slowest {} ms; fallbacks counted: {}", switchMillis, backMillis,
+				statuses.get(200), TimeUnit.NANOSECONDS.toMillis(slowest.get()),
+				(long) (fallbacksDuring - fallbacksBefore));
+		assertThat(slowest.get()).as("no request waited for Redis").isLessThan(TimeUnit.SECONDS.toNanos(1));
+	}
+
+}

@@ -1,0 +1,149 @@
+package dev.tenancy.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.servlet.DispatcherType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.core.env.Environment;
+
+import dev.tenancy.ratelimit.FailureMode;
+import dev.tenancy.ratelimit.FailureModePolicy;
+import dev.tenancy.ratelimit.FallbackRateLimiter;
+import dev.tenancy.ratelimit.LocalRateLimiter;
+import dev.tenancy.ratelimit.MicrometerRateLimitMetrics;
+import dev.tenancy.ratelimit.RateLimitMetrics;
+import dev.tenancy.ratelimit.RateLimiter;
+import dev.tenancy.ratelimit.RedisRateLimitClient;
+import dev.tenancy.ratelimit.RedisRateLimiter;
+import dev.tenancy.web.RateLimitFilter;
+
+/**
+ * Distributed per-tenant rate limiting: the Redis limiter (bucket4j on Lettuce, one connection per
+ * instance), the local limiter at this instance's share, the fallback between them with a circuit
+ * breaker, metrics, health, and the {@link RateLimitFilter} right after the tenant isolation
+ * filter.
+ * <p>
+ * Active when {@code tenancy.rate-limit.enabled} is not {@code false} and a Redis location is
+ * configured. Every bean backs off when the application defines its own; the limiter the filter
+ * uses is the bean named {@value #RATE_LIMITER_BEAN}.
+ */
+@AutoConfiguration(after = { TenancyAutoConfiguration.class, TenancyRegistryAutoConfiguration.class })
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnBooleanProperty(name = "tenancy.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = "tenancy.rate-limit.enabled", matchIfMissing = true)
+@ConditionalOnClass(name = { "io.lettuce.core.RedisClient", "io.github.bucket4j.redis.lettuce.Bucket4jLettuce" })
+@Conditional(RateLimitRedisLocation.OnConfigured.class)
+@EnableConfigurationProperties(TenancyRateLimitProperties.class)
+public final class TenancyRateLimitAutoConfiguration {
+
+	/** Order of the rate-limit filter: right after the tenant isolation filter. */
+	public static final int RATE_LIMIT_FILTER_ORDER = TenancyAutoConfiguration.TENANT_FILTER_ORDER + 1;
+
+	/** Name of the limiter bean the filter uses. */
+	public static final String RATE_LIMITER_BEAN = "tenancyRateLimiter";
+
+	private static final Logger logger = LoggerFactory.getLogger(TenancyRateLimitAutoConfiguration.class);
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	RedisRateLimitClient redisRateLimitClient(TenancyRateLimitProperties properties, Environment environment) {
+		TenancyRateLimitProperties.Redis redis = properties.redis();
+		RedisRateLimiter.Settings limiter = RedisRateLimiter.Settings.defaults()
+			.withKeyPrefix(properties.keyPrefixWithSeparator())
+			.withRequestTimeout(properties.timeout());
+		RedisRateLimitClient.Settings settings = new RedisRateLimitClient.Settings(limiter, properties.timeout(),
+				redis.connectTimeout(), redis.maxReconnectDelay());
+		RedisRateLimitClient client = RateLimitRedisLocation.client(properties, environment, settings);
+		// Start-up waits for the connection a little, so that the first requests are decided in
+		// Redis; if Redis is away, the instance starts anyway and limits per failure mode.
+		if (!client.awaitConnected(redis.connectTimeout().plusMillis(500))) {
+			logger.warn("Redis at {} is not reachable: rate limits are decided per failure mode ({}) until it is",
+					client.target(), properties.failureMode());
+		}
+		return client;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LocalRateLimiter localRateLimiter(TenancyRateLimitProperties properties) {
+		return new LocalRateLimiter(properties.expectedInstances());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	FailureModePolicy rateLimitFailureModes(TenancyRateLimitProperties properties) {
+		Map<String, FailureMode> byPlan = new LinkedHashMap<>();
+		properties.plans().forEach((plan, settings) -> {
+			if (settings != null && settings.failureMode() != null) {
+				byPlan.put(plan, settings.failureMode());
+			}
+		});
+		return FailureModePolicy.byPlanName(byPlan, properties.failureMode());
+	}
+
+	@Bean(RATE_LIMITER_BEAN)
+	@Primary
+	@ConditionalOnMissingBean(name = RATE_LIMITER_BEAN)
+	FallbackRateLimiter tenancyRateLimiter(RedisRateLimitClient redis, LocalRateLimiter local,
+			FailureModePolicy failureModes, ObjectProvider<RateLimitMetrics> metrics,
+			TenancyRateLimitProperties properties) {
+		FallbackRateLimiter.Settings settings = new FallbackRateLimiter.Settings(properties.timeout(),
+				properties.breaker().failureThreshold(), properties.breaker().probeDelay());
+		return new FallbackRateLimiter(redis, local, settings, failureModes,
+				metrics.getIfAvailable(() -> RateLimitMetrics.NONE));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "tenancyRateLimitFilter")
+	FilterRegistrationBean<RateLimitFilter> tenancyRateLimitFilter(@Qualifier(RATE_LIMITER_BEAN) RateLimiter limiter,
+			FailureModePolicy failureModes, TenancyRateLimitProperties properties) {
+		// A safety net only: the fallback limiter answers within about the timeout.
+		Duration maxWait = properties.timeout().multipliedBy(2).plusSeconds(1);
+		RateLimitFilter filter = new RateLimitFilter(limiter, properties.routes(), failureModes, maxWait);
+		FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(filter);
+		registration.setOrder(RATE_LIMIT_FILTER_ORDER);
+		registration.setDispatcherTypes(DispatcherType.REQUEST);
+		return registration;
+	}
+
+	@Bean
+	@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+	@ConditionalOnMissingBean(name = "tenancyRateLimiterHealthIndicator")
+	RateLimiterHealthIndicator tenancyRateLimiterHealthIndicator(RedisRateLimitClient redis,
+			@Qualifier(RATE_LIMITER_BEAN) RateLimiter limiter) {
+		return new RateLimiterHealthIndicator(redis, limiter);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+	static class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		RateLimitMetrics rateLimitMetrics(ObjectProvider<io.micrometer.core.instrument.MeterRegistry> registry,
+				TenancyRateLimitProperties properties) {
+			io.micrometer.core.instrument.MeterRegistry meters = registry.getIfUnique();
+			return (meters != null) ? new MicrometerRateLimitMetrics(meters, properties.metrics().maxTenantTags())
+					: RateLimitMetrics.NONE;
+		}
+
+	}
+
+}

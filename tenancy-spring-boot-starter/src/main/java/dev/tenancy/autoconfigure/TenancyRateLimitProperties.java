@@ -1,0 +1,215 @@
+package dev.tenancy.autoconfigure;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import dev.tenancy.ratelimit.FailureMode;
+
+/**
+ * Distributed per-tenant rate limiting. The limits themselves come from each tenant's
+ * configuration ({@code rateLimit} in the registry); these properties say where the buckets live
+ * and how the limiter behaves when Redis does not answer.
+ *
+ * @param enabled whether to limit requests; the limiter is only set up when a Redis location is
+ * configured too ({@code tenancy.rate-limit.redis.*}, or else {@code spring.data.redis.url} or
+ * {@code spring.data.redis.host})
+ * @param redis where the buckets live
+ * @param timeout how long one decision may wait for Redis before the failure mode decides it
+ * (at most 1s)
+ * @param breaker the circuit breaker in front of Redis
+ * @param expectedInstances how many instances of the application share each tenant's limit; while
+ * Redis is unreachable each instance limits locally at the plan divided by this number
+ * @param failureMode what happens while Redis is unreachable, for plans not listed under
+ * {@code plans}: {@code local} (limit in this instance at its share), {@code open} (admit) or
+ * {@code closed} (reject with 429)
+ * @param plans settings per plan name (the {@code plan} of a tenant's configuration), such as
+ * {@code plans.login.failure-mode=closed}
+ * @param routes route cost classes: path patterns per class name, in matching order, such as
+ * {@code helpdesk: [/api/helpdesk/**]}; a tenant's {@code rateLimit.costs} says how many tokens a
+ * request of each class takes (1 for a route in no class)
+ * @param metrics Micrometer metrics of the limiter
+ * @param keyPrefix the prefix of every Redis key the limiter writes; keys are
+ * {@code <prefix>:{<tenant>}:tenant} and {@code <prefix>:{<tenant>}:user:<hash>}
+ */
+@ConfigurationProperties("tenancy.rate-limit")
+public record TenancyRateLimitProperties(@DefaultValue("true") boolean enabled, @DefaultValue Redis redis,
+		@DefaultValue("100ms") Duration timeout, @DefaultValue Breaker breaker,
+		@DefaultValue("1") int expectedInstances, @DefaultValue("local") FailureMode failureMode,
+		Map<String, Plan> plans, Map<String, List<String>> routes, @DefaultValue Metrics metrics,
+		@DefaultValue("tenancy:rl") String keyPrefix) {
+
+	/** The longest allowed {@link #timeout()}. */
+	public static final Duration MAX_TIMEOUT = Duration.ofSeconds(1);
+
+	public TenancyRateLimitProperties {
+		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+			throw new IllegalArgumentException("tenancy.rate-limit.timeout must be positive");
+		}
+		if (timeout.compareTo(MAX_TIMEOUT) > 0) {
+			throw new IllegalArgumentException(
+					"tenancy.rate-limit.timeout must be at most 1s (requests wait for it), but is " + timeout);
+		}
+		if (expectedInstances < 1) {
+			throw new IllegalArgumentException(
+					"tenancy.rate-limit.expected-instances must be at least 1, but is " + expectedInstances);
+		}
+		if (keyPrefix == null || keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
+			throw new IllegalArgumentException(
+					"tenancy.rate-limit.key-prefix must not contain '{' or '}' (the tenant is the Redis hash tag)");
+		}
+		plans = (plans != null) ? Map.copyOf(plans) : Map.of();
+		// Matching order matters: keep the order of the configuration.
+		routes = (routes != null) ? Collections.unmodifiableMap(new LinkedHashMap<>(routes)) : Map.of();
+		routes.forEach((name, patterns) -> {
+			if (patterns == null || patterns.isEmpty()) {
+				throw new IllegalArgumentException("tenancy.rate-limit.routes." + name + " lists no path pattern");
+			}
+		});
+	}
+
+	/**
+	 * The prefix as the limiter uses it: {@link #keyPrefix()} and a colon.
+	 * @return the prefix of the keys
+	 */
+	String keyPrefixWithSeparator() {
+		if (this.keyPrefix.isEmpty() || this.keyPrefix.endsWith(":")) {
+			return this.keyPrefix;
+		}
+		return this.keyPrefix + ":";
+	}
+
+	/**
+	 * Where the buckets live: one of a standalone server ({@code url}), a Redis Cluster
+	 * ({@code cluster.nodes}) or a Sentinel-managed master ({@code sentinel.*}). With none set,
+	 * Spring Boot's {@code spring.data.redis.url}, or {@code spring.data.redis.host} and
+	 * {@code port}, are used when present.
+	 *
+	 * @param url a standalone server, such as {@code redis://127.0.0.1:6379} ({@code rediss://} for
+	 * TLS; user, password and database may be part of it)
+	 * @param username the user for servers given without one (ACL); none by default
+	 * @param password the password for servers given without one
+	 * @param cluster a Redis Cluster
+	 * @param sentinel a master managed by Redis Sentinel
+	 * @param connectTimeout how long opening the connection may take; until it is open (also when
+	 * Redis is away at start-up) requests are decided per failure mode
+	 * @param maxReconnectDelay the longest wait between connection attempts while Redis is away
+	 */
+	public record Redis(String url, String username, String password, @DefaultValue Cluster cluster,
+			@DefaultValue Sentinel sentinel, @DefaultValue("1s") Duration connectTimeout,
+			@DefaultValue("1s") Duration maxReconnectDelay) {
+
+		public Redis {
+			cluster = (cluster != null) ? cluster : new Cluster(null);
+			sentinel = (sentinel != null) ? sentinel : new Sentinel(null, null);
+			if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
+				throw new IllegalArgumentException("tenancy.rate-limit.redis.connect-timeout must be positive");
+			}
+			if (maxReconnectDelay == null || maxReconnectDelay.isNegative() || maxReconnectDelay.isZero()) {
+				throw new IllegalArgumentException("tenancy.rate-limit.redis.max-reconnect-delay must be positive");
+			}
+			if (hasText(sentinel.master()) != !sentinel.nodes().isEmpty()) {
+				throw new IllegalArgumentException("tenancy.rate-limit.redis.sentinel.master and "
+						+ "tenancy.rate-limit.redis.sentinel.nodes must be set together");
+			}
+			int locations = (hasText(url) ? 1 : 0) + (cluster.nodes().isEmpty() ? 0 : 1)
+					+ (hasText(sentinel.master()) || !sentinel.nodes().isEmpty() ? 1 : 0);
+			if (locations > 1) {
+				throw new IllegalArgumentException("Set only one of tenancy.rate-limit.redis.url, "
+						+ "tenancy.rate-limit.redis.cluster.nodes and tenancy.rate-limit.redis.sentinel.*");
+			}
+		}
+
+		/** @return whether a location is set here */
+		boolean isConfigured() {
+			return hasText(this.url) || !this.cluster.nodes().isEmpty() || hasText(this.sentinel.master());
+		}
+
+		static boolean hasText(String value) {
+			return value != null && !value.isBlank();
+		}
+
+	}
+
+	/**
+	 * A Redis Cluster.
+	 *
+	 * @param nodes some of its nodes, as {@code host:port} or {@code redis://...} URIs; the client
+	 * learns the rest from them
+	 */
+	public record Cluster(List<String> nodes) {
+
+		public Cluster {
+			nodes = (nodes != null) ? List.copyOf(nodes) : List.of();
+		}
+
+	}
+
+	/**
+	 * A master managed by Redis Sentinel.
+	 *
+	 * @param master the master's name
+	 * @param nodes the sentinels, as {@code host:port}
+	 */
+	public record Sentinel(String master, List<String> nodes) {
+
+		public Sentinel {
+			nodes = (nodes != null) ? List.copyOf(nodes) : List.of();
+		}
+
+	}
+
+	/**
+	 * The circuit breaker in front of Redis.
+	 *
+	 * @param failureThreshold consecutive failed or late decisions that open it; while open, no
+	 * request waits for Redis
+	 * @param probeDelay how long it stays open before one request probes Redis again
+	 */
+	public record Breaker(@DefaultValue("5") int failureThreshold, @DefaultValue("1s") Duration probeDelay) {
+
+		public Breaker {
+			if (failureThreshold < 1) {
+				throw new IllegalArgumentException(
+						"tenancy.rate-limit.breaker.failure-threshold must be at least 1, but is " + failureThreshold);
+			}
+			if (probeDelay == null || probeDelay.isNegative()) {
+				throw new IllegalArgumentException("tenancy.rate-limit.breaker.probe-delay must not be negative");
+			}
+		}
+
+	}
+
+	/**
+	 * Settings of one plan.
+	 *
+	 * @param failureMode what happens to this plan's tenants while Redis is unreachable, instead of
+	 * {@code tenancy.rate-limit.failure-mode}
+	 */
+	public record Plan(FailureMode failureMode) {
+
+	}
+
+	/**
+	 * Metrics of the limiter, recorded when a Micrometer {@code MeterRegistry} exists.
+	 *
+	 * @param maxTenantTags how many tenants get their own {@code tenant} tag value; every other
+	 * tenant is tagged {@code other}
+	 */
+	public record Metrics(@DefaultValue("100") int maxTenantTags) {
+
+		public Metrics {
+			if (maxTenantTags < 0) {
+				throw new IllegalArgumentException(
+						"tenancy.rate-limit.metrics.max-tenant-tags must not be negative, but is " + maxTenantTags);
+			}
+		}
+
+	}
+
+}
