@@ -16,6 +16,8 @@ public enum TenancyError {
 
 	TENANT_SUSPENDED("tenant_suspended", 403, "Tenant suspended", "This tenant is suspended."),
 
+	INVALID_REQUEST("invalid_request", 400, "Invalid request", "The request is malformed."),
+
 	RATE_LIMITED("rate_limited", 429, "Too many requests", "The rate limit for this tenant has been reached."),
 
 	ADMIN_NOT_CONFIGURED("admin_not_configured", 503, "Admin not configured",

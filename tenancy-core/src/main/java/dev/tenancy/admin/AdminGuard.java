@@ -28,6 +28,13 @@ import org.springframework.util.ClassUtils;
  */
 public final class AdminGuard {
 
+	/**
+	 * Request attribute set to {@code Boolean.TRUE} when a request was admitted by the bootstrap
+	 * token rather than an admin-scoped token, so the audit names the token, not whoever else's
+	 * bearer token rode along.
+	 */
+	public static final String ADMITTED_BY_TOKEN_ATTRIBUTE = AdminGuard.class.getName() + ".admittedByToken";
+
 	/** Header carrying the bootstrap admin token. */
 	public static final String TOKEN_HEADER = "X-Admin-Token";
 
@@ -70,7 +77,11 @@ public final class AdminGuard {
 		if (values.hasMoreElements() || sent == null) {
 			return AdminDecision.FORBIDDEN;
 		}
-		return MessageDigest.isEqual(this.tokenDigest, digest(sent)) ? AdminDecision.ALLOWED : AdminDecision.FORBIDDEN;
+		if (!MessageDigest.isEqual(this.tokenDigest, digest(sent))) {
+			return AdminDecision.FORBIDDEN;
+		}
+		request.setAttribute(ADMITTED_BY_TOKEN_ATTRIBUTE, Boolean.TRUE);
+		return AdminDecision.ALLOWED;
 	}
 
 	private boolean hasAdminScope(Authentication authentication) {

@@ -63,6 +63,8 @@ public class TenantAdminController {
 
 	private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
 
+	private static final Pattern SAFE_PATH = Pattern.compile("[A-Za-z0-9._\\[\\]-]{1,100}");
+
 	private static final Pattern ETAG = Pattern.compile("(W/)?\"(\\d{1,18})\"");
 
 	private static final boolean SECURITY_PRESENT = ClassUtils.isPresent(
@@ -354,16 +356,21 @@ public class TenantAdminController {
 	}
 
 	private static TenantChange change(HttpServletRequest request) {
-		String actor = "anonymous";
+		String principal = null;
 		if (SECURITY_PRESENT) {
 			Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
 			if (authentication != null && authentication.isAuthenticated()
 					&& !"anonymousUser".equals(authentication.getPrincipal())) {
-				actor = authentication.getName();
+				principal = authentication.getName();
 			}
 		}
-		if ("anonymous".equals(actor) && request.getHeader(AdminGuard.TOKEN_HEADER) != null) {
-			actor = "admin-token";
+		String actor;
+		if (Boolean.TRUE.equals(request.getAttribute(AdminGuard.ADMITTED_BY_TOKEN_ATTRIBUTE))) {
+			// Admitted by the bootstrap token: a bearer token sent alongside granted nothing.
+			actor = (principal != null) ? "admin-token (with token of " + principal + ")" : "admin-token";
+		}
+		else {
+			actor = (principal != null) ? principal : "anonymous";
 		}
 		String requestId = request.getHeader("X-Request-ID");
 		if (requestId == null || !REQUEST_ID.matcher(requestId).matches()) {
@@ -398,8 +405,12 @@ public class TenantAdminController {
 	}
 
 	private static ResponseEntity<?> invalidConfig(InvalidTenantConfigException ex) {
-		ProblemDetail problem = problemDetail(HttpStatus.BAD_REQUEST, "invalid_request", ex.getMessage());
-		problem.setProperty("path", ex.path());
+		// Paths are echoed only when they look like paths; anything else is the caller's own text.
+		boolean plain = SAFE_PATH.matcher(ex.path()).matches();
+		String path = plain ? ex.path() : "config";
+		String detail = plain ? ex.getMessage() : "config: unknown or malformed key";
+		ProblemDetail problem = problemDetail(HttpStatus.BAD_REQUEST, "invalid_request", detail);
+		problem.setProperty("path", path);
 		return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
 	}
 

@@ -22,8 +22,11 @@ import dev.tenancy.TenantId;
  * until {@code timeToLive} passes as a safety net. When the registry cannot answer, a cached
  * answer younger than {@code lastKnownGood} is served instead (last known good), and a lookup with
  * no usable cached answer fails with {@link TenantRegistryUnavailableException}, which the filter
- * turns into 503. Invalidation marks entries stale rather than dropping them, so a change
- * announced just before an outage does not throw away the last known good answer.
+ * turns into 503. A gap in change notifications ({@link #invalidateAll()}) marks entries stale but
+ * keeps them as last known good, so reconnecting just before an outage does not throw every answer
+ * away. A change notification for one tenant ({@link #invalidate}) means its cached answer is known
+ * to be outdated (a suspension, say): that answer is never served again, and while the registry is
+ * down that tenant's lookups fail closed.
  */
 public final class CachingTenantRegistry implements TenantRegistry {
 
@@ -83,14 +86,17 @@ public final class CachingTenantRegistry implements TenantRegistry {
 				if (previous != null && previous.loadedAt > now && previous.generation == this.generation.get()) {
 					return previous;
 				}
-				boolean overtaken = this.invalidations.get() != invalidationsBefore
-						|| this.generation.get() != generationBefore;
-				return new Entry(loaded, now, overtaken ? -1 : generationBefore);
+				boolean overtakenByChange = this.invalidations.get() != invalidationsBefore
+						&& this.generation.get() == generationBefore;
+				boolean overtaken = overtakenByChange || this.generation.get() != generationBefore;
+				return new Entry(loaded, now, overtaken ? -1 : generationBefore, overtakenByChange);
 			});
 			return loaded;
 		}
 		catch (TenantRegistryUnavailableException ex) {
-			if (cached != null && now - cached.loadedAt < this.lastKnownGoodNanos) {
+			// An answer a change notification has outdated is known to be wrong (a suspension, say):
+			// it is never served as last known good; the lookup fails closed instead.
+			if (cached != null && !cached.changed && now - cached.loadedAt < this.lastKnownGoodNanos) {
 				logger.warn("Tenant registry unavailable; serving last known good answer for tenant {}", id);
 				return cached.tenant;
 			}
@@ -109,7 +115,7 @@ public final class CachingTenantRegistry implements TenantRegistry {
 	 */
 	public void invalidate(TenantId id) {
 		this.invalidations.incrementAndGet();
-		this.cache.asMap().computeIfPresent(id, (key, entry) -> new Entry(entry.tenant, entry.loadedAt, -1));
+		this.cache.asMap().computeIfPresent(id, (key, entry) -> new Entry(entry.tenant, entry.loadedAt, -1, true));
 	}
 
 	/**
@@ -129,7 +135,14 @@ public final class CachingTenantRegistry implements TenantRegistry {
 		return this.cache.estimatedSize();
 	}
 
-	private record Entry(Optional<Tenant> tenant, long loadedAt, long generation) {
+	/**
+	 * A cached answer.
+	 * @param tenant the answer
+	 * @param loadedAt when it was loaded (clock time)
+	 * @param generation the cache generation it belongs to, -1 when stale
+	 * @param changed whether a change notification for this tenant has outdated it
+	 */
+	private record Entry(Optional<Tenant> tenant, long loadedAt, long generation, boolean changed) {
 	}
 
 }

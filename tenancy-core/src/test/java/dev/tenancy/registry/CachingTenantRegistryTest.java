@@ -124,7 +124,9 @@ class CachingTenantRegistryTest {
 		this.cache.invalidateAll();
 		assertThat(this.cache.find(ACME)).as("stale but last known good").contains(tenant(ACME, 0));
 		this.cache.invalidate(ACME);
-		assertThat(this.cache.find(ACME)).contains(tenant(ACME, 0));
+		assertThatExceptionOfType(TenantRegistryUnavailableException.class)
+			.as("a change notification outdated the answer: it is not served, the lookup fails closed")
+			.isThrownBy(() -> this.cache.find(ACME));
 		assertThat(this.delegate.lookups(ACME)).isEqualTo(4);
 	}
 
@@ -208,13 +210,34 @@ class CachingTenantRegistryTest {
 	}
 
 	@Test
-	void staleAnswerOfAnInterruptedLoadIsStillLastKnownGood() throws Exception {
+	void answerOfALoadOvertakenByAChangeIsNotLastKnownGood() throws Exception {
 		this.delegate.put(tenant(ACME, 0));
 		Load load = startBlockedLoad(ACME);
 		this.cache.invalidate(ACME);
 		load.finish();
 		this.delegate.down(true);
+		assertThatExceptionOfType(TenantRegistryUnavailableException.class).isThrownBy(() -> this.cache.find(ACME));
+	}
+
+	@Test
+	void answerOfALoadOvertakenByAGapIsStillLastKnownGood() throws Exception {
+		this.delegate.put(tenant(ACME, 0));
+		Load load = startBlockedLoad(ACME);
+		this.cache.invalidateAll();
+		load.finish();
+		this.delegate.down(true);
 		assertThat(this.cache.find(ACME)).contains(tenant(ACME, 0));
+	}
+
+	@Test
+	void aSuspensionAnnouncedBeforeAnOutageIsNeverUndone() {
+		this.delegate.put(tenant(ACME, 0));
+		assertThat(this.cache.find(ACME)).contains(tenant(ACME, 0));
+		// The tenant is suspended; the notification arrives, then the database goes away before the
+		// next lookup. The cached ACTIVE answer must not come back as last known good.
+		this.cache.invalidate(ACME);
+		this.delegate.down(true);
+		assertThatExceptionOfType(TenantRegistryUnavailableException.class).isThrownBy(() -> this.cache.find(ACME));
 	}
 
 	@Test

@@ -39,7 +39,7 @@ public final class TenancyAdminAutoConfiguration {
 	@ConditionalOnMissingBean(name = "adminGuardFilter")
 	FilterRegistrationBean<AdminGuardFilter> adminGuardFilter(AdminGuard guard, TenancyAdminProperties properties) {
 		FilterRegistrationBean<AdminGuardFilter> registration = new FilterRegistrationBean<>(
-				new AdminGuardFilter(guard, properties.paths()));
+				new AdminGuardFilter(guard, properties.guardedPaths()));
 		registration.setOrder(ADMIN_FILTER_ORDER);
 		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
 		return registration;

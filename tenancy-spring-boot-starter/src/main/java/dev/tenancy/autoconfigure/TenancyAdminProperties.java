@@ -28,6 +28,23 @@ public record TenancyAdminProperties(String token, @DefaultValue("tenancy.admin"
 
 	}
 
+	/**
+	 * The paths the admin guard must cover: the configured ones, plus the admin API's own paths
+	 * whenever the API is on, so that moving {@code paths} can never leave the API unguarded.
+	 * @return the guarded path patterns
+	 */
+	public List<String> guardedPaths() {
+		List<String> guarded = new java.util.ArrayList<>(this.paths);
+		if (this.api.enabled()) {
+			for (String apiPath : List.of("/admin/tenants", "/admin/tenants/**")) {
+				if (!guarded.contains(apiPath)) {
+					guarded.add(apiPath);
+				}
+			}
+		}
+		return List.copyOf(guarded);
+	}
+
 	@Override
 	public String toString() {
 		return "TenancyAdminProperties[token=" + ((this.token == null || this.token.isBlank()) ? "unset" : "******")

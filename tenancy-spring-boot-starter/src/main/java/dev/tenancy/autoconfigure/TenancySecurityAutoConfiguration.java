@@ -28,9 +28,12 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
+import dev.tenancy.TenancyError;
 import dev.tenancy.web.ProblemAccessDeniedHandler;
 import dev.tenancy.web.ProblemAuthenticationEntryPoint;
+import dev.tenancy.web.ProblemResponses;
 
 /**
  * Security defaults: a stateless bearer-JWT filter chain whose errors are problem+json, a JWT
@@ -61,6 +64,20 @@ public final class TenancySecurityAutoConfiguration {
 		return validator;
 	}
 
+	/**
+	 * Requests Spring Security's firewall rejects (encoded slashes, {@code ..}, {@code ;}, double
+	 * slashes) get the same problem+json shape as every other error, without echoing the path.
+	 * @return the handler
+	 */
+	@Bean
+	@ConditionalOnMissingBean(RequestRejectedHandler.class)
+	RequestRejectedHandler tenancyRequestRejectedHandler() {
+		return (request, response, ex) -> {
+			logger.debug("Request rejected by the firewall: {}", ex.getMessage());
+			ProblemResponses.write(response, TenancyError.INVALID_REQUEST);
+		};
+	}
+
 	@Bean
 	@ConditionalOnBooleanProperty(name = "tenancy.security.enabled", matchIfMissing = true)
 	@ConditionalOnMissingBean(name = "tenancySecurityFilterChain")
@@ -70,7 +87,7 @@ public final class TenancySecurityAutoConfiguration {
 			throws Exception {
 		ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint();
 		ProblemAccessDeniedHandler accessDenied = new ProblemAccessDeniedHandler();
-		String[] open = concat(properties.publicPaths(), adminProperties.paths());
+		String[] open = concat(properties.publicPaths(), adminProperties.guardedPaths());
 		http.csrf((csrf) -> csrf.disable())
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(open).permitAll().anyRequest().authenticated())
