@@ -10,8 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Settings of the config server itself, under {@code tenancy.config-server}.
  *
  * @param clients Services allowed to read configuration, keyed by client (service) name. The
- *     name is the HTTP basic username and, once per-service authorization exists, the only
- *     application whose configuration that client may read. At least one client is required: the
+ *     name is the HTTP basic username and the only application whose configuration that client
+ *     may read (it must match {@code [a-z0-9][a-z0-9-]{0,62}} to read anything). At least one client is required: the
  *     server refuses to start without one.
  */
 @ConfigurationProperties("tenancy.config-server")

@@ -10,6 +10,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -36,6 +37,14 @@ class ConfigServerHttpTests {
 
     @LocalServerPort
     int port;
+
+    /** Actuator lives on its own port (management.server.port), never on the config port. */
+    @LocalManagementPort
+    int managementPort;
+
+    private HttpResponse<String> management(String path, String authorization) {
+        return Http.get(managementPort, path, authorization);
+    }
 
     private HttpResponse<String> get(String path, String authorization) {
         return Http.get(port, path, authorization);
@@ -67,10 +76,31 @@ class ConfigServerHttpTests {
 
     @Test
     void acceptsEveryConfiguredClientWhateverItsEncoding() {
-        HttpResponse<String> response = get("/sample-app/default", Http.basic("billing", "billing-secret"));
+        HttpResponse<String> response = get("/billing/default", Http.basic("billing", "billing-secret"));
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(Http.propertySourceNames(response)).anySatisfy((name) -> assertThat(name).endsWith("sample-app.yml"));
+        // billing has no file of its own: it gets the shared application.yml through the normal merge
+        assertThat(Http.propertySourceNames(response)).singleElement()
+            .satisfies((name) -> assertThat(name).contains("config-repo/").endsWith("/application.yml"));
+    }
+
+    @Test
+    void aClientCannotReadAnotherServicesConfiguration() {
+        HttpResponse<String> response = get("/sample-app/default", Http.basic("billing", "billing-secret"));
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.body()).doesNotContain("X-Client-ID", "propertySources");
+    }
+
+    @Test
+    void servesTheDecryptedSecret() {
+        HttpResponse<String> response = get("/sample-app/default", sampleApp());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(Http.propertySources(response).values())
+            .anySatisfy((source) -> assertThat(source.path("sample.demo-secret").asString())
+                .isEqualTo("demo-secret-value-decrypted"));
+        assertThat(response.body()).doesNotContain("{cipher}").doesNotContain("invalid.");
     }
 
     @Test
@@ -119,7 +149,7 @@ class ConfigServerHttpTests {
 
     @Test
     void healthIsOpenAndShowsNoDetails() {
-        HttpResponse<String> response = get("/actuator/health", null);
+        HttpResponse<String> response = management("/actuator/health", null);
 
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode health = Http.json(response);
@@ -130,7 +160,7 @@ class ConfigServerHttpTests {
     @ParameterizedTest
     @ValueSource(strings = { "/actuator/health/liveness", "/actuator/health/readiness" })
     void probesAreOpenAndShowNoDetails(String path) {
-        HttpResponse<String> response = get(path, null);
+        HttpResponse<String> response = management(path, null);
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(Http.json(response).propertyNames()).containsExactly("status");
@@ -138,8 +168,8 @@ class ConfigServerHttpTests {
 
     @Test
     void healthComponentsAreNotReachable() {
-        assertThat(get("/actuator/health/diskSpace", null).statusCode()).isEqualTo(404);
-        assertThat(get("/actuator/health/configServer", null).statusCode()).isEqualTo(404);
+        assertThat(management("/actuator/health/diskSpace", null).statusCode()).isEqualTo(404);
+        assertThat(management("/actuator/health/configServer", null).statusCode()).isEqualTo(404);
     }
 
     /** Only the overall status, plus the names of the probe groups; no component, no detail. */
@@ -153,7 +183,7 @@ class ConfigServerHttpTests {
 
     @Test
     void healthShowsNoDetailsToAuthenticatedClientsEither() {
-        HttpResponse<String> response = get("/actuator/health", sampleApp());
+        HttpResponse<String> response = management("/actuator/health", sampleApp());
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertNoHealthDetails(Http.json(response));
@@ -161,8 +191,20 @@ class ConfigServerHttpTests {
 
     @Test
     void infoNeedsAuthentication() {
-        assertUnauthorized(get("/actuator/info", null));
-        assertThat(get("/actuator/info", sampleApp()).statusCode()).isEqualTo(200);
+        assertUnauthorized(management("/actuator/info", null));
+        assertThat(management("/actuator/info", sampleApp()).statusCode()).isEqualTo(200);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "/actuator/health", "/actuator/info", "/actuator/health/liveness" })
+    void actuatorIsNotOnTheConfigPort(String path) {
+        HttpResponse<String> anonymous = get(path, null);
+        HttpResponse<String> authenticated = get(path, sampleApp());
+
+        assertUnauthorized(anonymous);
+        assertThat(authenticated.statusCode()).as(path).isIn(403, 404);
+        assertThat(authenticated.body()).as(path).doesNotContain("\"status\":\"UP\"", "propertySources");
+        assertThat(managementPort).isNotEqualTo(port);
     }
 
     @ParameterizedTest

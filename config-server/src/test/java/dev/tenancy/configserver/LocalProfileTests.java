@@ -39,6 +39,16 @@ class LocalProfileTests {
     }
 
     @Test
+    void demoKeyDecryptsTheShippedSecret() {
+        HttpResponse<String> response = Http.get(port, "/sample-app/default", Http.basic("sample-app", "sample-app-secret"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(Http.propertySources(response).values())
+            .anySatisfy((source) -> assertThat(source.path("sample.demo-secret").asString())
+                .isEqualTo("demo-secret-value-decrypted"));
+    }
+
+    @Test
     void demoCredentialNeedsTheRightPassword() {
         HttpResponse<String> response = Http.get(port, "/sample-app/default", Http.basic("sample-app", "sample-app"));
 
@@ -49,7 +59,8 @@ class LocalProfileTests {
     void localProfileOfTheServerIsNotServedToClients() {
         HttpResponse<String> response = Http.get(port, "/application/local", Http.basic("sample-app", "sample-app-secret"));
 
-        assertThat(response.statusCode()).isEqualTo(200);
+        // the shared 'application' config reaches clients only through the merge of their own
+        assertThat(response.statusCode()).isEqualTo(403);
         assertThat(response.body()).doesNotContain("tenancy.config-server").doesNotContain("$2a$");
     }
 }

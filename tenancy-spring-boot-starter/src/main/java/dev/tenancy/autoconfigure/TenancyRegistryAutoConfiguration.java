@@ -1,6 +1,7 @@
 package dev.tenancy.autoconfigure;
 
 import java.sql.DriverManager;
+import java.time.Duration;
 import java.util.Properties;
 
 import javax.sql.DataSource;
@@ -29,9 +30,12 @@ import dev.tenancy.registry.jdbc.DualTenantRegistry;
 import dev.tenancy.registry.jdbc.JdbcTenantRegistry;
 import dev.tenancy.registry.jdbc.PostgresChangeListener;
 import dev.tenancy.registry.jdbc.RegistryMigrations;
+import dev.tenancy.registry.remote.ConfigServerChangeFollower;
+import dev.tenancy.registry.remote.ConfigServerConnection;
+import dev.tenancy.registry.remote.ConfigServerTenantRegistry;
 
 /**
- * The PostgreSQL and file registries, cached, with cross-instance invalidation. The registry from
+ * The PostgreSQL, file and config-server registries, cached, with cross-instance invalidation. The registry from
  * {@code tenancy.tenants.*} (in {@link TenancyAutoConfiguration}) backs off when one of these is
  * selected by {@code tenancy.registry.source}.
  */
@@ -125,6 +129,63 @@ public final class TenancyRegistryAutoConfiguration {
 						"tenancy.registry.source is 'files' but tenancy.registry.files.directory is not set");
 			}
 			return new YamlTenantSource(properties.files().directory());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "tenancy.registry.source", havingValue = "config-server")
+	static class ConfigServerRegistryConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ConfigServerTenantRegistry configServerTenantRegistry(TenancyRegistryProperties properties) {
+			TenancyRegistryProperties.ConfigServer server = properties.configServer();
+			if (server.url() == null) {
+				throw new IllegalStateException(
+						"tenancy.registry.source is 'config-server' but tenancy.registry.config-server.url is not set");
+			}
+			ConfigServerConnection connection;
+			try {
+				connection = new ConfigServerConnection(server.url(), server.username(), server.password(),
+						server.connectTimeout(), server.readTimeout());
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalStateException("Invalid tenancy.registry.config-server settings: " + ex.getMessage(), ex);
+			}
+			return new ConfigServerTenantRegistry(connection, properties.cache().maximumSize());
+		}
+
+		@Bean
+		@Primary
+		@ConditionalOnMissingBean(CachingTenantRegistry.class)
+		CachingTenantRegistry tenantRegistry(ConfigServerTenantRegistry registry, TenancyRegistryProperties properties) {
+			TenancyRegistryProperties.Cache cache = properties.cache();
+			return new CachingTenantRegistry(registry, cache.maximumSize(), cache.timeToLive(), cache.lastKnownGood());
+		}
+
+		@Bean(destroyMethod = "close")
+		@ConditionalOnMissingBean
+		ConfigServerChangeFollower tenantChangeFollower(ConfigServerTenantRegistry registry, CachingTenantRegistry cache,
+				TenancyRegistryProperties properties) {
+			return new ConfigServerChangeFollower(registry.connection(), cache::invalidate, cache::invalidateAll,
+					properties.configServer().pollInterval());
+		}
+
+		@Bean
+		@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+		@ConditionalOnMissingBean(name = "tenantRegistryHealthIndicator")
+		ConfigServerRegistryHealthIndicator tenantRegistryHealthIndicator(ConfigServerTenantRegistry registry,
+				ObjectProvider<ConfigServerChangeFollower> follower, CachingTenantRegistry cache,
+				TenancyRegistryProperties properties) {
+			// Answered recently: within a few polls (and at least a few seconds, so one slow poll is no outage).
+			TenancyRegistryProperties.ConfigServer server = properties.configServer();
+			Duration recently = server.pollInterval().multipliedBy(4).plus(server.readTimeout());
+			if (recently.compareTo(Duration.ofSeconds(5)) < 0) {
+				recently = Duration.ofSeconds(5);
+			}
+			return new ConfigServerRegistryHealthIndicator(registry.connection(), follower.getIfAvailable(), cache,
+					recently);
 		}
 
 	}

@@ -1,5 +1,6 @@
 package dev.tenancy.autoconfigure;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -10,16 +11,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Where tenants come from and how they are cached.
  *
  * @param source the registry: {@code properties} ({@code tenancy.tenants.*}), {@code jdbc} (the
- * PostgreSQL registry) or {@code files} (a directory of tenant YAML files, read-only)
+ * PostgreSQL registry), {@code files} (a directory of tenant YAML files, read-only) or
+ * {@code config-server} (the config server's tenant API, over HTTP)
  * @param jdbc the PostgreSQL registry
  * @param files tenant YAML files: the whole registry with {@code source=files}, or beside the
  * database with {@code source=jdbc} (dual mode: a tenant with no row, or whose row says
  * {@code file}, is read from its file)
- * @param cache the in-memory cache in front of the {@code jdbc} and {@code files} registries
+ * @param cache the in-memory cache in front of the {@code jdbc} and {@code config-server} registries
+ * @param configServer the config server's tenant API, with {@code source=config-server}
  */
 @ConfigurationProperties("tenancy.registry")
 public record TenancyRegistryProperties(@DefaultValue("properties") Source source, @DefaultValue Jdbc jdbc,
-		@DefaultValue Files files, @DefaultValue Cache cache) {
+		@DefaultValue Files files, @DefaultValue Cache cache, @DefaultValue ConfigServer configServer) {
 
 	/**
 	 * The kinds of registry.
@@ -33,7 +36,10 @@ public record TenancyRegistryProperties(@DefaultValue("properties") Source sourc
 		JDBC,
 
 		/** A directory of tenant YAML files. */
-		FILES
+		FILES,
+
+		/** The config server's tenant API, cached, following its changes feed. */
+		CONFIG_SERVER
 
 	}
 
@@ -64,11 +70,36 @@ public record TenancyRegistryProperties(@DefaultValue("properties") Source sourc
 	 * @param maximumSize most tenants kept in memory
 	 * @param timeToLive longest time a cached answer is used without asking the registry again
 	 * (changes normally arrive within a second through {@code NOTIFY})
-	 * @param lastKnownGood how long a cached tenant is still served while the registry database is
-	 * unreachable; lookups of tenants not cached then get 503
+	 * @param lastKnownGood how long a cached tenant is still served while the registry (its database or
+	 * the config server) is unreachable; lookups of tenants not cached then get 503
 	 */
 	public record Cache(@DefaultValue("10000") long maximumSize, @DefaultValue("10m") Duration timeToLive,
 			@DefaultValue("15m") Duration lastKnownGood) {
+
+	}
+
+	/**
+	 * The config server's tenant API ({@code GET {url}/tenants/{id}} and its changes feed).
+	 *
+	 * @param url the config server's base URL, such as {@code http://config-server:8888}; required
+	 * with {@code source=config-server}; credentials go in username and password, not here
+	 * @param username the client name for HTTP basic authentication on the config server
+	 * @param password the client password for HTTP basic authentication (never logged)
+	 * @param connectTimeout longest wait for a connection to the config server
+	 * @param readTimeout longest wait for an answer from the config server
+	 * @param pollInterval time between polls of the changes feed; a change reaches the cache within
+	 * about this interval
+	 */
+	public record ConfigServer(URI url, String username, String password,
+			@DefaultValue("1s") Duration connectTimeout, @DefaultValue("2s") Duration readTimeout,
+			@DefaultValue("500ms") Duration pollInterval) {
+
+		@Override
+		public String toString() {
+			return "ConfigServer[url=" + this.url + ", username=" + this.username + ", password="
+					+ ((this.password != null) ? "******" : null) + ", connectTimeout=" + this.connectTimeout
+					+ ", readTimeout=" + this.readTimeout + ", pollInterval=" + this.pollInterval + "]";
+		}
 
 	}
 

@@ -68,7 +68,10 @@ class ConfigurationMetadataTest {
 			"tenancy.rate-limit.breaker.failure-threshold", "tenancy.rate-limit.breaker.probe-delay",
 			"tenancy.rate-limit.expected-instances", "tenancy.rate-limit.failure-mode", "tenancy.rate-limit.plans",
 			"tenancy.rate-limit.routes", "tenancy.rate-limit.metrics.max-tenant-tags",
-			"tenancy.rate-limit.key-prefix" })
+			"tenancy.rate-limit.key-prefix", "tenancy.registry.source", "tenancy.registry.config-server.url",
+			"tenancy.registry.config-server.username", "tenancy.registry.config-server.password",
+			"tenancy.registry.config-server.connect-timeout", "tenancy.registry.config-server.read-timeout",
+			"tenancy.registry.config-server.poll-interval" })
 	void propertyIsDocumented(String name) {
 		assertThat(properties).containsKey(name);
 		JsonNode property = properties.get(name);
@@ -98,6 +101,10 @@ class ConfigurationMetadataTest {
 		assertThat(defaultOf("tenancy.rate-limit.failure-mode")).isEqualTo("local");
 		assertThat(defaultOf("tenancy.rate-limit.metrics.max-tenant-tags")).isEqualTo("100");
 		assertThat(defaultOf("tenancy.rate-limit.key-prefix")).isEqualTo("tenancy:rl");
+		assertThat(defaultOf("tenancy.registry.config-server.connect-timeout")).isEqualTo("1s");
+		assertThat(defaultOf("tenancy.registry.config-server.read-timeout")).isEqualTo("2s");
+		assertThat(defaultOf("tenancy.registry.config-server.poll-interval")).isEqualTo("500ms");
+		assertThat(properties.get("tenancy.registry.config-server.password").has("defaultValue")).isFalse();
 		// No Redis location by default: the limiter is off until one is configured.
 		assertThat(properties.get("tenancy.rate-limit.redis.url").has("defaultValue")).isFalse();
 		// The admin token has no default: unset means closed.

@@ -11,6 +11,7 @@ import dev.tenancy.configserver.ConfigServerProperties;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -20,14 +21,23 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.www.BasicAuthenticationEntryPoint;
 
 /**
- * Web security of the config server: every config endpoint needs HTTP basic authentication as one
- * of the configured clients; {@code /actuator/health} is open (without details); everything else
- * under {@code /actuator} is closed, so it can never be served as the configuration of an
- * application called "actuator". Stateless, no CSRF (a machine API), 401 with
- * {@code WWW-Authenticate: Basic} when unauthenticated.
+ * Web security of the config server.
  *
- * <p>Per-service authorization (a client may read only its own application) is added later as an
- * authorization rule on the config endpoints; the principal name is the client name.
+ * <ul>
+ * <li>Config paths: HTTP basic as one of the configured clients, and then only the client's own
+ * application ({@link ConfigPathAuthorizationManager}); another service's name, comma lists,
+ * encoded traversal and names outside the allowed syntax are 403 (or 400 from the firewall).</li>
+ * <li>{@code /encrypt}, {@code /decrypt}, {@code /key}: closed to every client.</li>
+ * <li>{@code /tenants/**}: the tenant API, for any authenticated client.</li>
+ * <li>{@code /admin/tenants/**}: let through this chain (no basic auth); the starter's admin guard
+ * filter, which runs right after this chain, demands {@code X-Admin-Token}. Other
+ * {@code /admin/**} paths are closed, so they can never be read as an application "admin".</li>
+ * <li>Actuator lives on the management port ({@code management.server.port}); there
+ * {@code /actuator/health} (no details) and its probes are open, {@code info} needs a client, the
+ * rest is closed. {@code /actuator/**} on the server port is closed too, so it can never be served
+ * as the configuration of an application called "actuator".</li>
+ * </ul>
+ * Stateless, no CSRF (a machine API), 401 with {@code WWW-Authenticate: Basic} when unauthenticated.
  */
 @Configuration(proxyBeanMethods = false)
 public class ConfigServerSecurityConfiguration {
@@ -48,6 +58,10 @@ public class ConfigServerSecurityConfiguration {
         LOG.info("Config server accepts {} client(s): {}", clients.clientNames().size(),
                 new TreeSet<>(clients.clientNames()));
         for (String name : new TreeSet<>(clients.clientNames())) {
+            if (!ConfigPathAuthorizationManager.APPLICATION_NAME.matcher(name).matches()) {
+                LOG.warn("Client '{}' cannot read any configuration: only names matching [a-z0-9][a-z0-9-]{0,62} "
+                        + "are readable applications", name);
+            }
             if (clients.isPlaintext(name)) {
                 LOG.warn("Client '{}' has a {noop} (plaintext) password; use that for local development only",
                         name);
@@ -66,7 +80,13 @@ public class ConfigServerSecurityConfiguration {
                 .requestMatchers(EndpointRequest.to("info")).authenticated()
                 .requestMatchers(EndpointRequest.toAnyEndpoint()).denyAll()
                 .requestMatchers("/actuator", "/actuator/**").denyAll()
-                .anyRequest().authenticated())
+                .requestMatchers("/encrypt", "/encrypt/**", "/decrypt", "/decrypt/**", "/key", "/key/**").denyAll()
+                .requestMatchers(HttpMethod.GET, "/tenants/*", "/tenants/changes/latest").authenticated()
+                .requestMatchers("/tenants", "/tenants/**").denyAll()
+                .requestMatchers("/admin/tenants", "/admin/tenants/**").permitAll()
+                .requestMatchers("/admin", "/admin/**").denyAll()
+                .requestMatchers(HttpMethod.GET, "/**").access(new ConfigPathAuthorizationManager())
+                .anyRequest().denyAll())
             .httpBasic((basic) -> basic.realmName(REALM).authenticationEntryPoint(entryPoint))
             .exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(entryPoint))
             .sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

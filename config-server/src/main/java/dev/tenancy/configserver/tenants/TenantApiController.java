@@ -1,0 +1,198 @@
+package dev.tenancy.configserver.tenants;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+import dev.tenancy.Tenant;
+import dev.tenancy.TenantId;
+import dev.tenancy.TenantStatus;
+import dev.tenancy.registry.InvalidTenantConfigException;
+import dev.tenancy.registry.TenantRegistry;
+import dev.tenancy.registry.TenantRegistryUnavailableException;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The tenant API: tenant configuration as data, for services that do not read the registry
+ * database themselves. Every endpoint needs an authenticated config-server client.
+ *
+ * <ul>
+ * <li>{@code GET /tenants/{id}}: 200 {@code {"id","displayName","status","version","config"}}
+ * with {@code ETag: "<version>"}; 304 (no body) when {@code If-None-Match} matches. Unknown,
+ * deleted and malformed ids get one identical 404 problem ({@code code: tenant_not_found}).
+ * Suspended tenants are returned, with their status.</li>
+ * <li>{@code GET /tenants/changes?after=&limit=}: the registry audit entries with id greater than
+ * {@code after} (default 0), oldest first, at most {@code limit} (default 500, at most 1000):
+ * {@code {"changes":[{"cursor","tenant","action","version"}],"cursor":<last or given>}}.</li>
+ * <li>{@code GET /tenants/changes/latest}: {@code {"cursor":<largest audit id or 0>}}.</li>
+ * </ul>
+ * The ETag is the tenant's version: defaults and plans are deployment configuration, fixed for the
+ * life of a server process, so within one deployment the version identifies the effective
+ * configuration. (A tenant literally named {@code changes} is not reachable here.)
+ */
+@RestController
+public class TenantApiController {
+
+    /** The one body of every "no such tenant" answer, byte for byte. */
+    static final String NOT_FOUND_BODY = "{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,"
+            + "\"detail\":\"No such tenant.\",\"code\":\"tenant_not_found\"}";
+
+    static final MediaType PROBLEM = MediaType.APPLICATION_PROBLEM_JSON;
+
+    private static final Logger LOG = LoggerFactory.getLogger(TenantApiController.class);
+
+    private static final Pattern DIGITS = Pattern.compile("\\d{1,18}");
+
+    private static final int DEFAULT_LIMIT = 500;
+
+    private static final int MAX_LIMIT = 1000;
+
+    private final TenantRegistry registry;
+
+    private final EffectiveTenantConfig effective;
+
+    private final JdbcClient jdbc;
+
+    private final String auditTable;
+
+    public TenantApiController(TenantRegistry registry, EffectiveTenantConfig effective, JdbcClient jdbc,
+            String registrySchema) {
+        this.registry = registry;
+        this.effective = effective;
+        this.jdbc = jdbc;
+        this.auditTable = registrySchema + ".tenant_audit";
+    }
+
+    @GetMapping(path = "/tenants/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<?> tenant(@PathVariable("id") String id,
+            @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {
+        Optional<TenantId> tenantId = TenantId.parse(id);
+        if (tenantId.isEmpty()) {
+            return notFound();
+        }
+        Optional<Tenant> found;
+        try {
+            found = this.registry.find(tenantId.get());
+        }
+        catch (TenantRegistryUnavailableException ex) {
+            LOG.warn("Tenant registry unavailable: {}", ex.getMessage());
+            return problem(HttpStatus.SERVICE_UNAVAILABLE, "registry_unavailable",
+                    "The tenant registry is unavailable; retry later.");
+        }
+        if (found.isEmpty() || found.get().status() == TenantStatus.DELETED) {
+            return notFound();
+        }
+        Tenant tenant = found.get();
+        String etag = "\"" + tenant.version() + "\"";
+        if (matches(ifNoneMatch, etag)) {
+            return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).build();
+        }
+        JsonNode config;
+        try {
+            config = this.effective.of(tenant);
+        }
+        catch (InvalidTenantConfigException ex) {
+            LOG.error("Effective configuration of tenant {} (version {}) is invalid: {}", tenant.id(),
+                    tenant.version(), ex.getMessage());
+            return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "Internal error.");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", tenant.id().value());
+        body.put("displayName", tenant.displayName());
+        body.put("status", tenant.status().name());
+        body.put("version", tenant.version());
+        body.put("config", config);
+        return ResponseEntity.ok().eTag(etag).contentType(MediaType.APPLICATION_JSON).body(body);
+    }
+
+    @GetMapping(path = "/tenants/changes", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<?> changes(@RequestParam(name = "after", required = false) String after,
+            @RequestParam(name = "limit", required = false) String limit) {
+        long cursor = 0;
+        if (after != null) {
+            if (!DIGITS.matcher(after).matches()) {
+                return problem(HttpStatus.BAD_REQUEST, "invalid_request", "after must be a non-negative integer.");
+            }
+            cursor = Long.parseLong(after);
+        }
+        int size = DEFAULT_LIMIT;
+        if (limit != null) {
+            if (!DIGITS.matcher(limit).matches() || Long.parseLong(limit) < 1) {
+                return problem(HttpStatus.BAD_REQUEST, "invalid_request", "limit must be a positive integer.");
+            }
+            size = (int) Math.min(Long.parseLong(limit), MAX_LIMIT);
+        }
+        List<Map<String, Object>> changes = this.jdbc
+            .sql("select id, tenant_id, action, version from " + this.auditTable + " where id > ? order by id limit ?")
+            .params(cursor, size)
+            .query((rs, row) -> {
+                Map<String, Object> change = new LinkedHashMap<>();
+                change.put("cursor", rs.getLong("id"));
+                change.put("tenant", rs.getString("tenant_id"));
+                change.put("action", rs.getString("action"));
+                change.put("version", rs.getLong("version"));
+                return change;
+            })
+            .list();
+        long last = changes.isEmpty() ? cursor : (long) changes.get(changes.size() - 1).get("cursor");
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("changes", changes);
+        body.put("cursor", last);
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body);
+    }
+
+    @GetMapping(path = "/tenants/changes/latest", produces = MediaType.APPLICATION_JSON_VALUE)
+    public Map<String, Object> latest() {
+        Long max = this.jdbc.sql("select coalesce(max(id), 0) from " + this.auditTable).query(Long.class).single();
+        return Map.of("cursor", max);
+    }
+
+    private static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String candidate : ifNoneMatch.split(",")) {
+            String value = candidate.strip();
+            if (value.startsWith("W/")) {
+                value = value.substring(2);
+            }
+            if (value.equals(etag) || value.equals("*")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static ResponseEntity<byte[]> notFound() {
+        return ResponseEntity.status(HttpStatus.NOT_FOUND)
+            .contentType(PROBLEM)
+            .body(NOT_FOUND_BODY.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static ResponseEntity<Map<String, Object>> problem(HttpStatus status, String code, String detail) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "about:blank");
+        body.put("title", status.getReasonPhrase());
+        body.put("status", status.value());
+        body.put("detail", detail);
+        body.put("code", code);
+        return ResponseEntity.status(status).contentType(PROBLEM).body(body);
+    }
+}
