@@ -166,11 +166,24 @@ public final class Api {
 		try (Socket socket = new Socket("localhost", this.port)) {
 			socket.setSoTimeout(30_000);
 			OutputStream out = socket.getOutputStream();
-			out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost:" + this.port + "\r\nConnection: close\r\n")
-				.getBytes(StandardCharsets.US_ASCII));
-			out.write(headerBlock);
-			out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-			out.flush();
+			try {
+				out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost:" + this.port + "\r\nConnection: close\r\n")
+					.getBytes(StandardCharsets.US_ASCII));
+				out.write(headerBlock);
+				out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+				out.flush();
+			}
+			catch (IOException writeFailed) {
+				// The server may answer (e.g. 400 for an over-long header) and close the connection
+				// before the whole request is written: its answer is still there to read.
+				try {
+					return RawResponse.parse(readAll(socket.getInputStream()));
+				}
+				catch (IOException | RuntimeException readFailed) {
+					writeFailed.addSuppressed(readFailed);
+					throw writeFailed;
+				}
+			}
 			return RawResponse.parse(readAll(socket.getInputStream()));
 		}
 		catch (IOException ex) {

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Profile;
 import org.springframework.core.io.Resource;
@@ -28,11 +29,14 @@ import dev.tenancy.registry.jdbc.TenantImporter;
  * and the report's summary is logged. Once the registry has tenants this does nothing, so changes
  * made through the admin API are never overwritten.
  * <p>
- * Only for the web application: the {@code import-tenants} command does its own import.
+ * Only for the web application: the {@code import-tenants} command does its own import. Only with
+ * the JDBC registry: with {@code tenancy.registry.source=config-server} tenants are managed on the
+ * config server.
  */
 @Component
 @Profile("local")
 @ConditionalOnWebApplication
+@ConditionalOnProperty(name = "tenancy.registry.source", havingValue = "jdbc")
 public class LocalTenantImport implements ApplicationRunner {
 
 	/** The audit trail's actor for this import. */
