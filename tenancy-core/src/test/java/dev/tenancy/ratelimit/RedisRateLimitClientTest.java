@@ -77,7 +77,9 @@ class RedisRateLimitClientTest {
 						.isInstanceOf(ExecutionException.class)
 						.hasRootCauseInstanceOf(IllegalStateException.class)
 						.hasMessageContaining("Not connected to Redis");
-					assertThat(System.nanoTime() - sent).isLessThan(TimeUnit.MILLISECONDS.toNanos(100));
+					// Well under the 500 ms connect timeout: no call waits for a connection (the bound
+					// is loose because this machine's two cores are often busy with other work).
+					assertThat(System.nanoTime() - sent).isLessThan(TimeUnit.MILLISECONDS.toNanos(400));
 				}
 				proxy.restore();
 				long restored = System.nanoTime();
