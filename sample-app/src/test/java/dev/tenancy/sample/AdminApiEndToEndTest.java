@@ -1,5 +1,7 @@
 package dev.tenancy.sample;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -32,6 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @LocalAppTest
 class AdminApiEndToEndTest {
+
+	private static final Logger logger = LoggerFactory.getLogger(AdminApiEndToEndTest.class);
 
 	static final Duration PROPAGATION_LIMIT = Duration.ofSeconds(1);
 
@@ -141,7 +145,7 @@ class AdminApiEndToEndTest {
 				{"id":"%s","displayName":"Reused id"}""".formatted(id), "req-recreate-" + run, null);
 		assertThat(recreated.statusCode()).isEqualTo(409);
 
-		System.out.printf("Status changes reached the other instance after: suspend %d ms, resume %d ms, delete %d ms%n",
+		logger.info("Status changes reached the other instance after: suspend {} ms, resume {} ms, delete {} ms",
 				suspension.toMillis(), resumption.toMillis(), deletion.toMillis());
 
 		// the audit: one entry per change that happened, none for the refused ones

@@ -1,5 +1,7 @@
 package dev.tenancy.sample;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -33,6 +35,8 @@ import dev.tenancy.test.TestServices;
  * {@code META-INF/spring.factories}); applications started by hand take {@link #args}.
  */
 public final class TestDatabase {
+
+	private static final Logger logger = LoggerFactory.getLogger(TestDatabase.class);
 
 	/** The app role of this test JVM. */
 	public static final String APP_ROLE = "travel_app_test_"
@@ -167,7 +171,7 @@ public final class TestDatabase {
 					+ "'; end if; end $$");
 		}
 		catch (SQLException ex) {
-			System.err.println("Could not drop test role " + APP_ROLE + ": " + ex.getMessage());
+			logger.warn("Could not drop test role {}: {}", APP_ROLE, ex.getMessage());
 		}
 	}
 

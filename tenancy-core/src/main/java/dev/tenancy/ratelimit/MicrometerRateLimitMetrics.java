@@ -1,6 +1,10 @@
 package dev.tenancy.ratelimit;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,6 +59,10 @@ public final class MicrometerRateLimitMetrics implements RateLimitMetrics {
 
 	private final Timer redisSuccess;
 
+	// Counters by their tag values, so the request path does not build and look up a meter id on
+	// every decision. Bounded like the tags themselves: (maxTenantTags + 1) tenants × few values.
+	private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
+
 	private final Timer redisFailure;
 
 	/**
@@ -81,32 +89,30 @@ public final class MicrometerRateLimitMetrics implements RateLimitMetrics {
 	@Override
 	public void decision(RateLimitRequest request, RateLimitDecision decision) {
 		String tenant = tenantTag(request);
-		Counter.builder(DECISIONS)
-			.description("Rate-limit decisions")
-			.tag("tenant", tenant)
-			.tag("outcome", decision.allowed() ? "allowed" : "rejected")
-			.tag("source", decision.source().name().toLowerCase(Locale.ROOT))
-			.register(this.registry)
+		counter(DECISIONS, "Rate-limit decisions", "tenant", tenant, "outcome",
+				decision.allowed() ? "allowed" : "rejected", "source",
+				decision.source().name().toLowerCase(Locale.ROOT))
 			.increment();
 		if (!decision.allowed()) {
-			Counter.builder(REJECTIONS)
-				.description("Requests rejected by the rate limiter")
-				.tag("tenant", tenant)
-				.tag("policy", (decision.rejectedBy() != null) ? decision.rejectedBy() : "unavailable")
-				.register(this.registry)
+			counter(REJECTIONS, "Requests rejected by the rate limiter", "tenant", tenant, "policy",
+					(decision.rejectedBy() != null) ? decision.rejectedBy() : "unavailable")
 				.increment();
 		}
 	}
 
 	@Override
 	public void fallback(RateLimitRequest request, FailureMode mode, String reason) {
-		Counter.builder(FALLBACKS)
-			.description("Rate-limit decisions made without Redis")
-			.tag("tenant", tenantTag(request))
-			.tag("mode", mode.name().toLowerCase(Locale.ROOT))
-			.tag("reason", reason)
-			.register(this.registry)
+		counter(FALLBACKS, "Rate-limit decisions made without Redis", "tenant", tenantTag(request), "mode",
+				mode.name().toLowerCase(Locale.ROOT), "reason", reason)
 			.increment();
+	}
+
+	private Counter counter(String name, String description, String... tags) {
+		List<String> key = new ArrayList<>(tags.length + 1);
+		key.add(name);
+		key.addAll(Arrays.asList(tags));
+		return this.counters.computeIfAbsent(key,
+				(k) -> Counter.builder(name).description(description).tags(tags).register(this.registry));
 	}
 
 	@Override

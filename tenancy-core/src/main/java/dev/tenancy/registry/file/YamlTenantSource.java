@@ -3,16 +3,16 @@ package dev.tenancy.registry.file;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.tenancy.Tenant;
 import dev.tenancy.TenantId;
+import dev.tenancy.registry.InMemoryTenantRegistry;
 import dev.tenancy.registry.TenantRegistry;
 
 /**
@@ -25,7 +25,7 @@ public final class YamlTenantSource implements TenantRegistry {
 
 	private final Path directory;
 
-	private volatile Map<TenantId, Tenant> tenants = Map.of();
+	private volatile InMemoryTenantRegistry tenants = new InMemoryTenantRegistry(List.of());
 
 	public YamlTenantSource(Path directory) {
 		this.directory = directory;
@@ -43,26 +43,27 @@ public final class YamlTenantSource implements TenantRegistry {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot read tenant files from " + this.directory, ex);
 		}
-		Map<TenantId, Tenant> loaded = new TreeMap<>();
+		List<Tenant> loaded = new ArrayList<>();
 		for (TenantFile file : files) {
 			if (file instanceof TenantFile.Valid valid) {
-				loaded.put(valid.tenant().id(), valid.tenant());
+				loaded.add(valid.tenant());
 			}
 			else if (file instanceof TenantFile.Invalid invalid) {
 				logger.warn("Ignoring invalid tenant file {}: {}", invalid.path().getFileName(), invalid.reason());
 			}
 		}
-		this.tenants = Map.copyOf(loaded);
+		// The reader already rejects two files for one tenant, so ids are unique here.
+		this.tenants = new InMemoryTenantRegistry(loaded);
 	}
 
 	@Override
 	public Optional<Tenant> find(TenantId id) {
-		return Optional.ofNullable(this.tenants.get(id));
+		return this.tenants.find(id);
 	}
 
 	@Override
 	public List<Tenant> findAll() {
-		return this.tenants.values().stream().sorted((a, b) -> a.id().compareTo(b.id())).toList();
+		return this.tenants.findAll();
 	}
 
 }

@@ -1,5 +1,7 @@
 package dev.tenancy.registry.jdbc;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +42,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * can "go down" while A's stays up.
  */
 class RegistryPropagationTest {
+
+	private static final Logger logger = LoggerFactory.getLogger(RegistryPropagationTest.class);
 
 	static final Duration PROPAGATION_LIMIT = Duration.ofSeconds(1);
 
@@ -301,8 +305,8 @@ class RegistryPropagationTest {
 		List<Long> sorted = nanos.stream().sorted().toList();
 		double median = sorted.get(sorted.size() / 2) / 1e6;
 		double max = sorted.get(sorted.size() - 1) / 1e6;
-		System.out.printf(Locale.ROOT, "[propagation] %s: n=%d median=%.1f ms max=%.1f ms all=%s%n", what, nanos.size(),
-				median, max, nanos.stream().map((n) -> String.format(Locale.ROOT, "%.1f", n / 1e6)).toList());
+		logger.info(String.format(Locale.ROOT, "[propagation] %s: n=%d median=%.1f ms max=%.1f ms all=%s", what, nanos.size(),
+				median, max, nanos.stream().map((n) -> String.format(Locale.ROOT, "%.1f", n / 1e6)).toList()));
 	}
 
 	private static TenantId id(TestInfo test, String name) {
