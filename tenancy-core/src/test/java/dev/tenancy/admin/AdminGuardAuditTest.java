@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.mock.web.MockHttpServletRequest;
 
-import dev.tenancy.TestAuthentication;
+import dev.tenancy.test.TestAuthentication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

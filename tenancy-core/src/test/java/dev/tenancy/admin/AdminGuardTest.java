@@ -17,7 +17,7 @@ import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextImpl;
 
-import dev.tenancy.TestAuthentication;
+import dev.tenancy.test.TestAuthentication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 
 import dev.tenancy.TenancyError;
-import dev.tenancy.TestAuthentication;
+import dev.tenancy.test.TestAuthentication;
 import dev.tenancy.TenantId;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -16,7 +16,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextImpl;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
-import dev.tenancy.TestAuthentication;
+import dev.tenancy.test.TestAuthentication;
 import dev.tenancy.TenantId;
 
 import static org.assertj.core.api.Assertions.assertThat;

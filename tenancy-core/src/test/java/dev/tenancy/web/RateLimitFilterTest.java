@@ -17,7 +17,7 @@ import dev.tenancy.Tenant;
 import dev.tenancy.TenantConfig;
 import dev.tenancy.TenantId;
 import dev.tenancy.TenantStatus;
-import dev.tenancy.TestAuthentication;
+import dev.tenancy.test.TestAuthentication;
 import dev.tenancy.ratelimit.FailureMode;
 import dev.tenancy.ratelimit.FailureModePolicy;
 import dev.tenancy.ratelimit.LocalRateLimiter;

@@ -24,7 +24,7 @@ import dev.tenancy.TenancyError;
 import dev.tenancy.Tenant;
 import dev.tenancy.TenantId;
 import dev.tenancy.TenantStatus;
-import dev.tenancy.TestAuthentication;
+import dev.tenancy.test.TestAuthentication;
 import dev.tenancy.context.TenantContext;
 import dev.tenancy.registry.InMemoryTenantRegistry;
 import dev.tenancy.registry.TenantRegistry;

@@ -35,7 +35,7 @@ import dev.tenancy.Tenant;
 import dev.tenancy.TenantConfig;
 import dev.tenancy.TenantId;
 import dev.tenancy.TenantStatus;
-import dev.tenancy.TestAuthentication;
+import dev.tenancy.test.TestAuthentication;
 import dev.tenancy.admin.AdminDecision;
 import dev.tenancy.admin.AdminGuard;
 import dev.tenancy.admin.TenantAdminController;

@@ -18,7 +18,7 @@ import dev.tenancy.registry.TenantRegistry;
 import dev.tenancy.registry.remote.ConfigServerChangeFollower;
 import dev.tenancy.registry.remote.ConfigServerConnection;
 import dev.tenancy.registry.remote.ConfigServerTenantRegistry;
-import dev.tenancy.registry.remote.FakeTenantApi;
+import dev.tenancy.test.FakeTenantApi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,6 @@
 package dev.tenancy.registry.remote;
 
+import dev.tenancy.test.FakeTenantApi;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package dev.tenancy;
+package dev.tenancy.test;
 
 import java.time.Instant;
 import java.util.Arrays;

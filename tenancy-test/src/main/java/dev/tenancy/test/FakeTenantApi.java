@@ -1,4 +1,4 @@
-package dev.tenancy.registry.remote;
+package dev.tenancy.test;
 
 import java.io.IOException;
 import java.io.OutputStream;

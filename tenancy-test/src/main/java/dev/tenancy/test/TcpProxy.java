@@ -59,7 +59,9 @@ public final class TcpProxy implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		this.acceptor = Thread.ofPlatform().name("tcp-proxy-" + port()).daemon().start(this::acceptLoop);
+		this.acceptor = new Thread(this::acceptLoop, "tcp-proxy-" + port());
+		this.acceptor.setDaemon(true);
+		this.acceptor.start();
 	}
 
 	/**
@@ -198,9 +200,16 @@ public final class TcpProxy implements AutoCloseable {
 				closeQuietly(upstream);
 				continue;
 			}
-			Thread.ofVirtual().start(() -> pump(client, upstream));
-			Thread.ofVirtual().start(() -> pump(upstream, client));
+			startPump(client, upstream);
+			startPump(upstream, client);
 		}
+	}
+
+	// Platform daemon threads: the test kit is built for Java 17 like the library.
+	private void startPump(Socket from, Socket to) {
+		Thread pump = new Thread(() -> pump(from, to), "tcp-proxy-pump");
+		pump.setDaemon(true);
+		pump.start();
 	}
 
 	private void pump(Socket from, Socket to) {
