@@ -30,6 +30,9 @@ public enum TenancyError {
 	REGISTRY_UNAVAILABLE("registry_unavailable", 503, "Registry unavailable",
 			"The tenant registry cannot be reached. Try again later."),
 
+	DATABASE_UNAVAILABLE("database_unavailable", 503, "Database unavailable",
+			"The database cannot be reached. Try again later."),
+
 	INTERNAL_ERROR("internal_error", 500, "Internal error",
 			"The request failed. Quote the correlation id when reporting it.");
 

@@ -12,7 +12,9 @@ import org.springframework.web.servlet.ModelAndView;
 import dev.tenancy.TenancyError;
 
 /**
- * Turns any exception that no other resolver handled into a generic {@code internal_error} body.
+ * Turns any exception that no other resolver handled into a generic {@code internal_error} body,
+ * or, when the database could not be reached, into 503 {@code database_unavailable} with
+ * {@code Retry-After}.
  * It runs last, so Spring MVC's own answers (400 for a bad body, 405, 415, ...) are kept; and it
  * runs inside the tenant scope, so the log line carries the tenant and trace ids.
  */
@@ -24,6 +26,15 @@ public final class InternalErrorExceptionResolver implements HandlerExceptionRes
 		if (isSecurityException(ex)) {
 			// Left to Spring Security's ExceptionTranslationFilter, which answers 401 or 403.
 			return null;
+		}
+		if (DependencyFailures.isDatabaseUnavailable(ex)) {
+			try {
+				ServiceUnavailable.answer(request, response, TenancyError.DATABASE_UNAVAILABLE, ex);
+			}
+			catch (IOException | IllegalStateException writeFailure) {
+				return null;
+			}
+			return new ModelAndView();
 		}
 		String correlationId = InternalErrors.log(request, ex);
 		try {

@@ -14,7 +14,8 @@ import dev.tenancy.TenancyError;
 /**
  * The outermost safety net: an exception that escapes every other filter and handler becomes a
  * generic {@code internal_error} body with a correlation id, never the container's error page
- * with a message or stack trace.
+ * with a message or stack trace. A database outage is 503 {@code database_unavailable} with
+ * {@code Retry-After} instead.
  */
 public final class InternalErrorFilter extends OncePerRequestFilter {
 
@@ -30,6 +31,10 @@ public final class InternalErrorFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 		}
 		catch (Exception ex) {
+			if (DependencyFailures.isDatabaseUnavailable(ex)) {
+				ServiceUnavailable.answer(request, response, TenancyError.DATABASE_UNAVAILABLE, ex);
+				return;
+			}
 			String correlationId = InternalErrors.log(request, ex);
 			if (response.isCommitted()) {
 				return;

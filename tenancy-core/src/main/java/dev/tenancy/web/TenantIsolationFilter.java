@@ -85,7 +85,7 @@ public final class TenantIsolationFilter extends OncePerRequestFilter {
 		}
 		catch (TenantRegistryUnavailableException ex) {
 			logger.warn("Tenant registry unavailable: {}", ex.getMessage());
-			reject(response, TenancyError.REGISTRY_UNAVAILABLE);
+			ServiceUnavailable.write(response, TenancyError.REGISTRY_UNAVAILABLE);
 			return;
 		}
 		request.setAttribute(TENANT_ATTRIBUTE, tenant);

@@ -109,6 +109,13 @@ public final class TenancyAutoConfiguration {
 		return new InternalErrorExceptionResolver();
 	}
 
+	@Bean
+	@ConditionalOnClass(name = "org.springframework.web.servlet.config.annotation.WebMvcConfigurer")
+	@ConditionalOnMissingBean
+	DisconnectAwareExceptionResolverConfigurer disconnectAwareExceptionResolverConfigurer() {
+		return new DisconnectAwareExceptionResolverConfigurer();
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "io.micrometer.common.KeyValue")
 	static class ObservationConfiguration {

@@ -1,5 +1,7 @@
 package dev.tenancy.autoconfigure;
 
+import java.time.Duration;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -13,10 +15,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param rlsCheck what to do at start-up when the database role could bypass row-level security
  * (superuser, {@code BYPASSRLS}, owner of a tenant table) or a tenant table lacks forced RLS:
  * {@code fail}, {@code warn} or {@code off}
+ * @param connectionTimeout how long a request waits for a pooled connection before it fails with
+ * 503 {@code database_unavailable}: applied to a Hikari pool unless
+ * {@code spring.datasource.hikari.connection-timeout} is set (at least 250 ms)
+ * @param healthTimeout how long the {@code db} and tenant registry health components wait for the
+ * database before they report it DOWN
  */
 @ConfigurationProperties("tenancy.jdbc")
 public record TenancyJdbcProperties(@DefaultValue("true") boolean enabled,
-		@DefaultValue("app.tenant_id") String setting, @DefaultValue("fail") RlsCheck rlsCheck) {
+		@DefaultValue("app.tenant_id") String setting, @DefaultValue("fail") RlsCheck rlsCheck,
+		@DefaultValue("1s") Duration connectionTimeout, @DefaultValue("500ms") Duration healthTimeout) {
+
+	/** The default of {@code tenancy.jdbc.connection-timeout}. */
+	static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(1);
 
 	/**
 	 * Start-up check modes.

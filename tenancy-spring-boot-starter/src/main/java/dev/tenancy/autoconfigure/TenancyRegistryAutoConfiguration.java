@@ -111,8 +111,10 @@ public final class TenancyRegistryAutoConfiguration {
 		@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
 		@ConditionalOnMissingBean(name = "tenantRegistryHealthIndicator")
 		TenantRegistryHealthIndicator tenantRegistryHealthIndicator(JdbcTenantRegistry registry,
-				ObjectProvider<PostgresChangeListener> listener, CachingTenantRegistry cache) {
-			return new TenantRegistryHealthIndicator(registry, listener.getIfAvailable(), cache);
+				ObjectProvider<PostgresChangeListener> listener, CachingTenantRegistry cache,
+				ObjectProvider<DatabaseProbe> database) {
+			return new TenantRegistryHealthIndicator(registry, listener.getIfAvailable(), cache,
+					database.getIfAvailable());
 		}
 
 	}

@@ -20,16 +20,36 @@ class TenantRegistryHealthIndicator extends AbstractHealthIndicator {
 
 	private final CachingTenantRegistry cache;
 
+	private final DatabaseProbe database;
+
 	TenantRegistryHealthIndicator(JdbcTenantRegistry registry, PostgresChangeListener listener,
 			CachingTenantRegistry cache) {
+		this(registry, listener, cache, null);
+	}
+
+	/**
+	 * With a database probe, the registry's database is asked within the health timeout first, so
+	 * that health answers quickly while the database is away (the registry's own query would wait
+	 * for the pool's connection timeout).
+	 */
+	TenantRegistryHealthIndicator(JdbcTenantRegistry registry, PostgresChangeListener listener,
+			CachingTenantRegistry cache, DatabaseProbe database) {
 		super("Tenant registry health check failed");
 		this.registry = registry;
 		this.listener = listener;
 		this.cache = cache;
+		this.database = database;
 	}
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
+		if (this.database != null) {
+			DatabaseProbe.Result result = this.database.check();
+			if (!result.isUp()) {
+				builder.down().withDetail("database", result.description()).withDetail("cached", this.cache.size());
+				return;
+			}
+		}
 		long tenants = this.registry.list(null, 0, 1).total();
 		builder.up().withDetail("tenants", tenants).withDetail("cached", this.cache.size());
 		if (this.listener != null) {
