@@ -58,12 +58,19 @@ final class DependencyFailures {
 			if (ex instanceof SQLException sql && isConnectionState(sql.getSQLState())) {
 				return true;
 			}
-			// A rollback after the failure failed too (on the connection that broke): the failure
-			// that started it is what the request met.
-			if (ex instanceof TransactionSystemException tse && tse.getApplicationException() != null
-					&& tse.getApplicationException() != failure
-					&& isDatabaseUnavailable(tse.getApplicationException())) {
-				return true;
+			if (ex instanceof TransactionSystemException tse) {
+				// The JDBC commit or rollback itself failed with an error the translator did not
+				// know (the pool's "Connection is closed" after it evicted a broken connection, for
+				// one): the connection is gone and the outcome is unknown.
+				if (tse.getCause() instanceof SQLException) {
+					return true;
+				}
+				// A rollback after the failure failed too: the failure that started it is what
+				// the request met.
+				if (tse.getApplicationException() != null && tse.getApplicationException() != failure
+						&& isDatabaseUnavailable(tse.getApplicationException())) {
+					return true;
+				}
 			}
 		}
 		return false;

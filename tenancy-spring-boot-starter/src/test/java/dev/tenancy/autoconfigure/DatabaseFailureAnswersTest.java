@@ -85,6 +85,11 @@ class DatabaseFailureAnswersTest {
 	}
 
 	@Test
+	void failedRollbackAfterAFailedCommitIs503() throws Exception {
+		assertDatabaseUnavailable(call("/db/commit-then-rollback-failed"));
+	}
+
+	@Test
 	void failureOutsideTheHandlerIs503Too() throws Exception {
 		assertDatabaseUnavailable(call("/db/filter-broken-pipe"));
 	}
@@ -191,6 +196,13 @@ class DatabaseFailureAnswersTest {
 					new SQLException("Connection is closed"));
 			rollback.initApplicationException(new DataAccessResourceFailureException("JDBC commit", brokenPipe()));
 			throw rollback;
+		}
+
+		@GetMapping("/db/commit-then-rollback-failed")
+		String commitThenRollbackFailed() {
+			// What the transaction manager throws when the rollback after a failed commit fails on
+			// the connection the pool has closed meanwhile: the commit's exception is only logged.
+			throw new TransactionSystemException("JDBC rollback failed", new SQLException("Connection is closed"));
 		}
 
 		@GetMapping("/db/constraint")

@@ -52,7 +52,7 @@ public final class OwnPostgresCluster implements AutoCloseable {
 
 	private final Path data;
 
-	private final int port;
+	private volatile int port;
 
 	private final boolean asPostgresUser;
 
@@ -60,13 +60,12 @@ public final class OwnPostgresCluster implements AutoCloseable {
 
 	private volatile boolean closed;
 
-	private OwnPostgresCluster(Path bin, Path directory, int port) {
+	private OwnPostgresCluster(Path bin, Path directory) {
 		this.bin = bin;
 		this.directory = directory;
 		this.data = directory.resolve("data");
-		this.port = port;
 		this.asPostgresUser = isRoot();
-		this.shutdownHook = new Thread(this::destroy, "own-postgres-cleanup-" + port);
+		this.shutdownHook = new Thread(this::destroy, "own-postgres-cleanup-" + directory.getFileName());
 	}
 
 	/**
@@ -81,26 +80,47 @@ public final class OwnPostgresCluster implements AutoCloseable {
 	 */
 	public static OwnPostgresCluster start(Path parent, int firstPort, int lastPort) {
 		Path bin = binaries();
-		int port = freePort(firstPort, lastPort);
 		Path directory;
 		try {
 			Files.createDirectories(parent);
-			directory = Files.createTempDirectory(parent.toAbsolutePath(), "own-postgres-" + port + "-");
+			directory = Files.createTempDirectory(parent.toAbsolutePath(), "own-postgres-");
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		OwnPostgresCluster cluster = new OwnPostgresCluster(bin, directory, port);
+		OwnPostgresCluster cluster = new OwnPostgresCluster(bin, directory);
 		Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
 		try {
 			cluster.init();
-			cluster.start();
+			cluster.startOnAFreePort(firstPort, lastPort);
 		}
 		catch (RuntimeException ex) {
 			cluster.close();
 			throw ex;
 		}
 		return cluster;
+	}
+
+	/**
+	 * Start on the first port of the range that is free, trying the next one when another process
+	 * (a test JVM running beside this one) took it between the check and the start.
+	 */
+	private void startOnAFreePort(int firstPort, int lastPort) {
+		int from = firstPort;
+		while (true) {
+			this.port = freePort(from, lastPort);
+			try {
+				start();
+				return;
+			}
+			catch (IllegalStateException ex) {
+				boolean taken = log().contains("could not bind") || log().contains("Address already in use");
+				if (!taken || this.port >= lastPort) {
+					throw ex;
+				}
+				from = this.port + 1;
+			}
+		}
 	}
 
 	/** @return the port the cluster listens on (127.0.0.1) */
