@@ -229,6 +229,10 @@ class WriteDurabilityFaultTest {
 			assertThat(unknown.statusCode()).isEqualTo(503);
 			assertThat(Api.code(unknown)).isEqualTo("registry_unavailable");
 			assertThat(unknown.headers().firstValue("Retry-After")).hasValue("5");
+			sent = System.nanoTime();
+			assertThat(api.get("/api/tenant", "Authorization", neverSeen).statusCode()).isEqualTo(503);
+			assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent))
+				.as("the registry that just failed is not waited for again").isLessThan(500);
 
 			// Health answers within a second and says what is down.
 			long slowestHealth = 0;

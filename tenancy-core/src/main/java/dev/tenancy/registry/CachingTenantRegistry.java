@@ -27,6 +27,11 @@ import dev.tenancy.TenantId;
  * away. A change notification for one tenant ({@link #invalidate}) means its cached answer is known
  * to be outdated (a suspension, say): that answer is never served again, and while the registry is
  * down that tenant's lookups fail closed.
+ * <p>
+ * With a {@code retryInterval}, a registry that just failed is not asked again until that interval
+ * has passed (then by one lookup, while the others keep being answered from the cache): while it is
+ * down, cached tenants are served at once instead of after the registry's own timeout on every
+ * lookup, and a tenant with no usable cached answer fails at once.
  */
 public final class CachingTenantRegistry implements TenantRegistry {
 
@@ -42,6 +47,13 @@ public final class CachingTenantRegistry implements TenantRegistry {
 
 	private final LongSupplier clock;
 
+	private final long retryIntervalNanos;
+
+	/** When the registry may be asked again after a failure; {@link #HEALTHY} while it answers. */
+	private final AtomicLong retryAt = new AtomicLong(HEALTHY);
+
+	private static final long HEALTHY = Long.MIN_VALUE;
+
 	private final AtomicLong generation = new AtomicLong();
 
 	/** Counts every invalidation, of one tenant or all, so a load overtaken by one is not stored as fresh. */
@@ -56,15 +68,36 @@ public final class CachingTenantRegistry implements TenantRegistry {
 	 */
 	public CachingTenantRegistry(TenantRegistry delegate, long maximumSize, Duration timeToLive,
 			Duration lastKnownGood) {
-		this(delegate, maximumSize, timeToLive, lastKnownGood, System::nanoTime);
+		this(delegate, maximumSize, timeToLive, lastKnownGood, Duration.ZERO);
+	}
+
+	/**
+	 * Create a cache that does not ask a registry that just failed again before
+	 * {@code retryInterval} has passed.
+	 * @param delegate the registry behind the cache
+	 * @param maximumSize most tenants kept
+	 * @param timeToLive longest time an answer is served without asking the registry again
+	 * @param lastKnownGood how long an answer may still be served while the registry is down
+	 * @param retryInterval how long after a failure the registry is left alone (zero: ask on every
+	 * lookup)
+	 */
+	public CachingTenantRegistry(TenantRegistry delegate, long maximumSize, Duration timeToLive,
+			Duration lastKnownGood, Duration retryInterval) {
+		this(delegate, maximumSize, timeToLive, lastKnownGood, retryInterval, System::nanoTime);
 	}
 
 	CachingTenantRegistry(TenantRegistry delegate, long maximumSize, Duration timeToLive, Duration lastKnownGood,
 			LongSupplier clock) {
+		this(delegate, maximumSize, timeToLive, lastKnownGood, Duration.ZERO, clock);
+	}
+
+	CachingTenantRegistry(TenantRegistry delegate, long maximumSize, Duration timeToLive, Duration lastKnownGood,
+			Duration retryInterval, LongSupplier clock) {
 		this.delegate = delegate;
 		this.cache = Caffeine.newBuilder().maximumSize(maximumSize).build();
 		this.timeToLiveNanos = timeToLive.toNanos();
 		this.lastKnownGoodNanos = lastKnownGood.toNanos();
+		this.retryIntervalNanos = retryInterval.toNanos();
 		this.clock = clock;
 	}
 
@@ -75,10 +108,14 @@ public final class CachingTenantRegistry implements TenantRegistry {
 		if (cached != null && cached.generation == this.generation.get() && now - cached.loadedAt < this.timeToLiveNanos) {
 			return cached.tenant;
 		}
+		if (!mayAskRegistry(now)) {
+			return lastKnownGood(id, cached, now, null);
+		}
 		long generationBefore = this.generation.get();
 		long invalidationsBefore = this.invalidations.get();
 		try {
 			Optional<Tenant> loaded = this.delegate.find(id);
+			this.retryAt.set(HEALTHY);
 			// A change announced while we were loading wins: store the answer as already stale. The
 			// check runs inside compute, which excludes invalidate(id) on the same key, and
 			// invalidate counts before it marks: so either we see its count here, or it marks our entry.
@@ -94,14 +131,43 @@ public final class CachingTenantRegistry implements TenantRegistry {
 			return loaded;
 		}
 		catch (TenantRegistryUnavailableException ex) {
-			// An answer a change notification has outdated is known to be wrong (a suspension, say):
-			// it is never served as last known good; the lookup fails closed instead.
-			if (cached != null && !cached.changed && now - cached.loadedAt < this.lastKnownGoodNanos) {
-				logger.warn("Tenant registry unavailable; serving last known good answer for tenant {}", id);
-				return cached.tenant;
+			if (this.retryIntervalNanos > 0) {
+				this.retryAt.set(this.clock.getAsLong() + this.retryIntervalNanos);
 			}
-			throw ex;
+			return lastKnownGood(id, cached, now, ex);
 		}
+	}
+
+	/**
+	 * Whether this lookup may ask the registry: always while it answers; after a failure only once
+	 * the retry interval has passed, and then only the one lookup that claims the retry.
+	 */
+	private boolean mayAskRegistry(long now) {
+		if (this.retryIntervalNanos <= 0) {
+			return true;
+		}
+		long at = this.retryAt.get();
+		if (at == HEALTHY) {
+			return true;
+		}
+		if (now - at < 0) {
+			return false;
+		}
+		return this.retryAt.compareAndSet(at, now + this.retryIntervalNanos);
+	}
+
+	private Optional<Tenant> lastKnownGood(TenantId id, Entry cached, long now,
+			TenantRegistryUnavailableException failure) {
+		// An answer a change notification has outdated is known to be wrong (a suspension, say):
+		// it is never served as last known good; the lookup fails closed instead.
+		if (cached != null && !cached.changed && now - cached.loadedAt < this.lastKnownGoodNanos) {
+			if (failure != null) {
+				logger.warn("Tenant registry unavailable; serving last known good answer for tenant {}", id);
+			}
+			return cached.tenant;
+		}
+		throw (failure != null) ? failure
+				: new TenantRegistryUnavailableException("Tenant registry unavailable; not asked again yet", null);
 	}
 
 	@Override

@@ -269,6 +269,55 @@ class CachingTenantRegistryTest {
 		return new Load(release, result);
 	}
 
+	@Test
+	void withARetryIntervalADownRegistryIsNotAskedOnEveryLookup() {
+		CachingTenantRegistry backingOff = new CachingTenantRegistry(this.delegate, 100, TTL, LAST_KNOWN_GOOD,
+				Duration.ofSeconds(1), this.clock::get);
+		this.delegate.put(tenant(ACME, 0));
+		backingOff.find(ACME);
+		this.delegate.down(true);
+		backingOff.invalidateAll();
+		assertThat(backingOff.find(ACME)).as("asks, fails, last known good").contains(tenant(ACME, 0));
+		assertThat(this.delegate.lookups(ACME)).isEqualTo(2);
+		for (int i = 0; i < 5; i++) {
+			assertThat(backingOff.find(ACME)).as("last known good, without asking").contains(tenant(ACME, 0));
+		}
+		assertThatExceptionOfType(TenantRegistryUnavailableException.class)
+			.as("no cached answer: fails at once, without asking")
+			.isThrownBy(() -> backingOff.find(UNKNOWN));
+		assertThat(this.delegate.lookups(ACME)).isEqualTo(2);
+		assertThat(this.delegate.lookups(UNKNOWN)).isZero();
+
+		advance(Duration.ofSeconds(1));
+		assertThat(backingOff.find(ACME)).as("one lookup asks again").contains(tenant(ACME, 0));
+		assertThat(backingOff.find(ACME)).contains(tenant(ACME, 0));
+		assertThat(this.delegate.lookups(ACME)).isEqualTo(3);
+
+		this.delegate.down(false);
+		this.delegate.put(tenant(ACME, 1));
+		advance(Duration.ofSeconds(1));
+		assertThat(backingOff.find(ACME)).as("back: fresh answers again").contains(tenant(ACME, 1));
+		assertThat(backingOff.find(UNKNOWN)).isEmpty();
+		assertThat(this.delegate.lookups(UNKNOWN)).isEqualTo(1);
+	}
+
+	@Test
+	void withARetryIntervalAChangeNotifiedAnswerStillFailsClosed() {
+		CachingTenantRegistry backingOff = new CachingTenantRegistry(this.delegate, 100, TTL, LAST_KNOWN_GOOD,
+				Duration.ofSeconds(1), this.clock::get);
+		this.delegate.put(tenant(ACME, 0));
+		this.delegate.put(tenant(UNKNOWN, 0));
+		backingOff.find(ACME);
+		backingOff.find(UNKNOWN);
+		this.delegate.down(true);
+		backingOff.invalidate(UNKNOWN);
+		assertThatExceptionOfType(TenantRegistryUnavailableException.class).isThrownBy(() -> backingOff.find(UNKNOWN));
+		backingOff.invalidate(ACME);
+		assertThatExceptionOfType(TenantRegistryUnavailableException.class)
+			.as("within the retry interval too")
+			.isThrownBy(() -> backingOff.find(ACME));
+	}
+
 	private void advance(Duration duration) {
 		this.clock.addAndGet(duration.toNanos());
 	}

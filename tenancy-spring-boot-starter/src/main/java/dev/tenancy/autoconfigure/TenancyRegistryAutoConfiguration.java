@@ -43,6 +43,12 @@ import dev.tenancy.registry.remote.ConfigServerTenantRegistry;
 @EnableConfigurationProperties(TenancyRegistryProperties.class)
 public final class TenancyRegistryAutoConfiguration {
 
+	/**
+	 * How long the cache leaves a registry that just failed alone: while the database is away,
+	 * cached tenants are served at once rather than after the pool's timeout on every request.
+	 */
+	static final Duration REGISTRY_RETRY_INTERVAL = Duration.ofSeconds(1);
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ JdbcTenantRegistry.class, org.flywaydb.core.Flyway.class, org.postgresql.PGConnection.class })
 	@ConditionalOnProperty(name = "tenancy.registry.source", havingValue = "jdbc")
@@ -68,7 +74,8 @@ public final class TenancyRegistryAutoConfiguration {
 				source = new DualTenantRegistry(jdbc, new YamlTenantSource(properties.files().directory()));
 			}
 			TenancyRegistryProperties.Cache cache = properties.cache();
-			return new CachingTenantRegistry(source, cache.maximumSize(), cache.timeToLive(), cache.lastKnownGood());
+			return new CachingTenantRegistry(source, cache.maximumSize(), cache.timeToLive(), cache.lastKnownGood(),
+					REGISTRY_RETRY_INTERVAL);
 		}
 
 		@Bean
