@@ -214,6 +214,9 @@ class WriteDurabilityFaultTest {
 					(type) -> assertThat(type).startsWith("application/problem+json"));
 			assertThat(Api.code(list)).isEqualTo("database_unavailable");
 			assertThat(list.body()).doesNotContain("SQL", "Hikari", "postgres", "Exception");
+			assertThat(list.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+			assertThat(list.headers().firstValue("Content-Security-Policy")).isPresent();
+			assertThat(list.headers().firstValue("Cache-Control")).hasValue("no-store");
 
 			// A cached tenant needs no database: still served, without waiting for it.
 			sent = System.nanoTime();
