@@ -30,6 +30,9 @@ public enum TenancyError {
 	REGISTRY_UNAVAILABLE("registry_unavailable", 503, "Registry unavailable",
 			"The tenant registry cannot be reached. Try again later."),
 
+	IDENTITY_PROVIDER_UNAVAILABLE("identity_provider_unavailable", 503, "Identity provider unavailable",
+			"The token cannot be verified because the identity provider cannot be reached. Try again later."),
+
 	INTERNAL_ERROR("internal_error", 500, "Internal error",
 			"The request failed. Quote the correlation id when reporting it.");
 
