@@ -235,8 +235,8 @@ public final class IdentityProviderKeys implements JWKSource<SecurityContext>, A
 						+ current.fetchedAt().plus(this.policy.cacheTtl()).plus(this.policy.outageTolerance())
 						: "no keys are known yet";
 				logger.warn("The identity provider's JWK set at {} cannot be fetched ({}): {}; tokens that need "
-						+ "another key get 503 identity_provider_unavailable; retrying at most every {} s",
-						this.location, reason, kept, this.policy.refetchInterval().toSeconds());
+						+ "another key get 503 identity_provider_unavailable; retrying at most every {} ms",
+						this.location, reason, kept, this.policy.refetchInterval().toMillis());
 			}
 			else {
 				logger.debug("The identity provider's JWK set at {} still cannot be fetched ({})", this.location,
