@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWK;
@@ -55,7 +56,7 @@ public final class IdentityProviderKeys implements JWKSource<SecurityContext>, A
 
 	private final JwkSetFetcher fetcher;
 
-	private final String location;
+	private final Supplier<String> location;
 
 	private final JwkSetPolicy policy;
 
@@ -76,7 +77,7 @@ public final class IdentityProviderKeys implements JWKSource<SecurityContext>, A
 
 	private volatile Instant lastAttempt;
 
-	IdentityProviderKeys(JwkSetFetcher fetcher, String location, JwkSetPolicy policy, Clock clock) {
+	IdentityProviderKeys(JwkSetFetcher fetcher, Supplier<String> location, JwkSetPolicy policy, Clock clock) {
 		this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
 		this.location = Objects.requireNonNull(location, "location");
 		this.policy = Objects.requireNonNull(policy, "policy");
@@ -96,7 +97,7 @@ public final class IdentityProviderKeys implements JWKSource<SecurityContext>, A
 	 */
 	public static IdentityProviderKeys fromJwkSetUri(URI jwkSetUri, JwkSetPolicy policy) {
 		HttpJwkSetFetcher fetcher = HttpJwkSetFetcher.forJwkSetUri(jwkSetUri, policy);
-		return new IdentityProviderKeys(fetcher, fetcher.location(), policy, Clock.systemUTC());
+		return new IdentityProviderKeys(fetcher, fetcher::location, policy, Clock.systemUTC());
 	}
 
 	/**
@@ -108,7 +109,7 @@ public final class IdentityProviderKeys implements JWKSource<SecurityContext>, A
 	 */
 	public static IdentityProviderKeys fromIssuer(URI issuer, JwkSetPolicy policy) {
 		HttpJwkSetFetcher fetcher = HttpJwkSetFetcher.forIssuer(issuer, policy);
-		return new IdentityProviderKeys(fetcher, fetcher.location(), policy, Clock.systemUTC());
+		return new IdentityProviderKeys(fetcher, fetcher::location, policy, Clock.systemUTC());
 	}
 
 	@Override
@@ -163,7 +164,7 @@ public final class IdentityProviderKeys implements JWKSource<SecurityContext>, A
 	 * @return the JWK set URI or issuer
 	 */
 	public String location() {
-		return this.location;
+		return this.location.get();
 	}
 
 	private CompletableFuture<Void> fetchIfAllowed(Instant now) {
@@ -222,7 +223,7 @@ public final class IdentityProviderKeys implements JWKSource<SecurityContext>, A
 				Instant since = this.outageSince;
 				if (since != null) {
 					this.outageSince = null;
-					logger.info("The identity provider's JWK set at {} can be fetched again, after {} s", this.location,
+					logger.info("The identity provider's JWK set at {} can be fetched again, after {} s", location(),
 							Duration.between(since, now).toSeconds());
 				}
 				return;
@@ -236,10 +237,10 @@ public final class IdentityProviderKeys implements JWKSource<SecurityContext>, A
 						: "no keys are known yet";
 				logger.warn("The identity provider's JWK set at {} cannot be fetched ({}): {}; tokens that need "
 						+ "another key get 503 identity_provider_unavailable; retrying at most every {} ms",
-						this.location, reason, kept, this.policy.refetchInterval().toMillis());
+						location(), reason, kept, this.policy.refetchInterval().toMillis());
 			}
 			else {
-				logger.debug("The identity provider's JWK set at {} still cannot be fetched ({})", this.location,
+				logger.debug("The identity provider's JWK set at {} still cannot be fetched ({})", location(),
 						reason);
 			}
 		}
@@ -292,7 +293,7 @@ public final class IdentityProviderKeys implements JWKSource<SecurityContext>, A
 
 	@Override
 	public String toString() {
-		return "IdentityProviderKeys[" + this.location + "]";
+		return "IdentityProviderKeys[" + location() + "]";
 	}
 
 	private record Keys(JWKSet set, Instant fetchedAt) {

@@ -1,7 +1,11 @@
 package dev.tenancy.security;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -77,6 +81,11 @@ class IdentityProviderKeysTest {
 				new JwtTimestampValidator(), new JwtIssuerValidator(this.idp.issuer())));
 	}
 
+	private IdentityProviderKeys keys(JwkSetPolicy policy, Clock clock) {
+		return new IdentityProviderKeys(HttpJwkSetFetcher.forJwkSetUri(this.idp.jwkSetUri(), policy),
+				() -> this.idp.jwkSetUri().toString(), policy, clock);
+	}
+
 	private ResilientJwtDecoder decoder(JwkSetPolicy policy) {
 		return decoder(IdentityProviderKeys.fromJwkSetUri(this.idp.jwkSetUri(), policy));
 	}
@@ -140,52 +149,59 @@ class IdentityProviderKeysTest {
 	}
 
 	@Test
-	void aRotatedKeyIsFetchedOnceTheIntervalHasPassed() throws Exception {
+	void aRotatedKeyIsFetchedOnceTheIntervalHasPassed() {
 		RSAKey rotated = FakeIdentityProvider.unpublishedKey("key-2");
 		String token = this.idp.token(rotated, JOSEObjectType.JWT, (claims) -> {
 		});
-		ResilientJwtDecoder decoder = decoder(policy(Duration.ofMinutes(5), Duration.ofMillis(1000)));
+		// The interval is measured on a clock of the test's own, so a slow machine cannot stretch it.
+		MutableClock clock = new MutableClock();
+		JwkSetPolicy policy = policy(Duration.ofMinutes(5), Duration.ofSeconds(30));
+		ResilientJwtDecoder decoder = decoder(keys(policy, clock));
 		decoder.decode(validToken());
 		this.idp.publish(rotated);
 		// Within the interval the new key is unknown and not fetched...
+		clock.advance(Duration.ofSeconds(29));
 		assertThatExceptionOfType(BadJwtException.class).isThrownBy(() -> decoder.decode(token));
 		assertThat(this.idp.jwksRequests()).isEqualTo(1);
-		Thread.sleep(1100);
 		// ...after it, one fetch finds it.
+		clock.advance(Duration.ofSeconds(2));
 		assertThat(decoder.decode(token).getSubject()).isEqualTo("test-user");
 		assertThat(this.idp.jwksRequests()).isEqualTo(2);
 	}
 
 	@Test
 	void identityProviderDownWithAnUncachedKeyIs503WithinTheBoundAndLoggedOnce() throws Exception {
-		IdentityProviderKeys keys = IdentityProviderKeys.fromJwkSetUri(this.idp.jwkSetUri(),
-				policy(Duration.ofSeconds(1), Duration.ofMillis(300)));
+		MutableClock clock = new MutableClock();
+		IdentityProviderKeys keys = keys(policy(Duration.ofSeconds(1), Duration.ofSeconds(1)), clock);
 		ResilientJwtDecoder decoder = decoder(keys);
 		decoder.decode(validToken());
 		this.idp.stop();
 		// Within the interval after a successful fetch an unknown key is simply unknown (401)...
 		assertThatExceptionOfType(BadJwtException.class).isThrownBy(() -> decoder.decode(tokenWithUnknownKey("early")));
-		Thread.sleep(350);
 
 		// ...after it, the fetch fails: 503 now, and at once for the rest of the interval.
 		for (int i = 0; i < 10; i++) {
+			if (i % 3 == 0) {
+				clock.advance(Duration.ofMillis(1100));
+			}
 			String token = tokenWithUnknownKey("down-" + i);
 			long start = System.nanoTime();
 			assertThatExceptionOfType(IdentityProviderUnavailableException.class)
 				.isThrownBy(() -> decoder.decode(token))
 				.satisfies((ex) -> assertThat(ex.retryAfter()).isPositive()
 					.isLessThanOrEqualTo(Duration.ofMillis(1000)));
-			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
-			Thread.sleep(100);
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
 		}
-		// Several fetches failed (one per interval), one warning for the outage.
+		// Four fetches failed (one per interval), one warning for the outage.
+		assertThat(this.idp.jwksRequests()).isEqualTo(1);
+		assertThat(keys.fetches()).isEqualTo(5);
 		assertThat(keys.outageSince()).isNotNull();
 		assertThat(warnings()).isEqualTo(1);
 		assertThat(this.log.list.get(0).getFormattedMessage()).contains("cannot be fetched")
 			.contains(this.idp.jwkSetUri().toString());
 
 		this.idp.start();
-		Thread.sleep(350);
+		clock.advance(Duration.ofMillis(1100));
 		String token = tokenWithUnknownKey("after-recovery");
 		assertThatExceptionOfType(BadJwtException.class).isThrownBy(() -> decoder.decode(token));
 		assertThat(keys.outageSince()).isNull();
@@ -196,16 +212,26 @@ class IdentityProviderKeysTest {
 
 	@Test
 	void knownKeysKeepWorkingWhileTheIdentityProviderIsDown() throws Exception {
-		ResilientJwtDecoder decoder = decoder(policy(Duration.ofMillis(300), Duration.ofMillis(300)));
+		MutableClock clock = new MutableClock();
+		IdentityProviderKeys keys = keys(policy(Duration.ofSeconds(1), Duration.ofSeconds(1)), clock);
+		ResilientJwtDecoder decoder = decoder(keys);
 		decoder.decode(validToken());
 		this.idp.stop();
-		Thread.sleep(400);
-		// Past the cache TTL: the background refresh fails, the known key stays in use.
+		// Past the cache TTL: background refreshes fail, the known key stays in use.
 		for (int i = 0; i < 5; i++) {
+			clock.advance(Duration.ofMillis(1100));
 			assertThat(decoder.decode(validToken()).getSubject()).isEqualTo("test-user");
-			Thread.sleep(150);
 		}
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		while (keys.outageSince() == null && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		assertThat(keys.outageSince()).isNotNull();
 		assertThat(warnings()).isEqualTo(1);
+		// Beyond the outage tolerance (1 h) they are not.
+		clock.advance(Duration.ofHours(1));
+		assertThatExceptionOfType(IdentityProviderUnavailableException.class)
+			.isThrownBy(() -> decoder.decode(validToken()));
 	}
 
 	@Test
@@ -279,6 +305,31 @@ class IdentityProviderKeysTest {
 				policy(Duration.ofMinutes(5), Duration.ofSeconds(30))));
 		assertThatExceptionOfType(IdentityProviderUnavailableException.class)
 			.isThrownBy(() -> other.decode(validToken()));
+	}
+
+	private static final class MutableClock extends Clock {
+
+		private volatile Instant now = Instant.now();
+
+		void advance(Duration duration) {
+			this.now = this.now.plus(duration);
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now;
+		}
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this;
+		}
+
 	}
 
 	private static void sleep(long millis) {
