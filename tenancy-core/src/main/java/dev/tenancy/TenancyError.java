@@ -33,6 +33,20 @@ public enum TenancyError {
 	IDENTITY_PROVIDER_UNAVAILABLE("identity_provider_unavailable", 503, "Identity provider unavailable",
 			"The token cannot be verified because the identity provider cannot be reached. Try again later."),
 
+	NOT_FOUND("not_found", 404, "Not found", "There is nothing here."),
+
+	METHOD_NOT_ALLOWED("method_not_allowed", 405, "Method not allowed", "This method is not allowed here."),
+
+	NOT_ACCEPTABLE("not_acceptable", 406, "Not acceptable", "No acceptable representation is available."),
+
+	PAYLOAD_TOO_LARGE("payload_too_large", 413, "Payload too large", "The request body is too large."),
+
+	UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, "Unsupported media type",
+			"The request body's media type is not supported."),
+
+	SERVICE_UNAVAILABLE("service_unavailable", 503, "Service unavailable",
+			"The service cannot answer right now. Try again later."),
+
 	INTERNAL_ERROR("internal_error", 500, "Internal error",
 			"The request failed. Quote the correlation id when reporting it.");
 
