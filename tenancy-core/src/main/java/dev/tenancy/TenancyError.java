@@ -18,7 +18,9 @@ public enum TenancyError {
 
 	INVALID_REQUEST("invalid_request", 400, "Invalid request", "The request is malformed."),
 
-	RATE_LIMITED("rate_limited", 429, "Too many requests", "The rate limit for this tenant has been reached."),
+	PAYLOAD_TOO_LARGE("payload_too_large", 413, "Payload too large", "The request body is larger than this server accepts."),
+
+	RATE_LIMITED("rate_limited", 429, "Too many requests", "Too many requests. Retry after the time in Retry-After."),
 
 	ADMIN_NOT_CONFIGURED("admin_not_configured", 503, "Admin not configured",
 			"No admin credential is configured, so the admin API is closed."),
