@@ -5,7 +5,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.DefaultApplicationArguments;
 
 import dev.tenancy.Tenant;
 import dev.tenancy.TenantId;
@@ -47,7 +46,7 @@ class LocalTenantImportTest {
 	void aNonEmptyRegistryIsLeftAlone() throws Exception {
 		List<TenantAuditEntry> before = this.registry.audit(TenantId.of("globex"));
 
-		this.localTenantImport.run(new DefaultApplicationArguments());
+		this.localTenantImport.importIfEmpty();
 
 		assertThat(this.registry.audit(TenantId.of("globex"))).isEqualTo(before);
 	}

@@ -8,8 +8,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Profile;
@@ -32,12 +31,17 @@ import dev.tenancy.registry.jdbc.TenantImporter;
  * Only for the web application: the {@code import-tenants} command does its own import. Only with
  * the JDBC registry: with {@code tenancy.registry.source=config-server} tenants are managed on the
  * config server.
+ * <p>
+ * The import runs once every singleton exists and before the web server starts accepting
+ * connections (not as an {@code ApplicationRunner}, which runs after it): a request that arrives
+ * during start-up waits for the connector, never sees a half-filled registry and never gets
+ * {@code tenant_forbidden} for a shipped tenant. Readiness turns to accepting traffic only after.
  */
 @Component
 @Profile("local")
 @ConditionalOnWebApplication
 @ConditionalOnProperty(name = "tenancy.registry.source", havingValue = "jdbc")
-public class LocalTenantImport implements ApplicationRunner {
+public class LocalTenantImport implements SmartInitializingSingleton {
 
 	/** The audit trail's actor for this import. */
 	public static final String ACTOR = "sample-app local first start";
@@ -53,7 +57,20 @@ public class LocalTenantImport implements ApplicationRunner {
 	}
 
 	@Override
-	public void run(ApplicationArguments args) throws IOException {
+	public void afterSingletonsInstantiated() {
+		try {
+			importIfEmpty();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Could not read the shipped tenant files " + LOCATION, ex);
+		}
+	}
+
+	/**
+	 * Imports the shipped tenant files if the registry is empty.
+	 * @throws IOException if a shipped file cannot be read
+	 */
+	public void importIfEmpty() throws IOException {
 		if (!this.registry.findAll().isEmpty()) {
 			logger.debug("Tenant registry is not empty; the shipped tenant files are not imported");
 			return;
