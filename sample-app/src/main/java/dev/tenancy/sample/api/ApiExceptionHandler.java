@@ -66,7 +66,10 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	ResponseEntity<Object> invalidPageRequest(InvalidPageRequestException ex) {
 		Map<String, Object> problem = problem(HttpStatus.BAD_REQUEST, "Invalid request",
 				"The page parameters are invalid.");
-		problem.put("errors", List.of(Map.of("field", ex.parameter(), "message", ex.reason())));
+		Map<String, String> error = new LinkedHashMap<>();
+		error.put("field", ex.parameter());
+		error.put("message", ex.reason());
+		problem.put("errors", List.of(error));
 		return respond(HttpStatus.BAD_REQUEST, new HttpHeaders(), problem);
 	}
 
