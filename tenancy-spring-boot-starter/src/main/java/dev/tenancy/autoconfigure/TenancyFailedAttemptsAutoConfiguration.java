@@ -50,7 +50,11 @@ public final class TenancyFailedAttemptsAutoConfiguration {
 	/** How long a credential check may wait for the limiter before it does not throttle. */
 	static final Duration MAX_WAIT = Duration.ofSeconds(1);
 
-	@Bean(LIMITER_BEAN)
+	/**
+	 * The limiter of failed credential attempts. Not a default candidate: injecting a
+	 * {@code RateLimiter} by type never gets it, only asking for it by name.
+	 */
+	@Bean(name = LIMITER_BEAN, defaultCandidate = false)
 	@ConditionalOnMissingBean(name = LIMITER_BEAN)
 	RateLimiter tenancyFailedAttemptLimiter(ObjectProvider<RedisRateLimitClient> redis,
 			TenancyRateLimitProperties properties) {
