@@ -18,7 +18,9 @@ public enum TenancyError {
 
 	INVALID_REQUEST("invalid_request", 400, "Invalid request", "The request is malformed."),
 
-	RATE_LIMITED("rate_limited", 429, "Too many requests", "The rate limit for this tenant has been reached."),
+	PAYLOAD_TOO_LARGE("payload_too_large", 413, "Payload too large", "The request body is larger than this server accepts."),
+
+	RATE_LIMITED("rate_limited", 429, "Too many requests", "Too many requests. Retry after the time in Retry-After."),
 
 	ADMIN_NOT_CONFIGURED("admin_not_configured", 503, "Admin not configured",
 			"No admin credential is configured, so the admin API is closed."),
@@ -38,8 +40,6 @@ public enum TenancyError {
 	METHOD_NOT_ALLOWED("method_not_allowed", 405, "Method not allowed", "This method is not allowed here."),
 
 	NOT_ACCEPTABLE("not_acceptable", 406, "Not acceptable", "No acceptable representation is available."),
-
-	PAYLOAD_TOO_LARGE("payload_too_large", 413, "Payload too large", "The request body is too large."),
 
 	UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, "Unsupported media type",
 			"The request body's media type is not supported."),
