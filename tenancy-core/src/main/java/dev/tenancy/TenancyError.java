@@ -18,7 +18,9 @@ public enum TenancyError {
 
 	INVALID_REQUEST("invalid_request", 400, "Invalid request", "The request is malformed."),
 
-	RATE_LIMITED("rate_limited", 429, "Too many requests", "The rate limit for this tenant has been reached."),
+	PAYLOAD_TOO_LARGE("payload_too_large", 413, "Payload too large", "The request body is larger than this server accepts."),
+
+	RATE_LIMITED("rate_limited", 429, "Too many requests", "Too many requests. Retry after the time in Retry-After."),
 
 	ADMIN_NOT_CONFIGURED("admin_not_configured", 503, "Admin not configured",
 			"No admin credential is configured, so the admin API is closed."),
@@ -32,6 +34,21 @@ public enum TenancyError {
 
 	DATABASE_UNAVAILABLE("database_unavailable", 503, "Database unavailable",
 			"The database cannot be reached. Try again later."),
+
+	IDENTITY_PROVIDER_UNAVAILABLE("identity_provider_unavailable", 503, "Identity provider unavailable",
+			"The token cannot be verified because the identity provider cannot be reached. Try again later."),
+
+	NOT_FOUND("not_found", 404, "Not found", "There is nothing here."),
+
+	METHOD_NOT_ALLOWED("method_not_allowed", 405, "Method not allowed", "This method is not allowed here."),
+
+	NOT_ACCEPTABLE("not_acceptable", 406, "Not acceptable", "No acceptable representation is available."),
+
+	UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, "Unsupported media type",
+			"The request body's media type is not supported."),
+
+	SERVICE_UNAVAILABLE("service_unavailable", 503, "Service unavailable",
+			"The service cannot answer right now. Try again later."),
 
 	INTERNAL_ERROR("internal_error", 500, "Internal error",
 			"The request failed. Quote the correlation id when reporting it.");

@@ -134,8 +134,9 @@ class AdminApiEndToEndTest {
 		Duration resumption = awaitOn(other, tokenThere, "200"::equals);
 		assertThat(tenantStatus(api(), tokenHere)).isEqualTo("200");
 
-		// delete: the tenant is gone for its own token, like any unknown tenant
-		HttpResponse<String> deleted = send("DELETE", "/admin/tenants/" + id, null, "req-delete-" + run, null);
+		// delete (with the version read: a deletion cannot be undone): the tenant is gone for its
+		// own token, like any unknown tenant
+		HttpResponse<String> deleted = send("DELETE", "/admin/tenants/" + id, null, "req-delete-" + run, "\"3\"");
 		assertThat(deleted.statusCode()).isEqualTo(204);
 		Duration deletion = awaitOn(other, tokenThere, "403 tenant_forbidden"::equals);
 		assertThat(tenantStatus(api(), tokenHere)).isEqualTo("403 tenant_forbidden");

@@ -180,7 +180,9 @@ class ConfigServerClientTest {
 		}
 		finally {
 			if (server.isRunning()) {
-				admin("DELETE", "/admin/tenants/" + id, null);
+				// a deletion needs the current version
+				String version = admin("GET", "/admin/tenants/" + id, null).headers().firstValue("ETag").orElse("\"0\"");
+				admin("DELETE", "/admin/tenants/" + id, null, "If-Match", version);
 			}
 		}
 	}
@@ -202,7 +204,8 @@ class ConfigServerClientTest {
 					"tenancy.registry.config-server.poll-interval=200ms"));
 	}
 
-	private static HttpResponse<String> admin(String method, String path, String body) throws Exception {
+	private static HttpResponse<String> admin(String method, String path, String body, String... headers)
+			throws Exception {
 		HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(path))
 			.timeout(Duration.ofSeconds(20))
 			.header("X-Admin-Token", ADMIN_TOKEN)
@@ -211,6 +214,9 @@ class ConfigServerClientTest {
 					: HttpRequest.BodyPublishers.noBody());
 		if (body != null) {
 			request.header("Content-Type", "application/json");
+		}
+		for (int i = 0; i < headers.length; i += 2) {
+			request.header(headers[i], headers[i + 1]);
 		}
 		return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
 	}

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import com.nimbusds.jose.JOSEException;
@@ -50,8 +51,23 @@ final class LocalTokens {
 	 * @param subject the {@code sub} claim
 	 * @return the serialized token
 	 */
-	@SuppressWarnings("unchecked")
 	static String forTenant(ApplicationContext context, String tenant, String subject) {
+		return sign(context, subject, Map.of("tenant_id", tenant));
+	}
+
+	/**
+	 * A token of the local issuer with the admin scope and no tenant, for any subject (such as
+	 * one with control characters, which the audit must store safely).
+	 * @param context the app
+	 * @param subject the {@code sub} claim
+	 * @return the serialized token
+	 */
+	static String admin(ApplicationContext context, String subject) {
+		return sign(context, subject, Map.of("scope", List.of("tenancy.admin")));
+	}
+
+	@SuppressWarnings("unchecked")
+	private static String sign(ApplicationContext context, String subject, Map<String, Object> extraClaims) {
 		JWKSource<SecurityContext> source = (JWKSource<SecurityContext>) context
 			.getBeanProvider(ResolvableType.forClassWithGenerics(JWKSource.class, SecurityContext.class))
 			.getObject();
@@ -60,9 +76,10 @@ final class LocalTokens {
 			List<JWK> keys = source.get(new JWKSelector(new JWKMatcher.Builder().keyType(KeyType.RSA).build()), null);
 			RSAKey key = (RSAKey) keys.get(0);
 			Instant now = Instant.now();
-			JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer)
+			JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder();
+			extraClaims.forEach(builder::claim);
+			JWTClaimsSet claims = builder.issuer(issuer)
 				.subject(subject)
-				.claim("tenant_id", tenant)
 				.issueTime(Date.from(now))
 				.notBeforeTime(Date.from(now))
 				.expirationTime(Date.from(now.plus(Duration.ofMinutes(15))))

@@ -7,7 +7,6 @@ import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -39,7 +38,7 @@ class SingleConnectionPoolTest {
 
 		for (int round = 0; round < 10; round++) {
 			// acme, over HTTP
-			List<String> acmeSees = ids(api.get("/api/trips", "Authorization", acme));
+			List<String> acmeSees = TripPages.ids(api, "Authorization", acme);
 			assertThat(acmeSees).contains(acmeTrip).doesNotContain(globexTrip);
 
 			// no tenant: a token without one is refused before any query ...
@@ -59,7 +58,7 @@ class SingleConnectionPoolTest {
 			sessions.add(outside.get("session"));
 
 			// globex, over HTTP
-			List<String> globexSees = ids(api.get("/api/trips", "Authorization", globex));
+			List<String> globexSees = TripPages.ids(api, "Authorization", globex);
 			assertThat(globexSees).contains(globexTrip).doesNotContain(acmeTrip);
 		}
 
@@ -73,15 +72,6 @@ class SingleConnectionPoolTest {
 				"Authorization", authorization);
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
 		return Api.json(response).path("id").asString();
-	}
-
-	private static List<String> ids(HttpResponse<String> response) {
-		assertThat(response.statusCode()).isEqualTo(200);
-		List<String> ids = new ArrayList<>();
-		for (JsonNode trip : Api.json(response)) {
-			ids.add(trip.path("id").asString());
-		}
-		return ids;
 	}
 
 }

@@ -12,6 +12,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -22,6 +23,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -31,11 +33,13 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.tenancy.ReservedTenantIds;
 import dev.tenancy.Tenant;
 import dev.tenancy.TenantConfig;
 import dev.tenancy.TenantId;
 import dev.tenancy.TenantStatus;
 import dev.tenancy.registry.InvalidTenantConfigException;
+import dev.tenancy.registry.StoredText;
 import dev.tenancy.registry.TenantAdministration;
 import dev.tenancy.registry.TenantChange;
 import dev.tenancy.registry.TenantConfigJson;
@@ -46,8 +50,15 @@ import dev.tenancy.registry.TenantRegistryException;
  * The tenant admin REST API under {@code /admin/tenants}. It is only reachable through the admin
  * guard, which the starter puts in front of {@code /admin/**}. Reads work on any registry; writes
  * need a registry that supports {@link TenantAdministration} (the PostgreSQL one) and are refused
- * with 405 otherwise. Updates need {@code If-Match} with the version read (the ETag); a stale
- * version is 409 and changes nothing.
+ * with 405 otherwise. Updates ({@code PUT}, {@code PATCH}) and {@code DELETE} need {@code If-Match}
+ * with the version read (the ETag): without it 428, with a stale one 409, and nothing changes.
+ * <p>
+ * {@code PUT} replaces the tenant: {@code displayName} and {@code config} are both required, so a
+ * forgotten field is a 400 rather than a wiped configuration. A partial change is explicit: a
+ * {@code PATCH} with an {@code application/merge-patch+json} document (RFC 7396), validated with the
+ * same rules. New tenants may not take a {@linkplain ReservedTenantIds reserved} id, and no stored
+ * text may hold control, bidirectional-formatting or invisible characters ({@link StoredText}); the
+ * audit actor is stored with such characters escaped.
  */
 @RestController
 @RequestMapping("/admin/tenants")
@@ -60,6 +71,9 @@ public class TenantAdminController {
 	private static final Set<String> CREATE_KEYS = Set.of("id", "displayName", "config");
 
 	private static final Set<String> UPDATE_KEYS = Set.of("displayName", "config");
+
+	/** The media type of a JSON Merge Patch (RFC 7396). */
+	public static final String MERGE_PATCH_JSON = "application/merge-patch+json";
 
 	private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
 
@@ -171,8 +185,11 @@ public class TenantAdminController {
 			return problem(HttpStatus.BAD_REQUEST, "invalid_request", "id: required, a DNS label");
 		}
 		TenantId id = TenantId.of(idNode.asString());
+		if (ReservedTenantIds.isReserved(id)) {
+			return invalidConfig(new InvalidTenantConfigException("id", "is reserved; choose another id"));
+		}
 		try {
-			String displayName = displayName(json, true);
+			String displayName = displayName(json);
 			TenantConfig config = TenantConfigJson.fromTree(json.get("config"), "config");
 			Tenant created = this.administration.create(id, displayName, config, change(request));
 			return ResponseEntity.created(URI.create("/admin/tenants/" + id.value()))
@@ -188,7 +205,8 @@ public class TenantAdminController {
 	}
 
 	/**
-	 * Replace a tenant's display name and configuration. Needs {@code If-Match}.
+	 * Replace a tenant's display name and configuration; both are required (send
+	 * {@code "config": {}} for an empty configuration). Needs {@code If-Match}.
 	 * @param id the tenant id
 	 * @param ifMatch the version read, as an ETag
 	 * @param body {@code {"displayName", "config"}}
@@ -219,8 +237,71 @@ public class TenantAdminController {
 			return ex.response;
 		}
 		try {
-			String displayName = displayName(json, false);
-			TenantConfig config = TenantConfigJson.fromTree(json.get("config"), "config");
+			String displayName = displayName(json);
+			TenantConfig config = TenantConfigJson.fromTree(requiredConfig(json), "config");
+			return ok(this.administration.update(tenant, version, displayName, config, change(request)));
+		}
+		catch (InvalidTenantConfigException ex) {
+			return invalidConfig(ex);
+		}
+		catch (TenantRegistryException ex) {
+			return registryProblem(ex);
+		}
+	}
+
+	/**
+	 * Change part of a tenant with a JSON Merge Patch (RFC 7396): keys present replace, objects
+	 * merge, {@code null} removes an optional configuration key. {@code displayName} and
+	 * {@code config} cannot be removed (400). The result is validated like a {@code PUT}. Needs
+	 * {@code If-Match}.
+	 * @param id the tenant id
+	 * @param ifMatch the version read, as an ETag
+	 * @param body the merge patch, {@code {"displayName"?, "config"?}}
+	 * @param request the request
+	 * @return the updated tenant
+	 */
+	@PatchMapping(path = "/{id}", consumes = MERGE_PATCH_JSON)
+	public ResponseEntity<?> patch(@PathVariable String id,
+			@RequestHeader(name = "If-Match", required = false) String ifMatch,
+			@RequestBody(required = false) String body, HttpServletRequest request) {
+		if (this.administration == null) {
+			return readOnly();
+		}
+		TenantId tenant = TenantId.parse(id).orElse(null);
+		if (tenant == null) {
+			return notFound();
+		}
+		Long version = version(ifMatch);
+		if (version == null) {
+			return problem(HttpStatus.PRECONDITION_REQUIRED, "precondition_required",
+					"Send If-Match with the ETag of the tenant you read.");
+		}
+		JsonNode patch;
+		try {
+			patch = body(body, UPDATE_KEYS);
+		}
+		catch (BadRequest ex) {
+			return ex.response;
+		}
+		for (String required : UPDATE_KEYS) {
+			if (patch.has(required) && patch.get(required).isNull()) {
+				return invalidConfig(new InvalidTenantConfigException(required, "required, cannot be removed"));
+			}
+		}
+		try {
+			Tenant current = current(tenant);
+			if (current == null) {
+				return notFound();
+			}
+			if (current.version() != version) {
+				throw new TenantRegistryException.StaleVersion(tenant.value(), current.version());
+			}
+			ObjectNode merged = JSON.createObjectNode();
+			merged.put("displayName", current.displayName());
+			merged.set("config", TenantConfigJson.tree(current.config()));
+			MergePatch.apply(merged, patch);
+			String displayName = displayName(merged);
+			TenantConfig config = TenantConfigJson.fromTree(requiredConfig(merged), "config");
 			return ok(this.administration.update(tenant, version, displayName, config, change(request)));
 		}
 		catch (InvalidTenantConfigException ex) {
@@ -258,15 +339,26 @@ public class TenantAdminController {
 	}
 
 	/**
-	 * Delete a tenant (soft: it keeps its audit trail and its id is never reused).
+	 * Delete a tenant (soft: it keeps its row and audit trail, its id is never reused, and it cannot
+	 * be undone). Needs {@code If-Match}: 428 without, 409 when stale.
 	 * @param id the tenant id
-	 * @param ifMatch optional expected version
+	 * @param ifMatch the version read, as an ETag
 	 * @param request the request
 	 * @return 204
 	 */
 	@DeleteMapping("/{id}")
 	public ResponseEntity<?> delete(@PathVariable String id,
 			@RequestHeader(name = "If-Match", required = false) String ifMatch, HttpServletRequest request) {
+		if (this.administration == null) {
+			return readOnly();
+		}
+		if (TenantId.parse(id).isEmpty()) {
+			return notFound();
+		}
+		if (ifMatch == null) {
+			return problem(HttpStatus.PRECONDITION_REQUIRED, "precondition_required",
+					"Send If-Match with the ETag of the tenant you read: a deletion cannot be undone.");
+		}
 		ResponseEntity<?> response = changeStatus(id, TenantStatus.DELETED, ifMatch, request);
 		return response.getStatusCode().is2xxSuccessful() ? ResponseEntity.noContent().build() : response;
 	}
@@ -336,15 +428,28 @@ public class TenantAdminController {
 		return json;
 	}
 
-	private static String displayName(JsonNode json, boolean required) {
+	private static String displayName(JsonNode json) {
 		JsonNode name = json.get("displayName");
-		if (name == null && !required) {
-			return null;
-		}
 		if (name == null || !name.isString() || name.asString().isBlank() || name.asString().length() > 200) {
 			throw new InvalidTenantConfigException("displayName", "required, 1 to 200 characters");
 		}
+		StoredText.require("displayName", name.asString());
 		return name.asString();
+	}
+
+	private static JsonNode requiredConfig(JsonNode json) {
+		JsonNode config = json.get("config");
+		if (config == null || !config.isObject()) {
+			throw new InvalidTenantConfigException("config", "required, an object ({} for an empty configuration)");
+		}
+		return config;
+	}
+
+	/** The tenant as stored now: from the database itself where the write side can read. */
+	private Tenant current(TenantId id) {
+		TenantRegistry source = (this.administration instanceof TenantRegistry direct) ? direct : this.registry;
+		Tenant tenant = source.find(id).orElse(null);
+		return (tenant == null || tenant.status() == TenantStatus.DELETED) ? null : tenant;
 	}
 
 	private static Long version(String ifMatch) {

@@ -8,6 +8,7 @@ import java.util.function.BiConsumer;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.EstimationProbe;
 
 import dev.tenancy.ratelimit.RateLimitDecision.PolicyStatus;
 import dev.tenancy.ratelimit.RateLimitDecision.Source;
@@ -96,6 +97,60 @@ final class Buckets {
 		 */
 		CompletableFuture<Void> refund(long tokens);
 
+		/**
+		 * Whether tokens could be taken now, taking none.
+		 * @param tokens the tokens
+		 * @return the estimate
+		 */
+		CompletableFuture<EstimationProbe> estimate(long tokens);
+
+	}
+
+	/**
+	 * What {@link #decide} would answer now, consuming nothing: rejected when any bucket that
+	 * applies could not give the request's cost, with the longest wait among them.
+	 * @param request the request
+	 * @param source the source to report
+	 * @param tenant the tenant bucket
+	 * @param user the user bucket, or {@code null} when the user policy does not apply
+	 * @return the decision the request would get
+	 */
+	static CompletableFuture<RateLimitDecision> peek(RateLimitRequest request, Source source, LimitBucket tenant,
+			LimitBucket user) {
+		long cost = request.cost();
+		List<RateLimitPolicy> policies = request.policies();
+		CompletableFuture<EstimationProbe> userEstimate = (user != null) ? user.estimate(cost)
+				: CompletableFuture.completedFuture(null);
+		return tenant.estimate(cost).thenCombine(userEstimate, (tenantProbe, userProbe) -> {
+			PolicyStatus tenantStatus = estimated(request.plan().tenantLimit(), tenantProbe);
+			PolicyStatus userStatus = (userProbe != null) ? estimated(request.plan().userLimit(), userProbe) : null;
+			String rejectedBy = null;
+			long retryAfter = 0;
+			if (userProbe != null && !userProbe.canBeConsumed()) {
+				rejectedBy = RateLimitPolicy.USER;
+				retryAfter = wait(request.plan().userLimit(), userProbe);
+			}
+			if (!tenantProbe.canBeConsumed()) {
+				long tenantWait = wait(request.plan().tenantLimit(), tenantProbe);
+				if (rejectedBy == null || tenantWait > retryAfter) {
+					rejectedBy = RateLimitPolicy.TENANT;
+					retryAfter = tenantWait;
+				}
+			}
+			return new RateLimitDecision(rejectedBy == null, source, policies, statuses(tenantStatus, userStatus),
+					rejectedBy, retryAfter);
+		});
+	}
+
+	private static PolicyStatus estimated(RateLimitPolicy policy, EstimationProbe probe) {
+		return new PolicyStatus(policy.name(), probe.getRemainingTokens(),
+				probe.canBeConsumed() ? 0 : wait(policy, probe));
+	}
+
+	private static long wait(RateLimitPolicy policy, EstimationProbe probe) {
+		long wait = probe.getNanosToWaitForRefill();
+		// The cost exceeds the capacity: no wait helps. Say "one window" rather than forever.
+		return (wait == Long.MAX_VALUE || wait < 0) ? policy.window().toNanos() : wait;
 	}
 
 	/**

@@ -86,13 +86,27 @@ public final class FallbackRateLimiter implements RateLimiter {
 
 	@Override
 	public CompletionStage<RateLimitDecision> consume(RateLimitRequest request) {
+		return decide(request, RateLimiter::consume, true);
+	}
+
+	/**
+	 * Peeks like {@link #consume}, with the same timeout, breaker and failure modes; only
+	 * consumptions are reported as decisions and fallbacks in the metrics.
+	 */
+	@Override
+	public CompletionStage<RateLimitDecision> peek(RateLimitRequest request) {
+		return decide(request, RateLimiter::peek, false);
+	}
+
+	private CompletionStage<RateLimitDecision> decide(RateLimitRequest request, Operation operation,
+			boolean consuming) {
 		if (!this.breaker.tryAcquire()) {
-			return fallback(request, "circuit_open");
+			return fallback(request, "circuit_open", operation, consuming);
 		}
 		long start = System.nanoTime();
 		CompletableFuture<RateLimitDecision> decided;
 		try {
-			decided = this.redis.consume(request).toCompletableFuture().copy();
+			decided = operation.apply(this.redis, request).toCompletableFuture().copy();
 		}
 		catch (RuntimeException ex) {
 			decided = CompletableFuture.failedFuture(ex);
@@ -104,7 +118,9 @@ public final class FallbackRateLimiter implements RateLimiter {
 				if (this.breaker.onSuccess()) {
 					logger.info("Redis answers again: rate limits are decided in Redis");
 				}
-				this.metrics.decision(request, decision);
+				if (consuming) {
+					this.metrics.decision(request, decision);
+				}
 				return CompletableFuture.completedFuture(decision);
 			}
 			this.metrics.redisCall(elapsed, false);
@@ -117,11 +133,12 @@ public final class FallbackRateLimiter implements RateLimiter {
 			else {
 				logger.debug("Rate-limit decision in Redis failed: {}", String.valueOf(cause));
 			}
-			return fallback(request, timeout ? "timeout" : "error");
+			return fallback(request, timeout ? "timeout" : "error", operation, consuming);
 		}).thenCompose((stage) -> stage);
 	}
 
-	private CompletionStage<RateLimitDecision> fallback(RateLimitRequest request, String reason) {
+	private CompletionStage<RateLimitDecision> fallback(RateLimitRequest request, String reason, Operation operation,
+			boolean consuming) {
 		FailureMode mode;
 		try {
 			mode = this.failureModes.modeFor(request.plan());
@@ -129,23 +146,27 @@ public final class FallbackRateLimiter implements RateLimiter {
 		catch (RuntimeException ex) {
 			mode = FailureMode.LOCAL;
 		}
-		this.metrics.fallback(request, mode, reason);
+		if (consuming) {
+			this.metrics.fallback(request, mode, reason);
+		}
 		CompletionStage<RateLimitDecision> decided = switch (mode) {
 			case OPEN -> CompletableFuture.completedFuture(RateLimitDecision.failOpen(request));
 			case CLOSED -> CompletableFuture
 				.completedFuture(RateLimitDecision.failClosed(request, this.breaker.remainingOpenNanos()));
-			case LOCAL -> local(request);
+			case LOCAL -> local(request, operation);
 		};
 		return decided.thenApply((decision) -> {
-			this.metrics.decision(request, decision);
+			if (consuming) {
+				this.metrics.decision(request, decision);
+			}
 			return decision;
 		});
 	}
 
-	private CompletionStage<RateLimitDecision> local(RateLimitRequest request) {
+	private CompletionStage<RateLimitDecision> local(RateLimitRequest request, Operation operation) {
 		CompletableFuture<RateLimitDecision> decided;
 		try {
-			decided = this.local.consume(request).toCompletableFuture();
+			decided = operation.apply(this.local, request).toCompletableFuture();
 		}
 		catch (RuntimeException ex) {
 			decided = CompletableFuture.failedFuture(ex);
@@ -154,6 +175,14 @@ public final class FallbackRateLimiter implements RateLimiter {
 			logger.warn("Local rate limiting failed, admitting the request: {}", String.valueOf(unwrap(ex)));
 			return RateLimitDecision.failOpen(request);
 		});
+	}
+
+	/** {@link RateLimiter#consume} or {@link RateLimiter#peek}. */
+	@FunctionalInterface
+	private interface Operation {
+
+		CompletionStage<RateLimitDecision> apply(RateLimiter limiter, RateLimitRequest request);
+
 	}
 
 	private static boolean isTimeout(Throwable ex) {

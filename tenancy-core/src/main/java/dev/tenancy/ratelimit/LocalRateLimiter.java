@@ -10,6 +10,7 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.EstimationProbe;
 import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.local.LocalBucketBuilder;
 
@@ -97,6 +98,20 @@ public final class LocalRateLimiter implements RateLimiter {
 		}
 	}
 
+	@Override
+	public CompletionStage<RateLimitDecision> peek(RateLimitRequest request) {
+		try {
+			RateLimitPlan plan = request.plan();
+			LocalBucket tenant = bucket(this.keys.tenant(plan.tenant()), plan, plan.tenantLimit());
+			LocalBucket user = request.limitsUser()
+					? bucket(this.keys.user(plan.tenant(), request.user()), plan, plan.userLimit()) : null;
+			return Buckets.peek(request, Source.LOCAL, tenant, user);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
 	private LocalBucket bucket(String key, RateLimitPlan plan, RateLimitPolicy policy) {
 		LocalBucket bucket = this.buckets.get(key, (ignored) -> new LocalBucket(plan.version(), policy, this.instances));
 		bucket.upgrade(plan.version(), policy, this.instances);
@@ -148,6 +163,11 @@ public final class LocalRateLimiter implements RateLimiter {
 		public CompletableFuture<Void> refund(long tokens) {
 			this.bucket.addTokens(tokens);
 			return CompletableFuture.completedFuture(null);
+		}
+
+		@Override
+		public CompletableFuture<EstimationProbe> estimate(long tokens) {
+			return CompletableFuture.completedFuture(this.bucket.estimateAbilityToConsume(tokens));
 		}
 
 		/** Time for an empty share to fill up again: after that long unused, the entry can go. */

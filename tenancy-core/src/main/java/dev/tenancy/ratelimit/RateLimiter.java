@@ -1,5 +1,6 @@
 package dev.tenancy.ratelimit;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -18,5 +19,20 @@ public interface RateLimiter {
 	 * @return the decision
 	 */
 	CompletionStage<RateLimitDecision> consume(RateLimitRequest request);
+
+	/**
+	 * The decision a request would get now, consuming nothing. For callers that must know whether
+	 * they are limited before doing work whose outcome decides whether to consume at all, such as
+	 * checking a credential where only failures count.
+	 * <p>
+	 * The default cannot tell: its stage fails with {@link UnsupportedOperationException}, which
+	 * callers treat as they treat any failure of the limiter.
+	 * @param request the request
+	 * @return the decision it would get
+	 */
+	default CompletionStage<RateLimitDecision> peek(RateLimitRequest request) {
+		return CompletableFuture
+			.failedFuture(new UnsupportedOperationException(getClass().getName() + " cannot peek"));
+	}
 
 }

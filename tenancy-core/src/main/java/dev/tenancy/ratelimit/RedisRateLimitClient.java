@@ -2,12 +2,15 @@ package dev.tenancy.ratelimit;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -55,6 +58,8 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 
 	private final RateLimitKeys keys;
 
+	private final RedisRateLimiter.Settings limiterSettings;
+
 	private volatile Connected connected;
 
 	/** The attempt in flight, guarded by {@code this}. */
@@ -75,6 +80,7 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 		this.target = target;
 		this.retryNanos = settings.maxReconnectDelay().toNanos();
 		this.keys = new RateLimitKeys(settings.limiter().keyPrefix());
+		this.limiterSettings = settings.limiter();
 	}
 
 	/**
@@ -100,7 +106,7 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 			.connectAsync(RedisRateLimiter.CODEC, target)
 			.toCompletableFuture()
 			.thenApply((connection) -> Connected.of(connection,
-					() -> new RedisRateLimiter(connection, settings.limiter())));
+					(limiterSettings) -> new RedisRateLimiter(connection, limiterSettings), settings.limiter()));
 		return new RedisRateLimitClient(client, resources, connector, describe(target), settings);
 	}
 
@@ -133,7 +139,7 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 			.toCompletableFuture()
 			.thenCompose((ignored) -> client.connectAsync(RedisRateLimiter.CODEC))
 			.thenApply((connection) -> Connected.of(connection,
-					() -> new RedisRateLimiter(connection, settings.limiter())));
+					(limiterSettings) -> new RedisRateLimiter(connection, limiterSettings), settings.limiter()));
 		String target = "cluster " + targets.stream().map(RedisRateLimitClient::hostAndPort)
 			.collect(Collectors.joining(","));
 		return new RedisRateLimitClient(client, resources, connector, target, settings);
@@ -258,9 +264,46 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 
 	@Override
 	public CompletionStage<RateLimitDecision> consume(RateLimitRequest request) {
+		return onLimiter(null, (limiter) -> limiter.consume(request));
+	}
+
+	@Override
+	public CompletionStage<RateLimitDecision> peek(RateLimitRequest request) {
+		return onLimiter(null, (limiter) -> limiter.peek(request));
+	}
+
+	/**
+	 * A limiter on this client's connection whose keys have another prefix, for limits that are
+	 * not the tenants' request limits (such as failed credential attempts), so the two never share
+	 * a key. It connects, fails and recovers with this client.
+	 * @param keyPrefix the key prefix (no braces), different from this client's
+	 * @return the limiter
+	 */
+	public RateLimiter withKeyPrefix(String keyPrefix) {
+		RedisRateLimiter.Settings settings = this.limiterSettings.withKeyPrefix(keyPrefix);
+		if (settings.keyPrefix().equals(this.limiterSettings.keyPrefix())) {
+			throw new IllegalArgumentException("The key prefix must differ from the tenants' limits' prefix");
+		}
+		return new RateLimiter() {
+
+			@Override
+			public CompletionStage<RateLimitDecision> consume(RateLimitRequest request) {
+				return onLimiter(settings, (limiter) -> limiter.consume(request));
+			}
+
+			@Override
+			public CompletionStage<RateLimitDecision> peek(RateLimitRequest request) {
+				return onLimiter(settings, (limiter) -> limiter.peek(request));
+			}
+
+		};
+	}
+
+	private CompletionStage<RateLimitDecision> onLimiter(RedisRateLimiter.Settings settings,
+			Function<RedisRateLimiter, CompletionStage<RateLimitDecision>> operation) {
 		Connected current = this.connected;
 		if (current != null) {
-			return current.limiter().consume(request);
+			return operation.apply((settings != null) ? current.limiter(settings) : current.limiter());
 		}
 		connectIfDue();
 		return CompletableFuture.failedFuture(new IllegalStateException("Not connected to Redis at " + this.target));
@@ -299,16 +342,24 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 		}
 	}
 
-	private record Connected(StatefulConnection<String, byte[]> connection, RedisRateLimiter limiter) {
+	private record Connected(StatefulConnection<String, byte[]> connection, RedisRateLimiter limiter,
+			Function<RedisRateLimiter.Settings, RedisRateLimiter> factory,
+			Map<RedisRateLimiter.Settings, RedisRateLimiter> others) {
 
-		static Connected of(StatefulConnection<String, byte[]> connection, Supplier<RedisRateLimiter> limiter) {
+		static Connected of(StatefulConnection<String, byte[]> connection,
+				Function<RedisRateLimiter.Settings, RedisRateLimiter> factory, RedisRateLimiter.Settings settings) {
 			try {
-				return new Connected(connection, limiter.get());
+				return new Connected(connection, factory.apply(settings), factory, new ConcurrentHashMap<>());
 			}
 			catch (RuntimeException ex) {
 				connection.closeAsync();
 				throw ex;
 			}
+		}
+
+		/** A limiter with other settings on the same connection, made once. */
+		RedisRateLimiter limiter(RedisRateLimiter.Settings settings) {
+			return this.others.computeIfAbsent(settings, this.factory);
 		}
 
 	}

@@ -9,6 +9,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.EstimationProbe;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
@@ -165,6 +166,21 @@ public final class RedisRateLimiter implements RateLimiter {
 		}
 	}
 
+	@Override
+	public CompletionStage<RateLimitDecision> peek(RateLimitRequest request) {
+		try {
+			RateLimitPlan plan = request.plan();
+			RedisBucket tenant = new RedisBucket(bucket(this.keys.tenant(plan.tenant()), plan, plan.tenantLimit()));
+			RedisBucket user = request.limitsUser()
+					? new RedisBucket(bucket(this.keys.user(plan.tenant(), request.user()), plan, plan.userLimit()))
+					: null;
+			return Buckets.peek(request, Source.REDIS, tenant, user);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
 	private AsyncBucketProxy bucket(String key, RateLimitPlan plan, RateLimitPolicy policy) {
 		return this.buckets.get(new BucketKey(key, plan.version(), policy), (bucketKey) -> {
 			BucketConfiguration configuration = Buckets.configuration(policy);
@@ -196,6 +212,11 @@ public final class RedisRateLimiter implements RateLimiter {
 		@Override
 		public CompletableFuture<Void> refund(long tokens) {
 			return this.proxy.addTokens(tokens);
+		}
+
+		@Override
+		public CompletableFuture<EstimationProbe> estimate(long tokens) {
+			return this.proxy.estimateAbilityToConsume(tokens);
 		}
 
 	}

@@ -21,6 +21,8 @@ public interface TenantAdministration {
 	 * @param change who and which request
 	 * @return the tenant, version 0
 	 * @throws TenantRegistryException.AlreadyExists if the id is taken (also by a deleted tenant)
+	 * @throws InvalidTenantConfigException if the id is {@linkplain dev.tenancy.ReservedTenantIds
+	 * reserved} or a text breaks {@link StoredText}'s rule
 	 */
 	Tenant create(TenantId id, String displayName, TenantConfig config, TenantChange change);
 

@@ -110,12 +110,16 @@ public final class TenantConfigJson {
 	}
 
 	/**
-	 * Write a configuration as compact JSON.
+	 * Write a configuration as compact JSON, for storing it: validated, and refused when any text
+	 * in it breaks {@link StoredText}'s rule.
 	 * @param config the configuration
 	 * @return the JSON text
+	 * @throws InvalidTenantConfigException naming the offending path
 	 */
 	public static String write(TenantConfig config) {
-		return MAPPER.writeValueAsString(validate(config));
+		// Every write to the registry comes through here: the text rule applies to all of them.
+		StoredText.require(validate(config));
+		return MAPPER.writeValueAsString(config);
 	}
 
 	/**

@@ -55,6 +55,7 @@ public final class ProblemResponses {
 		response.setContentType(PROBLEM_JSON);
 		response.setCharacterEncoding("UTF-8");
 		response.setHeader("Cache-Control", "no-store");
+		SecurityHeaders.apply(response);
 		response.getOutputStream().write(body(error, correlationId));
 		response.flushBuffer();
 	}

@@ -3,6 +3,7 @@ package dev.tenancy.autoconfigure;
 import jakarta.servlet.DispatcherType;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -14,6 +15,7 @@ import org.springframework.context.annotation.Bean;
 
 import dev.tenancy.admin.AdminGuard;
 import dev.tenancy.admin.TenantAdminController;
+import dev.tenancy.ratelimit.FailedAttemptThrottle;
 import dev.tenancy.registry.TenantAdministration;
 import dev.tenancy.registry.TenantRegistry;
 import dev.tenancy.web.AdminGuardFilter;
@@ -37,9 +39,10 @@ public final class TenancyAdminAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "adminGuardFilter")
-	FilterRegistrationBean<AdminGuardFilter> adminGuardFilter(AdminGuard guard, TenancyAdminProperties properties) {
+	FilterRegistrationBean<AdminGuardFilter> adminGuardFilter(AdminGuard guard, TenancyAdminProperties properties,
+			@Qualifier(TenancyFailedAttemptsAutoConfiguration.ADMIN_THROTTLE_BEAN) ObjectProvider<FailedAttemptThrottle> throttle) {
 		FilterRegistrationBean<AdminGuardFilter> registration = new FilterRegistrationBean<>(
-				new AdminGuardFilter(guard, properties.guardedPaths()));
+				new AdminGuardFilter(guard, properties.guardedPaths(), throttle.getIfAvailable()));
 		registration.setOrder(ADMIN_FILTER_ORDER);
 		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
 		return registration;

@@ -1,5 +1,6 @@
 package dev.tenancy.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -14,10 +15,36 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param scope JWT scope that grants admin rights
  * @param paths path patterns guarded as admin endpoints
  * @param api the tenant admin REST API
+ * @param failedAttempts throttling of wrong {@code X-Admin-Token} values
  */
 @ConfigurationProperties("tenancy.admin")
 public record TenancyAdminProperties(String token, @DefaultValue("tenancy.admin") String scope,
-		@DefaultValue("/admin/**") List<String> paths, @DefaultValue Api api) {
+		@DefaultValue("/admin/**") List<String> paths, @DefaultValue Api api,
+		@DefaultValue FailedAttempts failedAttempts) {
+
+	/**
+	 * Throttling of wrong {@code X-Admin-Token} values, per source address and for the token as a
+	 * whole. A throttled caller gets 429 {@code rate_limited} with {@code Retry-After} for every
+	 * request that sends the header, the right token included, until the window passes.
+	 *
+	 * @param enabled whether wrong admin tokens are throttled
+	 * @param perAddress wrong tokens accepted from one source address per window
+	 * @param perToken wrong tokens accepted from all addresses together per window
+	 * @param window the window; a throttled caller waits until it passes
+	 */
+	public record FailedAttempts(@DefaultValue("true") boolean enabled, @DefaultValue("10") long perAddress,
+			@DefaultValue("20") long perToken, @DefaultValue("1m") Duration window) {
+
+		public FailedAttempts {
+			if (perAddress < 1 || perToken < 1) {
+				throw new IllegalArgumentException("tenancy.admin.failed-attempts limits must be at least 1");
+			}
+			if (window == null || window.isZero() || window.isNegative()) {
+				throw new IllegalArgumentException("tenancy.admin.failed-attempts.window must be positive");
+			}
+		}
+
+	}
 
 	/**
 	 * The tenant admin REST API under {@code /admin/tenants}.
@@ -48,7 +75,8 @@ public record TenancyAdminProperties(String token, @DefaultValue("tenancy.admin"
 	@Override
 	public String toString() {
 		return "TenancyAdminProperties[token=" + ((this.token == null || this.token.isBlank()) ? "unset" : "******")
-				+ ", scope=" + this.scope + ", paths=" + this.paths + ", api=" + this.api + "]";
+				+ ", scope=" + this.scope + ", paths=" + this.paths + ", api=" + this.api + ", failedAttempts="
+				+ this.failedAttempts + "]";
 	}
 
 }

@@ -28,12 +28,15 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.logout.LogoutFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 import dev.tenancy.TenancyError;
 import dev.tenancy.web.ProblemAccessDeniedHandler;
 import dev.tenancy.web.ProblemAuthenticationEntryPoint;
 import dev.tenancy.web.ProblemResponses;
+import dev.tenancy.web.PublicPathBearerTokenResolver;
+import dev.tenancy.web.UnpublishedResourceMetadataFilter;
 
 /**
  * Security defaults: a stateless bearer-JWT filter chain whose errors are problem+json, a JWT
@@ -85,7 +88,9 @@ public final class TenancySecurityAutoConfiguration {
 	SecurityFilterChain tenancySecurityFilterChain(HttpSecurity http, TenancySecurityProperties properties,
 			TenancyAdminProperties adminProperties, ObjectProvider<JwtDecoder> jwtDecoder, Environment environment)
 			throws Exception {
-		ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint();
+		String resource = properties.resourceIdentifier();
+		ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(
+				(resource != null) ? resource + UnpublishedResourceMetadataFilter.METADATA_PATH : null);
 		ProblemAccessDeniedHandler accessDenied = new ProblemAccessDeniedHandler();
 		String[] open = concat(properties.publicPaths(), adminProperties.guardedPaths());
 		http.csrf((csrf) -> csrf.disable())
@@ -105,8 +110,20 @@ public final class TenancySecurityAutoConfiguration {
 				}
 			});
 		if (jwtDecoder.getIfAvailable() != null) {
+			// Public paths ignore bearer tokens, so a health check never waits for the identity provider.
 			http.oauth2ResourceServer((resourceServer) -> resourceServer.jwt((jwt) -> {
-			}).authenticationEntryPoint(entryPoint).accessDeniedHandler(accessDenied));
+			})
+				.authenticationEntryPoint(entryPoint)
+				.accessDeniedHandler(accessDenied)
+				.bearerTokenResolver(new PublicPathBearerTokenResolver(properties.publicPaths())));
+			if (resource != null) {
+				http.oauth2ResourceServer((resourceServer) -> resourceServer.protectedResourceMetadata(
+						(metadata) -> metadata.protectedResourceMetadataCustomizer((builder) -> builder.resource(resource))));
+			}
+			else {
+				// Spring Security would build the metadata from the Host header: publish none.
+				http.addFilterBefore(new UnpublishedResourceMetadataFilter(), LogoutFilter.class);
+			}
 		}
 		else {
 			logger.warn("No JwtDecoder is configured (set spring.security.oauth2.resourceserver.jwt.issuer-uri): "

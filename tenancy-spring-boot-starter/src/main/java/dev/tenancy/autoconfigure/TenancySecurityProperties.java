@@ -1,5 +1,6 @@
 package dev.tenancy.autoconfigure;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
@@ -17,13 +18,40 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param publicPaths path patterns reachable without a token
  * @param contentSecurityPolicy the {@code Content-Security-Policy} header value
  * @param hsts HTTP Strict Transport Security
- * @param jwt extra JWT checks
+ * @param jwt extra JWT checks, and how the identity provider's keys are fetched
+ * @param resourceBaseUrl the public base URL of this API (such as
+ * {@code https://api.example.com}), published as the {@code resource} of the OAuth 2.0 protected
+ * resource metadata ({@code /.well-known/oauth-protected-resource}) and named in the
+ * {@code resource_metadata} of 401 challenges; unset, neither is published (the URL is never built
+ * from the request's {@code Host} header)
  */
 @ConfigurationProperties("tenancy.security")
 public record TenancySecurityProperties(@DefaultValue("true") boolean enabled,
 		@DefaultValue({ "/actuator/health", "/actuator/health/**", "/actuator/info", "/error" }) List<String> publicPaths,
 		@DefaultValue("default-src 'none'; frame-ancestors 'none'") String contentSecurityPolicy,
-		@DefaultValue Hsts hsts, @DefaultValue Jwt jwt) {
+		@DefaultValue Hsts hsts, @DefaultValue Jwt jwt, URI resourceBaseUrl) {
+
+	public TenancySecurityProperties {
+		if (resourceBaseUrl != null && (!resourceBaseUrl.isAbsolute() || resourceBaseUrl.getHost() == null
+				|| !("https".equals(resourceBaseUrl.getScheme()) || "http".equals(resourceBaseUrl.getScheme()))
+				|| resourceBaseUrl.getRawQuery() != null || resourceBaseUrl.getRawFragment() != null
+				|| resourceBaseUrl.getRawUserInfo() != null)) {
+			throw new IllegalArgumentException(
+					"tenancy.security.resource-base-url must be an absolute http(s) URL without user, query or fragment");
+		}
+	}
+
+	/**
+	 * The resource identifier: {@link #resourceBaseUrl()} without a trailing slash.
+	 * @return the identifier, or {@code null} when no base URL is configured
+	 */
+	public String resourceIdentifier() {
+		if (this.resourceBaseUrl == null) {
+			return null;
+		}
+		String text = this.resourceBaseUrl.toString();
+		return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+	}
 
 	/**
 	 * HTTP Strict Transport Security, sent on HTTPS responses.
@@ -39,16 +67,37 @@ public record TenancySecurityProperties(@DefaultValue("true") boolean enabled,
 	}
 
 	/**
-	 * Extra JWT validation on top of Spring Boot's: an {@code exp} claim is required.
+	 * Extra JWT validation on top of Spring Boot's, and the fetching of the identity provider's
+	 * keys. The {@code jwks-*} settings apply to the decoder the starter builds when
+	 * {@code spring.security.oauth2.resourceserver.jwt.jwk-set-uri} or {@code issuer-uri} is set
+	 * and the application declares no {@code JwtDecoder}.
 	 *
 	 * @param clockSkew tolerated clock skew for {@code exp} and {@code nbf}, at most 60 seconds
+	 * @param acceptedTypes accepted values of the token's {@code typ} header (compared ignoring
+	 * case); a token without {@code typ} is always accepted. The default accepts plain JWTs and RFC
+	 * 9068 access tokens ({@code at+jwt})
+	 * @param jwksRefetchInterval shortest time between two fetches of the JWK set: a token whose
+	 * key id is unknown within this time of the last fetch is refused (401) without a fetch
+	 * @param jwksCacheTtl how long fetched keys are used before they are fetched again (in the
+	 * background)
+	 * @param jwksOutageTolerance how long keys are still used after {@code jwks-cache-ttl} while
+	 * the JWK set cannot be fetched
+	 * @param jwksConnectTimeout longest wait for a connection to the identity provider
+	 * @param jwksReadTimeout longest wait for the identity provider's whole answer once connected
 	 */
-	public record Jwt(@DefaultValue("60s") Duration clockSkew) {
+	public record Jwt(@DefaultValue("60s") Duration clockSkew,
+			@DefaultValue({ "JWT", "at+jwt", "application/at+jwt" }) List<String> acceptedTypes,
+			@DefaultValue("30s") Duration jwksRefetchInterval, @DefaultValue("5m") Duration jwksCacheTtl,
+			@DefaultValue("1h") Duration jwksOutageTolerance, @DefaultValue("1s") Duration jwksConnectTimeout,
+			@DefaultValue("2s") Duration jwksReadTimeout) {
 
 		public Jwt {
 			if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofSeconds(60)) > 0) {
 				throw new IllegalArgumentException(
 						"tenancy.security.jwt.clock-skew must be between 0 and 60 seconds, was " + clockSkew);
+			}
+			if (acceptedTypes.isEmpty()) {
+				throw new IllegalArgumentException("tenancy.security.jwt.accepted-types must not be empty");
 			}
 		}
 

@@ -111,6 +111,23 @@ class ConfigurationMetadataTest {
 		assertThat(properties.get("tenancy.admin.token").has("defaultValue")).isFalse();
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "tenancy.web.max-request-body-size", "tenancy.admin.failed-attempts.enabled",
+			"tenancy.admin.failed-attempts.per-address", "tenancy.admin.failed-attempts.per-token",
+			"tenancy.admin.failed-attempts.window" })
+	void requestLimitPropertiesAreDocumented(String name) {
+		propertyIsDocumented(name);
+	}
+
+	@Test
+	void requestLimitDefaultsAreDocumented() {
+		assertThat(defaultOf("tenancy.web.max-request-body-size")).isEqualTo("1MB");
+		assertThat(defaultOf("tenancy.admin.failed-attempts.enabled")).isEqualTo("true");
+		assertThat(defaultOf("tenancy.admin.failed-attempts.per-address")).isEqualTo("10");
+		assertThat(defaultOf("tenancy.admin.failed-attempts.per-token")).isEqualTo("20");
+		assertThat(defaultOf("tenancy.admin.failed-attempts.window")).isEqualTo("1m");
+	}
+
 	private static String defaultOf(String name) {
 		return properties.get(name).path("defaultValue").asString();
 	}

@@ -37,13 +37,18 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationEn
  * rest is closed. {@code /actuator/**} on the server port is closed too, so it can never be served
  * as the configuration of an application called "actuator".</li>
  * </ul>
- * Stateless, no CSRF (a machine API), 401 with {@code WWW-Authenticate: Basic} when unauthenticated.
+ * Stateless, no CSRF (a machine API), 401 with {@code WWW-Authenticate: Basic} when unauthenticated,
+ * {@code Content-Security-Policy: default-src 'none'} on every answer. Error answers are the
+ * starter's problem+json ({@code tenancy.errors.*}).
  */
 @Configuration(proxyBeanMethods = false)
 public class ConfigServerSecurityConfiguration {
 
     /** The realm sent in {@code WWW-Authenticate}. */
     public static final String REALM = "config-server";
+
+    /** The {@code Content-Security-Policy} of every answer. */
+    public static final String CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigServerSecurityConfiguration.class);
 
@@ -90,6 +95,8 @@ public class ConfigServerSecurityConfiguration {
             .httpBasic((basic) -> basic.realmName(REALM).authenticationEntryPoint(entryPoint))
             .exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(entryPoint))
             .sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+            // A machine API: nothing it serves may load resources or be framed.
+            .headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY)))
             .csrf(AbstractHttpConfigurer::disable)
             .requestCache(AbstractHttpConfigurer::disable)
             .logout(AbstractHttpConfigurer::disable);

@@ -268,6 +268,46 @@ class TenantApiTests {
     }
 
     @Test
+    void hostedAdminApiRefusesBadInputLikeTheStartersOwn() throws Exception {
+        String[] admin = { "Content-Type", "application/json", "X-Admin-Token", "test-admin-token-0123456789" };
+        String[] token = { "X-Admin-Token", "test-admin-token-0123456789" };
+
+        // a reserved id (the changes feed's own path) and a NUL in a text: 400 naming the field
+        HttpResponse<String> reserved = send("POST", "/admin/tenants",
+                "{\"id\":\"changes\",\"displayName\":\"Feed squatter\"}", admin);
+        assertThat(reserved.statusCode()).isEqualTo(400);
+        assertThat(json(reserved).path("path").asString()).isEqualTo("id");
+        HttpResponse<String> nul = send("POST", "/admin/tenants",
+                "{\"id\":\"nul-corp\",\"displayName\":\"Nul\\u0000Corp\"}", admin);
+        assertThat(nul.statusCode()).isEqualTo(400);
+        assertThat(json(nul).path("path").asString()).isEqualTo("displayName");
+        assertThat(registry.find(TenantId.of("nul-corp"))).isEmpty();
+
+        assertThat(send("POST", "/admin/tenants", """
+                {"id":"input-corp","displayName":"Input Corp","config":{"locale":"it-IT",
+                 "rateLimit":{"limit":10,"window":"PT1M"}}}""", admin).statusCode()).isEqualTo(201);
+        // a PUT without config is refused, not a wipe; a merge patch changes only what it names
+        HttpResponse<String> put = send("PUT", "/admin/tenants/input-corp", "{\"displayName\":\"Renamed\"}",
+                "Content-Type", "application/json", "If-Match", "\"0\"", token[0], token[1]);
+        assertThat(put.statusCode()).isEqualTo(400);
+        assertThat(json(put).path("path").asString()).isEqualTo("config");
+        HttpResponse<String> patched = send("PATCH", "/admin/tenants/input-corp", "{\"displayName\":\"Renamed\"}",
+                "Content-Type", "application/merge-patch+json", "If-Match", "\"0\"", token[0], token[1]);
+        assertThat(patched.statusCode()).isEqualTo(200);
+        assertThat(registry.find(TenantId.of("input-corp")).orElseThrow().config().rateLimit().limit()).isEqualTo(10);
+
+        // DELETE needs the current version
+        HttpResponse<String> blind = send("DELETE", "/admin/tenants/input-corp", null, token);
+        assertThat(blind.statusCode()).isEqualTo(428);
+        assertThat(json(blind).path("code").asString()).isEqualTo("precondition_required");
+        assertThat(send("DELETE", "/admin/tenants/input-corp", null, "If-Match", "\"0\"", token[0], token[1])
+            .statusCode()).isEqualTo(409);
+        assertThat(send("DELETE", "/admin/tenants/input-corp", null, "If-Match", "\"1\"", token[0], token[1])
+            .statusCode()).isEqualTo(204);
+        assertThat(registry.find(TenantId.of("input-corp")).orElseThrow().status()).isEqualTo(TenantStatus.DELETED);
+    }
+
+    @Test
     void otherAdminPathsAreNeverServedAsConfiguration() throws Exception {
         for (String path : List.of("/admin/default", "/admin/default/main", "/admin-default.yml")) {
             HttpResponse<String> response = send("GET", path, null, "Authorization", CLIENT_AUTH, "X-Admin-Token",

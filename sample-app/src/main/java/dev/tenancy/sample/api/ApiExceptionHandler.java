@@ -22,6 +22,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
+import dev.tenancy.sample.trips.InvalidPageRequestException;
 import dev.tenancy.sample.trips.TripNotFoundException;
 import dev.tenancy.sample.trips.TripReferenceTakenException;
 
@@ -59,6 +60,17 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		problem.put("type", TYPE_PREFIX + "reference_taken");
 		problem.put("code", "reference_taken");
 		return respond(HttpStatus.CONFLICT, new HttpHeaders(), problem);
+	}
+
+	@ExceptionHandler(InvalidPageRequestException.class)
+	ResponseEntity<Object> invalidPageRequest(InvalidPageRequestException ex) {
+		Map<String, Object> problem = problem(HttpStatus.BAD_REQUEST, "Invalid request",
+				"The page parameters are invalid.");
+		Map<String, String> error = new LinkedHashMap<>();
+		error.put("field", ex.parameter());
+		error.put("message", ex.reason());
+		problem.put("errors", List.of(error));
+		return respond(HttpStatus.BAD_REQUEST, new HttpHeaders(), problem);
 	}
 
 	@Override

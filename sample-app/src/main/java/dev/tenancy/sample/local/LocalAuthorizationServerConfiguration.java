@@ -21,6 +21,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
@@ -52,6 +53,11 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2ClientCredentialsAuthenticationConverter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AuthenticationConverter;
+import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
+
+import dev.tenancy.autoconfigure.TenancyFailedAttemptsAutoConfiguration;
+import dev.tenancy.ratelimit.FailedAttemptThrottle;
+import dev.tenancy.ratelimit.RateLimiter;
 
 /**
  * The {@code local} profile's own OAuth2 authorization server, so the sample runs without an
@@ -69,12 +75,17 @@ import org.springframework.security.web.authentication.AuthenticationConverter;
  * resource server accepts exactly these tokens: RS256 only, this issuer, an {@code exp} claim
  * required.
  * <p>
+ * Wrong client credentials are throttled per client id and per source address
+ * ({@link TokenEndpointThrottle}): 429 {@code rate_limited} once either has failed too often in the
+ * window, for every attempt, the right secret included, until the window passes.
+ * <p>
  * None of this exists outside the {@code local} profile: no client, no secret, no signing key, no
  * {@code /oauth2/**} endpoint. There the app validates tokens of the issuer named by
  * {@code spring.security.oauth2.resourceserver.jwt.issuer-uri}. Nor does it exist when the app does
  * not serve HTTP (the {@code import-tenants} command).
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(TokenEndpointThrottle.Properties.class)
 @Profile("local")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 public class LocalAuthorizationServerConfiguration {
@@ -101,18 +112,38 @@ public class LocalAuthorizationServerConfiguration {
 	 */
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE)
-	SecurityFilterChain localAuthorizationServerFilterChain(HttpSecurity http) throws Exception {
+	SecurityFilterChain localAuthorizationServerFilterChain(HttpSecurity http, TokenEndpointThrottle throttle)
+			throws Exception {
 		http.oauth2AuthorizationServer((authorizationServer) -> {
 			http.securityMatcher(authorizationServer.getEndpointsMatcher());
 			authorizationServer.tokenEndpoint(
 					(tokenEndpoint) -> tokenEndpoint.accessTokenRequestConverter(new DefaultScopesConverter()));
+			authorizationServer.clientAuthentication(
+					(clientAuthentication) -> clientAuthentication.errorResponseHandler(throttle.failureHandler()));
 		})
+			// Before the client authentication filter, which runs after this one.
+			.addFilterBefore(throttle.filter(), AbstractPreAuthenticatedProcessingFilter.class)
 			.authorizeHttpRequests((authorize) -> authorize.anyRequest().authenticated())
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.headers((headers) -> headers
 				.contentSecurityPolicy((csp) -> csp.policyDirectives("default-src 'none'; frame-ancestors 'none'"))
 				.httpStrictTransportSecurity((hsts) -> hsts.disable()));
 		return http.build();
+	}
+
+	/**
+	 * Throttles wrong client credentials per client id and per source address
+	 * ({@code sample.oauth2.failed-attempts.*}), counted by the starter's failed-attempt limiter.
+	 * @param limiter the starter's limiter of failed credential attempts
+	 * @param properties the limits
+	 * @return the throttle
+	 */
+	@Bean
+	TokenEndpointThrottle tokenEndpointThrottle(
+			@Qualifier(TenancyFailedAttemptsAutoConfiguration.LIMITER_BEAN) RateLimiter limiter,
+			TokenEndpointThrottle.Properties properties) {
+		return new TokenEndpointThrottle(
+				new FailedAttemptThrottle(limiter, TokenEndpointThrottle.SCOPE, properties.settings()));
 	}
 
 	@Bean

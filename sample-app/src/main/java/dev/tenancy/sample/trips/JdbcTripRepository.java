@@ -71,10 +71,29 @@ public class JdbcTripRepository implements TripRepository {
 
 	@Override
 	@Transactional(readOnly = true)
-	public List<Trip> findAll() {
+	public List<Trip> findPage(TripCursor after, int limit) {
+		if (limit <= 0) {
+			throw new IllegalArgumentException("limit must be positive");
+		}
+		if (after == null) {
+			return this.jdbc
+				.sql("select " + COLUMNS + " from travel.trip where tenant_id = :tenant"
+						+ " order by start_date, name, id limit :limit")
+				.param("tenant", TenantContext.require().value())
+				.param("limit", limit)
+				.query(JdbcTripRepository::trip)
+				.list();
+		}
+		// A row comparison, so the index on (tenant_id, start_date, name, id) serves the page.
 		return this.jdbc
-			.sql("select " + COLUMNS + " from travel.trip where tenant_id = :tenant order by start_date, name, id")
+			.sql("select " + COLUMNS + " from travel.trip where tenant_id = :tenant"
+					+ " and (start_date, name, id) > (:startDate, :name, :id)"
+					+ " order by start_date, name, id limit :limit")
 			.param("tenant", TenantContext.require().value())
+			.param("startDate", after.startDate())
+			.param("name", after.name())
+			.param("id", after.id())
+			.param("limit", limit)
 			.query(JdbcTripRepository::trip)
 			.list();
 	}

@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -29,6 +31,12 @@ import org.springframework.web.bind.annotation.RestController;
  * A trip's {@code reference} is unique per tenant: a reference the current tenant already uses is
  * a 409 {@code reference_taken}; the same reference in another tenant is no conflict. Without a
  * reference in the request one is generated ({@code TRIP-} and eight random characters).
+ * <p>
+ * {@code GET /api/trips} answers one page at a time ({@code ?size=}, default
+ * {@value #DEFAULT_PAGE_SIZE}, at most {@value #MAX_PAGE_SIZE}) as
+ * {@code {"items":[...],"next":"<cursor>"}}; the next page is {@code ?after=<cursor>}, and
+ * {@code next} is {@code null} on the last page. A malformed or out-of-range parameter is a 400
+ * {@code invalid_request} naming the parameter, never echoing it.
  */
 @RestController
 @RequestMapping("/api/trips")
@@ -39,6 +47,14 @@ public class TripController {
 
 	private static final int GENERATED_REFERENCE_ATTEMPTS = 3;
 
+	/** Trips per page when the request does not say. */
+	public static final int DEFAULT_PAGE_SIZE = 50;
+
+	/** The most trips a page may hold. */
+	public static final int MAX_PAGE_SIZE = 200;
+
+	private static final Pattern PAGE_SIZE_SYNTAX = Pattern.compile("[0-9]{1,3}");
+
 	private static final SecureRandom RANDOM = new SecureRandom();
 
 	private final TripRepository trips;
@@ -48,12 +64,44 @@ public class TripController {
 	}
 
 	/**
-	 * The current tenant's trips.
-	 * @return the trips
+	 * A page of the current tenant's trips, by start date, then name, then id.
+	 * @param size how many trips per page, 1 to {@value #MAX_PAGE_SIZE}; default
+	 * {@value #DEFAULT_PAGE_SIZE}
+	 * @param after the {@code next} cursor of the previous page; absent for the first page
+	 * @return the page, with the cursor of the next one ({@code null} on the last page)
+	 * @throws InvalidPageRequestException when a parameter is malformed or out of range
 	 */
 	@GetMapping
-	public List<Trip> list() {
-		return this.trips.findAll();
+	public TripPage list(@RequestParam(name = "size", required = false) String size,
+			@RequestParam(name = "after", required = false) String after) {
+		int limit = pageSize(size);
+		TripCursor cursor = null;
+		if (after != null) {
+			cursor = TripCursor.parse(after)
+				.orElseThrow(() -> new InvalidPageRequestException("after", "must be a cursor from a previous page"));
+		}
+		// One more than asked: whether it exists says whether there is a next page.
+		List<Trip> found = this.trips.findPage(cursor, limit + 1);
+		if (found.size() <= limit) {
+			return new TripPage(found, null);
+		}
+		List<Trip> page = found.subList(0, limit);
+		return new TripPage(page, TripCursor.after(page.get(limit - 1)).encode());
+	}
+
+	private static int pageSize(String size) {
+		if (size == null) {
+			return DEFAULT_PAGE_SIZE;
+		}
+		// Digits only and at most 3 of them: no sign, no spaces, no exponent, no overflow.
+		if (!PAGE_SIZE_SYNTAX.matcher(size).matches()) {
+			throw new InvalidPageRequestException("size", "must be a number from 1 to " + MAX_PAGE_SIZE);
+		}
+		int value = Integer.parseInt(size);
+		if (value < 1 || value > MAX_PAGE_SIZE) {
+			throw new InvalidPageRequestException("size", "must be a number from 1 to " + MAX_PAGE_SIZE);
+		}
+		return value;
 	}
 
 	/**

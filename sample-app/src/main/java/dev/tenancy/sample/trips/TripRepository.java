@@ -30,9 +30,11 @@ public interface TripRepository {
 	Optional<Trip> findById(UUID id);
 
 	/**
-	 * All of the current tenant's trips, by start date, then name, then id.
-	 * @return the trips
+	 * A page of the current tenant's trips, by start date, then name, then id.
+	 * @param after where the previous page ended, or {@code null} for the first page
+	 * @param limit the most trips to return (positive)
+	 * @return the trips after {@code after}, at most {@code limit}
 	 */
-	List<Trip> findAll();
+	List<Trip> findPage(TripCursor after, int limit);
 
 }

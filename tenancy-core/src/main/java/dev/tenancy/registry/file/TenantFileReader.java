@@ -17,10 +17,12 @@ import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
+import dev.tenancy.ReservedTenantIds;
 import dev.tenancy.Tenant;
 import dev.tenancy.TenantId;
 import dev.tenancy.TenantStatus;
 import dev.tenancy.registry.InvalidTenantConfigException;
+import dev.tenancy.registry.StoredText;
 import dev.tenancy.registry.TenantConfigJson;
 
 /**
@@ -40,7 +42,8 @@ import dev.tenancy.registry.TenantConfigJson;
  * Every file is validated on its own and reported as valid or invalid with the reason; nothing is
  * trusted: only regular files directly in the directory (no symbolic links, no sub-directories),
  * at most {@value #MAX_FILE_SIZE} bytes, file name a valid tenant id, no duplicated keys, no
- * unknown keys, and one file per tenant id.
+ * unknown keys, one file per tenant id, no {@linkplain ReservedTenantIds reserved} tenant id, and no
+ * control, bidirectional-formatting or invisible character in any text ({@link StoredText}).
  */
 public final class TenantFileReader {
 
@@ -128,7 +131,8 @@ public final class TenantFileReader {
 			return new TenantFile.Invalid(path, ex.getMessage());
 		}
 		catch (JacksonException ex) {
-			return new TenantFile.Invalid(path, "not valid YAML (" + ex.getOriginalMessage() + ")");
+			// The parser's message may quote the offending character: escaped, it reaches no terminal.
+			return new TenantFile.Invalid(path, "not valid YAML (" + StoredText.escape(ex.getOriginalMessage()) + ")");
 		}
 		catch (RuntimeException ex) {
 			return new TenantFile.Invalid(path, "cannot be read (" + ex.getClass().getSimpleName() + ")");
@@ -143,6 +147,9 @@ public final class TenantFileReader {
 			if (!TOP_LEVEL_KEYS.contains(key)) {
 				throw new InvalidTenantConfigException(key, "unknown key");
 			}
+		}
+		if (ReservedTenantIds.isReserved(stem)) {
+			throw new InvalidTenantConfigException("id", "is reserved (see ReservedTenantIds); rename the tenant");
 		}
 		JsonNode id = root.get("id");
 		if (id != null && !(id.isString() && stem.equals(id.asString()))) {
@@ -165,8 +172,10 @@ public final class TenantFileReader {
 				throw new InvalidTenantConfigException("status", "must be ACTIVE or SUSPENDED");
 			}
 		}
-		return new Tenant(TenantId.of(stem), name.asString(), status,
+		Tenant tenant = new Tenant(TenantId.of(stem), name.asString(), status,
 				TenantConfigJson.fromTree(root.get("config"), "config"), 0);
+		StoredText.require(tenant);
+		return tenant;
 	}
 
 	private static List<TenantFile> rejectDuplicates(List<TenantFile> results) {

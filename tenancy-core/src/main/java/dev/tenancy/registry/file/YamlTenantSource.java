@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import dev.tenancy.Tenant;
 import dev.tenancy.TenantId;
 import dev.tenancy.registry.InMemoryTenantRegistry;
+import dev.tenancy.registry.StoredText;
 import dev.tenancy.registry.TenantRegistry;
 
 /**
@@ -49,7 +50,9 @@ public final class YamlTenantSource implements TenantRegistry {
 				loaded.add(valid.tenant());
 			}
 			else if (file instanceof TenantFile.Invalid invalid) {
-				logger.warn("Ignoring invalid tenant file {}: {}", invalid.path().getFileName(), invalid.reason());
+				// the file name is anyone's text: escaped, it cannot forge log lines or drive a terminal
+				logger.warn("Ignoring invalid tenant file {}: {}",
+						StoredText.escape(invalid.path().getFileName().toString()), StoredText.escape(invalid.reason()));
 			}
 		}
 		// The reader already rejects two files for one tenant, so ids are unique here.

@@ -19,10 +19,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.tenancy.ReservedTenantIds;
 import dev.tenancy.Tenant;
 import dev.tenancy.TenantConfig;
 import dev.tenancy.TenantId;
 import dev.tenancy.TenantStatus;
+import dev.tenancy.registry.InvalidTenantConfigException;
+import dev.tenancy.registry.StoredText;
 import dev.tenancy.registry.TenantAdministration;
 import dev.tenancy.registry.TenantAuditEntry;
 import dev.tenancy.registry.TenantChange;
@@ -152,6 +155,7 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 
 	@Override
 	public Tenant create(TenantId id, String displayName, TenantConfig config, TenantChange change) {
+		checkNewId(id);
 		checkDisplayName(displayName);
 		Tenant tenant = new Tenant(id, displayName, TenantStatus.ACTIVE, config, 0);
 		String json = TenantConfigJson.write(tenant.config());
@@ -249,6 +253,10 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 	final class Writer {
 
 		void upsertFromFile(Tenant tenant, boolean exists, String actor, Tenant before) {
+			if (!exists) {
+				checkNewId(tenant.id());
+			}
+			checkDisplayName(tenant.displayName());
 			String json = TenantConfigJson.write(tenant.config());
 			long version;
 			if (exists) {
@@ -304,7 +312,15 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 
 	private static void checkDisplayName(String displayName) {
 		if (displayName != null && displayName.length() > 200) {
-			throw new dev.tenancy.registry.InvalidTenantConfigException("displayName", "at most 200 characters");
+			throw new InvalidTenantConfigException("displayName", "at most 200 characters");
+		}
+		StoredText.require("displayName", displayName);
+	}
+
+	/** Only new tenants are refused a reserved id: existing ones keep working. */
+	private static void checkNewId(TenantId id) {
+		if (ReservedTenantIds.isReserved(id)) {
+			throw new InvalidTenantConfigException("id", "is reserved");
 		}
 	}
 

@@ -2,6 +2,8 @@ package dev.tenancy.registry.jdbc;
 
 import java.util.List;
 
+import dev.tenancy.registry.StoredText;
+
 /**
  * What an import found and did, file by file.
  *
@@ -66,10 +68,12 @@ public record TenantImportReport(List<Entry> entries, boolean dryRun, boolean wr
 	 */
 	public String describe() {
 		StringBuilder text = new StringBuilder();
+		// File names and old values come from outside: escaped, no control sequence in them
+		// reaches the terminal that shows the report.
 		for (Entry entry : this.entries) {
-			text.append(String.format("%-9s %s%n", entry.outcome(), entry.file()));
+			text.append(String.format("%-9s %s%n", entry.outcome(), StoredText.escape(entry.file())));
 			for (String detail : entry.details()) {
-				text.append("          ").append(detail).append(System.lineSeparator());
+				text.append("          ").append(StoredText.escape(detail)).append(System.lineSeparator());
 			}
 		}
 		text.append(String.format("%d new, %d changed, %d unchanged, %d invalid; %s%n", count(Outcome.NEW),
