@@ -107,8 +107,10 @@ class ErrorAnswersTests {
                         "X-Admin-Token: " + HOSTILE_MARKER), 403, "forbidden"),
                 Arguments.of("admin API, unknown tenant", get("/admin/tenants/" + HOSTILE_ID, ADMIN), 404,
                         "tenant_not_found"),
-                Arguments.of("admin API, PATCH", request("PATCH", "/admin/tenants/acme", ADMIN, "Content-Length: 0"), 405,
-                        "method_not_allowed"),
+                Arguments.of("admin API, PUT on the collection", request("PUT", "/admin/tenants", ADMIN, "Content-Length: 0"),
+                        405, "method_not_allowed"),
+                Arguments.of("admin API, PATCH without If-Match", request("PATCH", "/admin/tenants/acme", ADMIN,
+                        "Content-Length: 0"), 428, "precondition_required"),
                 Arguments.of("admin API, malformed body", request("POST", "/admin/tenants", ADMIN,
                         "Content-Type: application/json", "Content-Length: " + MALFORMED_JSON.length(), "", MALFORMED_JSON),
                         400, "invalid_request"));
