@@ -217,6 +217,52 @@ public class TenantAdminController {
 	public ResponseEntity<?> update(@PathVariable String id,
 			@RequestHeader(name = "If-Match", required = false) String ifMatch,
 			@RequestBody(required = false) String body, HttpServletRequest request) {
+		return replace(id, ifMatch, body, request, (tenant, version, json) -> json);
+	}
+
+	/**
+	 * Change part of a tenant with a JSON Merge Patch (RFC 7396): keys present replace, objects
+	 * merge, {@code null} removes an optional configuration key. {@code displayName} and
+	 * {@code config} cannot be removed (400). The result is validated like a {@code PUT}. Needs
+	 * {@code If-Match}.
+	 * @param id the tenant id
+	 * @param ifMatch the version read, as an ETag
+	 * @param body the merge patch, {@code {"displayName"?, "config"?}}
+	 * @param request the request
+	 * @return the updated tenant
+	 */
+	@PatchMapping(path = "/{id}", consumes = MERGE_PATCH_JSON)
+	public ResponseEntity<?> patch(@PathVariable String id,
+			@RequestHeader(name = "If-Match", required = false) String ifMatch,
+			@RequestBody(required = false) String body, HttpServletRequest request) {
+		return replace(id, ifMatch, body, request, (tenant, version, patch) -> {
+			for (String required : UPDATE_KEYS) {
+				if (patch.has(required) && patch.get(required).isNull()) {
+					throw new InvalidTenantConfigException(required, "required, cannot be removed");
+				}
+			}
+			Tenant current = current(tenant);
+			if (current == null) {
+				throw new TenantRegistryException.NotFound(tenant.value());
+			}
+			if (current.version() != version) {
+				throw new TenantRegistryException.StaleVersion(tenant.value(), current.version());
+			}
+			ObjectNode merged = JSON.createObjectNode();
+			merged.put("displayName", current.displayName());
+			merged.set("config", TenantConfigJson.tree(current.config()));
+			MergePatch.apply(merged, patch);
+			return merged;
+		});
+	}
+
+	/**
+	 * What PUT and PATCH share: the tenant must be writable and named by a valid id, the caller must
+	 * say which version it read, and the resulting {@code {"displayName", "config"}} is validated
+	 * as a whole before it replaces the tenant.
+	 */
+	private ResponseEntity<?> replace(String id, String ifMatch, String body, HttpServletRequest request,
+			Replacement replacement) {
 		if (this.administration == null) {
 			return readOnly();
 		}
@@ -237,8 +283,9 @@ public class TenantAdminController {
 			return ex.response;
 		}
 		try {
-			String displayName = displayName(json);
-			TenantConfig config = TenantConfigJson.fromTree(requiredConfig(json), "config");
+			JsonNode replaced = replacement.of(tenant, version, json);
+			String displayName = displayName(replaced);
+			TenantConfig config = TenantConfigJson.fromTree(requiredConfig(replaced), "config");
 			return ok(this.administration.update(tenant, version, displayName, config, change(request)));
 		}
 		catch (InvalidTenantConfigException ex) {
@@ -249,67 +296,12 @@ public class TenantAdminController {
 		}
 	}
 
-	/**
-	 * Change part of a tenant with a JSON Merge Patch (RFC 7396): keys present replace, objects
-	 * merge, {@code null} removes an optional configuration key. {@code displayName} and
-	 * {@code config} cannot be removed (400). The result is validated like a {@code PUT}. Needs
-	 * {@code If-Match}.
-	 * @param id the tenant id
-	 * @param ifMatch the version read, as an ETag
-	 * @param body the merge patch, {@code {"displayName"?, "config"?}}
-	 * @param request the request
-	 * @return the updated tenant
-	 */
-	@PatchMapping(path = "/{id}", consumes = MERGE_PATCH_JSON)
-	public ResponseEntity<?> patch(@PathVariable String id,
-			@RequestHeader(name = "If-Match", required = false) String ifMatch,
-			@RequestBody(required = false) String body, HttpServletRequest request) {
-		if (this.administration == null) {
-			return readOnly();
-		}
-		TenantId tenant = TenantId.parse(id).orElse(null);
-		if (tenant == null) {
-			return notFound();
-		}
-		Long version = version(ifMatch);
-		if (version == null) {
-			return problem(HttpStatus.PRECONDITION_REQUIRED, "precondition_required",
-					"Send If-Match with the ETag of the tenant you read.");
-		}
-		JsonNode patch;
-		try {
-			patch = body(body, UPDATE_KEYS);
-		}
-		catch (BadRequest ex) {
-			return ex.response;
-		}
-		for (String required : UPDATE_KEYS) {
-			if (patch.has(required) && patch.get(required).isNull()) {
-				return invalidConfig(new InvalidTenantConfigException(required, "required, cannot be removed"));
-			}
-		}
-		try {
-			Tenant current = current(tenant);
-			if (current == null) {
-				return notFound();
-			}
-			if (current.version() != version) {
-				throw new TenantRegistryException.StaleVersion(tenant.value(), current.version());
-			}
-			ObjectNode merged = JSON.createObjectNode();
-			merged.put("displayName", current.displayName());
-			merged.set("config", TenantConfigJson.tree(current.config()));
-			MergePatch.apply(merged, patch);
-			String displayName = displayName(merged);
-			TenantConfig config = TenantConfigJson.fromTree(requiredConfig(merged), "config");
-			return ok(this.administration.update(tenant, version, displayName, config, change(request)));
-		}
-		catch (InvalidTenantConfigException ex) {
-			return invalidConfig(ex);
-		}
-		catch (TenantRegistryException ex) {
-			return registryProblem(ex);
-		}
+	/** The full tenant document a request body stands for. */
+	@FunctionalInterface
+	private interface Replacement {
+
+		JsonNode of(TenantId tenant, long version, JsonNode body);
+
 	}
 
 	/**

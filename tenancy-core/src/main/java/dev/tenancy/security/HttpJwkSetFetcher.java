@@ -1,29 +1,26 @@
 package dev.tenancy.security;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodySubscriber;
 import java.net.http.HttpResponse.BodySubscribers;
 import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.JSONObjectUtils;
+
+import dev.tenancy.client.BoundedBody;
 
 /**
  * Fetches a JWK set over HTTP with bounded time and size: a connect timeout, one deadline for the
@@ -129,7 +126,7 @@ final class HttpJwkSetFetcher implements JwkSetFetcher {
 			.header("Accept", "application/json")
 			.build();
 		CompletableFuture<HttpResponse<byte[]>> future = this.client.sendAsync(request,
-				(info) -> (info.statusCode() == 200) ? new LimitedBody(this.policy.maxBytes())
+				(info) -> (info.statusCode() == 200) ? new BoundedBody(this.policy.maxBytes())
 						: BodySubscribers.replacing(new byte[0]));
 		HttpResponse<byte[]> response;
 		try {
@@ -164,61 +161,6 @@ final class HttpJwkSetFetcher implements JwkSetFetcher {
 
 		NotFoundException(String message) {
 			super(message);
-		}
-
-	}
-
-	/** Collects a body of at most {@code max} bytes and cancels the exchange beyond that. */
-	private static final class LimitedBody implements BodySubscriber<byte[]> {
-
-		private final int max;
-
-		private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-
-		private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-
-		private Flow.Subscription subscription;
-
-		LimitedBody(int max) {
-			this.max = max;
-		}
-
-		@Override
-		public CompletionStage<byte[]> getBody() {
-			return this.result;
-		}
-
-		@Override
-		public void onSubscribe(Flow.Subscription subscription) {
-			this.subscription = subscription;
-			subscription.request(Long.MAX_VALUE);
-		}
-
-		@Override
-		public void onNext(List<ByteBuffer> items) {
-			if (this.result.isDone()) {
-				return;
-			}
-			for (ByteBuffer item : items) {
-				if (this.buffer.size() + item.remaining() > this.max) {
-					this.subscription.cancel();
-					this.result.completeExceptionally(new IOException("answer larger than " + this.max + " bytes"));
-					return;
-				}
-				byte[] bytes = new byte[item.remaining()];
-				item.get(bytes);
-				this.buffer.writeBytes(bytes);
-			}
-		}
-
-		@Override
-		public void onError(Throwable throwable) {
-			this.result.completeExceptionally(throwable);
-		}
-
-		@Override
-		public void onComplete() {
-			this.result.complete(this.buffer.toByteArray());
 		}
 
 	}

@@ -1,24 +1,17 @@
 package dev.tenancy.registry.remote;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodySubscriber;
 import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.tenancy.client.BoundedBody;
 import dev.tenancy.registry.TenantRegistryUnavailableException;
 
 /**
@@ -139,7 +133,7 @@ public final class ConfigServerConnection {
 		}
 		HttpResponse<byte[]> response;
 		CompletableFuture<HttpResponse<byte[]>> future = this.client.sendAsync(request.build(),
-				(info) -> new LimitedBody(maxBytes));
+				(info) -> new BoundedBody(maxBytes));
 		try {
 			response = future.get(this.readTimeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
@@ -154,7 +148,7 @@ public final class ConfigServerConnection {
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			if (cause instanceof BodyTooLargeException) {
+			if (cause instanceof BoundedBody.TooLargeException) {
 				this.lastAnswerNanos.set(System.nanoTime());
 				throw new ConfigServerResponseException(
 						"Config server answered GET " + path + " with a body larger than " + maxBytes + " bytes");
@@ -230,71 +224,6 @@ public final class ConfigServerConnection {
 	 * @param body the body, never larger than asked
 	 */
 	record Response(int status, String etag, byte[] body) {
-	}
-
-	/** The body exceeded its limit; the exchange is cancelled. */
-	static final class BodyTooLargeException extends IOException {
-
-		BodyTooLargeException() {
-			super("body too large", null);
-		}
-
-	}
-
-	/** Collects a body of at most {@code max} bytes and cancels the exchange beyond that. */
-	private static final class LimitedBody implements BodySubscriber<byte[]> {
-
-		private final int max;
-
-		private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-
-		private final java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
-
-		private Flow.Subscription subscription;
-
-		LimitedBody(int max) {
-			this.max = max;
-		}
-
-		@Override
-		public CompletionStage<byte[]> getBody() {
-			return this.result;
-		}
-
-		@Override
-		public void onSubscribe(Flow.Subscription subscription) {
-			this.subscription = subscription;
-			subscription.request(Long.MAX_VALUE);
-		}
-
-		@Override
-		public void onNext(List<ByteBuffer> items) {
-			if (this.result.isDone()) {
-				return;
-			}
-			for (ByteBuffer item : items) {
-				if (this.buffer.size() + item.remaining() > this.max) {
-					this.subscription.cancel();
-					this.result.completeExceptionally(new BodyTooLargeException());
-					return;
-				}
-				byte[] bytes = new byte[item.remaining()];
-				item.get(bytes);
-				this.buffer.writeBytes(bytes);
-			}
-		}
-
-		@Override
-		public void onError(Throwable throwable) {
-			this.result.completeExceptionally(
-					(throwable instanceof IOException io) ? io : new UncheckedIOException(new IOException(throwable)));
-		}
-
-		@Override
-		public void onComplete() {
-			this.result.complete(this.buffer.toByteArray());
-		}
-
 	}
 
 }
