@@ -17,7 +17,6 @@ import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilte
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 
 import dev.tenancy.InvalidTenantIdException;
@@ -31,15 +30,14 @@ import dev.tenancy.resolve.HostTenantResolver;
 import dev.tenancy.resolve.JwtClaimTenantResolver;
 import dev.tenancy.resolve.PathTenantResolver;
 import dev.tenancy.resolve.TenantResolver;
-import dev.tenancy.web.InternalErrorExceptionResolver;
-import dev.tenancy.web.InternalErrorFilter;
 import dev.tenancy.web.ObservationTenantRequestListener;
 import dev.tenancy.web.TenantIsolationFilter;
 import dev.tenancy.web.TenantRequestListener;
 
 /**
  * Tenant isolation for servlet applications: the registry from properties, the resolvers, the
- * composite policy and the isolation filter, plus the generic internal-error answer.
+ * composite policy and the isolation filter. The generic internal-error answer is part of
+ * {@link TenancyErrorsAutoConfiguration}, so it stays when tenant isolation is off.
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -49,9 +47,6 @@ public final class TenancyAutoConfiguration {
 
 	/** Order of the tenant isolation filter: right after Spring Security's filter chain. */
 	public static final int TENANT_FILTER_ORDER = SecurityFilterProperties.DEFAULT_FILTER_ORDER + 10;
-
-	/** Order of the internal-error safety net: outside everything but the observation filter. */
-	public static final int INTERNAL_ERROR_FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 2;
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -91,29 +86,6 @@ public final class TenancyAutoConfiguration {
 		registration.setOrder(TENANT_FILTER_ORDER);
 		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
 		return registration;
-	}
-
-	@Bean
-	@ConditionalOnMissingBean(name = "tenancyInternalErrorFilter")
-	FilterRegistrationBean<InternalErrorFilter> tenancyInternalErrorFilter() {
-		FilterRegistrationBean<InternalErrorFilter> registration = new FilterRegistrationBean<>(
-				new InternalErrorFilter());
-		registration.setOrder(INTERNAL_ERROR_FILTER_ORDER);
-		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
-		return registration;
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	InternalErrorExceptionResolver internalErrorExceptionResolver() {
-		return new InternalErrorExceptionResolver();
-	}
-
-	@Bean
-	@ConditionalOnClass(name = "org.springframework.web.servlet.config.annotation.WebMvcConfigurer")
-	@ConditionalOnMissingBean
-	DisconnectAwareExceptionResolverConfigurer disconnectAwareExceptionResolverConfigurer() {
-		return new DisconnectAwareExceptionResolverConfigurer();
 	}
 
 	@Configuration(proxyBeanMethods = false)

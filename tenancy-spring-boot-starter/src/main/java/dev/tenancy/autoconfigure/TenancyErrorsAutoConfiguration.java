@@ -21,6 +21,8 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 import dev.tenancy.web.ErrorPageProblemFilter;
+import dev.tenancy.web.InternalErrorExceptionResolver;
+import dev.tenancy.web.InternalErrorFilter;
 import dev.tenancy.web.ProblemDetailAdvice;
 import dev.tenancy.web.ProblemErrorReportValve;
 
@@ -29,7 +31,10 @@ import dev.tenancy.web.ProblemErrorReportValve;
  * and fixed text only, wherever it is decided: the error page ({@code spring.web.error.path})
  * answered by {@link ErrorPageProblemFilter} instead of Spring Boot's error controller, Tomcat's
  * own error report replaced by {@link ProblemErrorReportValve}, and {@code ProblemDetail} bodies
- * kept free of the request path ({@link ProblemDetailAdvice}). The management server on its own
+ * kept free of the request path ({@link ProblemDetailAdvice}), and every unhandled exception
+ * answered by {@link InternalErrorFilter} and {@link InternalErrorExceptionResolver} (a generic
+ * 500, or 503 {@code database_unavailable} when the database is away), with Spring MVC's
+ * client-disconnect guess limited to real disconnects. The management server on its own
  * port gets the same through {@link TenancyErrorsManagementContextConfiguration}. Off with
  * {@code tenancy.errors.enabled=false}.
  */
@@ -44,10 +49,41 @@ public final class TenancyErrorsAutoConfiguration {
 	 */
 	public static final int ERROR_PAGE_FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE;
 
+	/**
+	 * Order of the internal-error safety net: outside everything but the observation filter. It
+	 * does not depend on {@code tenancy.enabled}: an application that runs without tenant isolation
+	 * (the config server) still must never answer 2xx for a write that failed, nor 500 for a
+	 * database that is down.
+	 */
+	public static final int INTERNAL_ERROR_FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 2;
+
 	@Bean
 	@ConditionalOnMissingBean(name = "tenancyErrorPageFilter")
 	FilterRegistrationBean<ErrorPageProblemFilter> tenancyErrorPageFilter(Environment environment) {
 		return errorPageFilter(environment);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "tenancyInternalErrorFilter")
+	FilterRegistrationBean<InternalErrorFilter> tenancyInternalErrorFilter() {
+		FilterRegistrationBean<InternalErrorFilter> registration = new FilterRegistrationBean<>(
+				new InternalErrorFilter());
+		registration.setOrder(INTERNAL_ERROR_FILTER_ORDER);
+		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
+		return registration;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	InternalErrorExceptionResolver internalErrorExceptionResolver() {
+		return new InternalErrorExceptionResolver();
+	}
+
+	@Bean
+	@ConditionalOnClass(name = "org.springframework.web.servlet.config.annotation.WebMvcConfigurer")
+	@ConditionalOnMissingBean
+	DisconnectAwareExceptionResolverConfigurer disconnectAwareExceptionResolverConfigurer() {
+		return new DisconnectAwareExceptionResolverConfigurer();
 	}
 
 	@Bean

@@ -57,7 +57,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TenancyAutoConfigurationTest {
 
 	private static final AutoConfigurations ALL = AutoConfigurations.of(TenancyAutoConfiguration.class,
-			TenancyAdminAutoConfiguration.class, TenancySecurityAutoConfiguration.class,
+			TenancyErrorsAutoConfiguration.class, TenancyAdminAutoConfiguration.class, TenancySecurityAutoConfiguration.class,
 			TenancyContextPropagationAutoConfiguration.class, SecurityAutoConfiguration.class,
 			ServletWebSecurityAutoConfiguration.class, OAuth2ResourceServerAutoConfiguration.class,
 			TaskExecutionAutoConfiguration.class);
@@ -112,6 +112,19 @@ class TenancyAutoConfigurationTest {
 			assertThat(context).hasBean("tenancyInternalErrorFilter");
 			assertThat(context).getBean(TaskDecorator.class).isInstanceOf(ContextPropagatingTaskDecorator.class);
 			assertThat(context.getBean(InMemoryTenantRegistry.class).findAll()).isEmpty();
+		});
+	}
+
+	@Test
+	void theErrorSafetyNetStaysWhenTenantIsolationIsOff() {
+		// The config server runs with tenancy.enabled=false: a write that failed on a dropped
+		// database connection must still be a 5xx there, never Spring MVC's empty 200.
+		this.runner.withPropertyValues("tenancy.enabled=false").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean("tenantIsolationFilter");
+			assertThat(context).hasSingleBean(InternalErrorExceptionResolver.class);
+			assertThat(context).hasBean("tenancyInternalErrorFilter");
+			assertThat(context).hasBean("disconnectAwareExceptionResolverConfigurer");
 		});
 	}
 
