@@ -21,11 +21,17 @@ public class TestEnvironmentPostProcessor implements EnvironmentPostProcessor, O
     /** The demo key of application-local.yml, which the shipped cipher texts are encrypted with. */
     public static final String DEMO_KEY = "local-demo-encrypt-key-NOT-FOR-PRODUCTION";
 
+    /** Set by a test that points the server at a database of its own (a cluster it may stop). */
+    public static final String OWN_DATABASE = "config-server-tests.own-database";
+
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         Map<String, Object> values = new LinkedHashMap<>();
-        // always, even over application-local.yml: tests never touch the developer's database
-        values.put("spring.datasource.url", TestServices.postgres().jdbcUrl());
+        // always, even over application-local.yml: tests never touch the developer's database;
+        // only a fault test that runs its own PostgreSQL cluster names another one
+        if (!environment.getProperty(OWN_DATABASE, Boolean.class, false)) {
+            values.put("spring.datasource.url", TestServices.postgres().jdbcUrl());
+        }
         values.put("management.server.port", "0");
         environment.getPropertySources().addFirst(new MapPropertySource("config-server-tests", values));
         if (!environment.containsProperty("encrypt.key")) {
