@@ -2,6 +2,7 @@ package dev.tenancy.ratelimit;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -85,27 +86,24 @@ public final class LocalRateLimiter implements RateLimiter {
 
 	@Override
 	public CompletionStage<RateLimitDecision> consume(RateLimitRequest request) {
-		try {
-			RateLimitPlan plan = request.plan();
-			LocalBucket tenant = bucket(this.keys.tenant(plan.tenant()), plan, plan.tenantLimit());
-			LocalBucket user = request.limitsUser()
-					? bucket(this.keys.user(plan.tenant(), request.user()), plan, plan.userLimit()) : null;
-			return Buckets.decide(request, Source.LOCAL, tenant, user, (failed, ex) -> {
-			});
-		}
-		catch (RuntimeException ex) {
-			return CompletableFuture.failedFuture(ex);
-		}
+		return withBuckets(request, (tenant, user) -> Buckets.decide(request, Source.LOCAL, tenant, user, (failed, ex) -> {
+		}));
 	}
 
 	@Override
 	public CompletionStage<RateLimitDecision> peek(RateLimitRequest request) {
+		return withBuckets(request, (tenant, user) -> Buckets.peek(request, Source.LOCAL, tenant, user));
+	}
+
+	/** The tenant's bucket and, when the request limits a user, the user's, handed to a decision. */
+	private CompletionStage<RateLimitDecision> withBuckets(RateLimitRequest request,
+			BiFunction<LocalBucket, LocalBucket, CompletionStage<RateLimitDecision>> decision) {
 		try {
 			RateLimitPlan plan = request.plan();
 			LocalBucket tenant = bucket(this.keys.tenant(plan.tenant()), plan, plan.tenantLimit());
 			LocalBucket user = request.limitsUser()
 					? bucket(this.keys.user(plan.tenant(), request.user()), plan, plan.userLimit()) : null;
-			return Buckets.peek(request, Source.LOCAL, tenant, user);
+			return decision.apply(tenant, user);
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -153,28 +154,25 @@ public final class RedisRateLimiter implements RateLimiter {
 
 	@Override
 	public CompletionStage<RateLimitDecision> consume(RateLimitRequest request) {
-		try {
-			RateLimitPlan plan = request.plan();
-			RedisBucket tenant = new RedisBucket(bucket(this.keys.tenant(plan.tenant()), plan, plan.tenantLimit()));
-			RedisBucket user = request.limitsUser()
-					? new RedisBucket(bucket(this.keys.user(plan.tenant(), request.user()), plan, plan.userLimit()))
-					: null;
-			return Buckets.decide(request, Source.REDIS, tenant, user, RedisRateLimiter::refundFailed);
-		}
-		catch (RuntimeException ex) {
-			return CompletableFuture.failedFuture(ex);
-		}
+		return withBuckets(request,
+				(tenant, user) -> Buckets.decide(request, Source.REDIS, tenant, user, RedisRateLimiter::refundFailed));
 	}
 
 	@Override
 	public CompletionStage<RateLimitDecision> peek(RateLimitRequest request) {
+		return withBuckets(request, (tenant, user) -> Buckets.peek(request, Source.REDIS, tenant, user));
+	}
+
+	/** The tenant's bucket and, when the request limits a user, the user's, handed to a decision. */
+	private CompletionStage<RateLimitDecision> withBuckets(RateLimitRequest request,
+			BiFunction<RedisBucket, RedisBucket, CompletionStage<RateLimitDecision>> decision) {
 		try {
 			RateLimitPlan plan = request.plan();
 			RedisBucket tenant = new RedisBucket(bucket(this.keys.tenant(plan.tenant()), plan, plan.tenantLimit()));
 			RedisBucket user = request.limitsUser()
 					? new RedisBucket(bucket(this.keys.user(plan.tenant(), request.user()), plan, plan.userLimit()))
 					: null;
-			return Buckets.peek(request, Source.REDIS, tenant, user);
+			return decision.apply(tenant, user);
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
