@@ -73,6 +73,12 @@ public final class RequestBodyLimitFilter extends OncePerRequestFilter {
 			refuse(request, response);
 			return;
 		}
+		if (hasNoUndeclaredBody(request)) {
+			// Most requests: no body, or one bounded by its declared length, which the container
+			// never reads past. Counting (and the wrappers) is only for bodies of unknown length.
+			chain.doFilter(request, response);
+			return;
+		}
 		LimitedRequest limited = new LimitedRequest(request, this.maxBytes);
 		DiscardingResponse guarded = new DiscardingResponse(response, limited);
 		try {
@@ -86,6 +92,16 @@ public final class RequestBodyLimitFilter extends OncePerRequestFilter {
 		if (limited.exceeded()) {
 			refuse(request, response);
 		}
+	}
+
+	/**
+	 * Whether an HTTP/1.x request's body, if any, is bounded by its {@code Content-Length}: without
+	 * {@code Transfer-Encoding} a request has either that many bytes or none (RFC 9112, 6.3).
+	 * HTTP/2 frames a body without either header, so it is always counted.
+	 */
+	private static boolean hasNoUndeclaredBody(HttpServletRequest request) {
+		return request.getHeader("Transfer-Encoding") == null && request.getProtocol() != null
+				&& request.getProtocol().startsWith("HTTP/1.");
 	}
 
 	private static void refuse(HttpServletRequest request, HttpServletResponse response) throws IOException {
