@@ -2,9 +2,6 @@ package dev.tenancy.sample;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.tenancy.test.RawHttp;
+
 import static org.assertj.core.api.Assertions.assertThat;
+
 
 /**
  * Real HTTP against the app under test: tokens from its own {@code /oauth2/token}, requests
@@ -163,49 +163,15 @@ public final class Api {
 	 * @return the response
 	 */
 	public RawResponse rawGet(String path, byte[] headerBlock) {
-		try (Socket socket = new Socket("localhost", this.port)) {
-			socket.setSoTimeout(30_000);
-			OutputStream out = socket.getOutputStream();
-			try {
-				out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost:" + this.port + "\r\nConnection: close\r\n")
-					.getBytes(StandardCharsets.US_ASCII));
-				out.write(headerBlock);
-				out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-				out.flush();
-			}
-			catch (IOException writeFailed) {
-				// The server may answer (e.g. 400 for an over-long header) and close the connection
-				// before the whole request is written: its answer is still there to read.
-				try {
-					return RawResponse.parse(readAll(socket.getInputStream()));
-				}
-				catch (IOException | RuntimeException readFailed) {
-					writeFailed.addSuppressed(readFailed);
-					throw writeFailed;
-				}
-			}
-			return RawResponse.parse(readAll(socket.getInputStream()));
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static byte[] readAll(InputStream in) throws IOException {
-		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-		byte[] buffer = new byte[8192];
-		try {
-			for (int n; (n = in.read(buffer)) != -1;) {
-				bytes.write(buffer, 0, n);
-			}
-		}
-		catch (java.net.SocketException ex) {
-			// The server may reset after answering an oversized request; keep what arrived.
-			if (bytes.size() == 0) {
-				throw ex;
-			}
-		}
-		return bytes.toByteArray();
+		ByteArrayOutputStream request = new ByteArrayOutputStream();
+		request.writeBytes(("GET " + path + " HTTP/1.1\r\nHost: localhost:" + this.port + "\r\nConnection: close\r\n")
+			.getBytes(StandardCharsets.US_ASCII));
+		request.writeBytes(headerBlock);
+		request.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+		RawHttp.Response response = RawHttp.send(this.port, request.toByteArray());
+		int split = response.raw().indexOf("\r\n\r\n");
+		return new RawResponse(response.status(), (split >= 0) ? response.raw().substring(0, split) : response.raw(),
+				response.body());
 	}
 
 	/**
@@ -216,37 +182,6 @@ public final class Api {
 	 * @param body the body, de-chunked
 	 */
 	public record RawResponse(int status, String head, String body) {
-
-		static RawResponse parse(byte[] bytes) {
-			String text = new String(bytes, StandardCharsets.ISO_8859_1);
-			int split = text.indexOf("\r\n\r\n");
-			String head = (split >= 0) ? text.substring(0, split) : text;
-			String body = (split >= 0) ? text.substring(split + 4) : "";
-			int status = Integer.parseInt(head.substring(9, 12));
-			if (head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
-				body = dechunk(body);
-			}
-			return new RawResponse(status, head,
-					new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
-		}
-
-		private static String dechunk(String chunked) {
-			StringBuilder out = new StringBuilder();
-			int at = 0;
-			while (at < chunked.length()) {
-				int lineEnd = chunked.indexOf("\r\n", at);
-				if (lineEnd < 0) {
-					break;
-				}
-				int size = Integer.parseInt(chunked.substring(at, lineEnd).split(";")[0].trim(), 16);
-				if (size == 0) {
-					break;
-				}
-				out.append(chunked, lineEnd + 2, Math.min(chunked.length(), lineEnd + 2 + size));
-				at = lineEnd + 2 + size + 2;
-			}
-			return out.toString();
-		}
 
 		public String code() {
 			try {
