@@ -13,6 +13,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.tenancy.TenantId;
@@ -30,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
 /**
  * Row-level security as the sample app uses it, against a real PostgreSQL: migrations by an owner
  * role, the application connecting as a separate non-owner role through a pool of ONE connection,
- * the tenant put on each transaction by {@link TenantTransactionManager}.
+ * the tenant put on each transaction by a {@link TenantTransactionListener} on a plain
+ * {@link JdbcTransactionManager}.
  * <p>
  * The test has a database of its own (the check looks at the whole catalog) and roles of its own
  * (roles are cluster-wide: unique names, dropped at the end).
@@ -103,7 +105,9 @@ class RowLevelSecurityTest {
 
 		appPool = Databases.hikari(as(app), 1, "rls-app");
 		appJdbc = JdbcClient.create(appPool);
-		transactions = new TransactionTemplate(new TenantTransactionManager(appPool));
+		JdbcTransactionManager manager = new JdbcTransactionManager(appPool);
+		assertThat(TenantTransactionListener.register(manager, TenantTransactionListener.DEFAULT_SETTING)).isTrue();
+		transactions = new TransactionTemplate(manager);
 
 		for (String name : List.of("Lisbon", "Porto", "Faro")) {
 			insert(ACME, ACME, UUID.randomUUID(), name);
@@ -262,11 +266,46 @@ class RowLevelSecurityTest {
 
 	@Test
 	void settingNameIsValidated() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new TenantTransactionManager(appPool, "tenant"));
+		JdbcTransactionManager manager = new JdbcTransactionManager(appPool);
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new TenantTransactionManager(appPool, "app.tenant'; drop table trip; --"));
-		assertThat(new TenantTransactionManager(appPool, "myapp.current_tenant").getSetting())
+			.isThrownBy(() -> new TenantTransactionListener(manager, appPool, "tenant"));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new TenantTransactionListener(manager, appPool, "app.tenant'; drop table trip; --"));
+		assertThat(new TenantTransactionListener(manager, appPool, "myapp.current_tenant").getSetting())
 			.isEqualTo("myapp.current_tenant");
+	}
+
+	@Test
+	void registeringTwiceAddsOneListenerAndManagersWithoutADataSourceAreLeftAlone() {
+		JdbcTransactionManager manager = new JdbcTransactionManager(appPool);
+		assertThat(TenantTransactionListener.register(manager, "app.tenant_id")).isTrue();
+		assertThat(TenantTransactionListener.register(manager, "app.tenant_id")).isTrue();
+		assertThat(manager.getTransactionExecutionListeners()).hasSize(1);
+		NoDataSourceTransactionManager none = new NoDataSourceTransactionManager();
+		assertThat(TenantTransactionListener.register(none, "app.tenant_id")).isFalse();
+		assertThat(none.getTransactionExecutionListeners()).isEmpty();
+	}
+
+	@Test
+	void aTransactionWhoseConnectionCannotGetTheTenantFailsToBeginAndLeavesNothingBound() throws Exception {
+		// The listener names a DataSource the manager binds no connection for: it cannot reach the
+		// transaction's connection, so the transaction must not run (and must not leak its connection).
+		JdbcTransactionManager manager = new JdbcTransactionManager(appPool);
+		PGSimpleDataSource other = new PGSimpleDataSource();
+		other.setURL(as(app));
+		manager.addListener(new TenantTransactionListener(manager, other, "app.tenant_id"));
+		TransactionTemplate template = new TransactionTemplate(manager);
+		java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+		assertThatExceptionOfType(org.springframework.transaction.CannotCreateTransactionException.class)
+			.isThrownBy(() -> TenantContext.run(ACME, () -> template.executeWithoutResult((status) -> ran.set(true))))
+			.withMessageContaining("app.tenant_id");
+		assertThat(ran).isFalse();
+		assertThat(org.springframework.transaction.support.TransactionSynchronizationManager.getResourceMap())
+			.isEmpty();
+		assertThat(org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive())
+			.isFalse();
+		// The pool's one connection went back: the next transaction gets it.
+		assertThat(visit(ACME).setting()).isEqualTo("acme");
 	}
 
 	private static Visit visit(TenantId tenant) throws Exception {
@@ -298,6 +337,28 @@ class RowLevelSecurityTest {
 		PGSimpleDataSource dataSource = new PGSimpleDataSource();
 		dataSource.setURL(url);
 		return dataSource;
+	}
+
+	/** A transaction manager with no DataSource, like a message broker's. */
+	static class NoDataSourceTransactionManager extends org.springframework.transaction.support.AbstractPlatformTransactionManager {
+
+		@Override
+		protected Object doGetTransaction() {
+			return new Object();
+		}
+
+		@Override
+		protected void doBegin(Object transaction, org.springframework.transaction.TransactionDefinition definition) {
+		}
+
+		@Override
+		protected void doCommit(org.springframework.transaction.support.DefaultTransactionStatus status) {
+		}
+
+		@Override
+		protected void doRollback(org.springframework.transaction.support.DefaultTransactionStatus status) {
+		}
+
 	}
 
 	record Visit(List<Map<String, Object>> rows, int backend, String setting) {
