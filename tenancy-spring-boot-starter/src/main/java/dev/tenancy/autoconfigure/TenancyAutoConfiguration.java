@@ -1,9 +1,5 @@
 package dev.tenancy.autoconfigure;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 import jakarta.servlet.DispatcherType;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -19,10 +15,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 
-import dev.tenancy.InvalidTenantIdException;
-import dev.tenancy.Tenant;
-import dev.tenancy.TenantId;
-import dev.tenancy.registry.InMemoryTenantRegistry;
 import dev.tenancy.registry.TenantRegistry;
 import dev.tenancy.resolve.CompositeTenantResolver;
 import dev.tenancy.resolve.HeaderTenantResolver;
@@ -35,8 +27,8 @@ import dev.tenancy.web.TenantIsolationFilter;
 import dev.tenancy.web.TenantRequestListener;
 
 /**
- * Tenant isolation for servlet applications: the registry from properties, the resolvers, the
- * composite policy and the isolation filter. The generic internal-error answer is part of
+ * Tenant isolation for servlet applications: the resolvers, the composite policy and the isolation
+ * filter; the registry is {@link TenancyRegistryAutoConfiguration}'s. The generic internal-error answer is part of
  * {@link TenancyErrorsAutoConfiguration}, so it stays when tenant isolation is off.
  */
 @AutoConfiguration
@@ -47,27 +39,6 @@ public final class TenancyAutoConfiguration {
 
 	/** Order of the tenant isolation filter: right after Spring Security's filter chain. */
 	public static final int TENANT_FILTER_ORDER = SecurityFilterProperties.DEFAULT_FILTER_ORDER + 10;
-
-	@Bean
-	@ConditionalOnMissingBean
-	TenantRegistry tenantRegistry(TenancyProperties properties) {
-		List<Tenant> tenants = new ArrayList<>();
-		for (Map.Entry<String, TenancyProperties.TenantDefinition> entry : properties.tenants().entrySet()) {
-			TenantId id = tenantId(entry.getKey());
-			TenancyProperties.TenantDefinition definition = entry.getValue();
-			tenants.add(new Tenant(id, definition.displayName(), definition.status(), definition.config(), 0));
-		}
-		return new InMemoryTenantRegistry(tenants);
-	}
-
-	private static TenantId tenantId(String key) {
-		try {
-			return TenantId.of(key);
-		}
-		catch (InvalidTenantIdException ex) {
-			throw new IllegalStateException("tenancy.tenants." + key + ": " + ex.getMessage(), ex);
-		}
-	}
 
 	@Bean
 	@ConditionalOnMissingBean

@@ -8,8 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Row-level security support for the application's own tables.
  *
- * @param enabled whether the transaction manager sets the current tenant on each transaction's
- * connection
+ * @param enabled whether the application's transaction managers (JDBC and JPA, Boot's or its own) set
+ * the current tenant on each transaction's connection, and the start-up RLS check runs
  * @param setting the PostgreSQL setting the policies read, as in
  * {@code current_setting('app.tenant_id', true)}
  * @param rlsCheck what to do at start-up when the database role could bypass row-level security

@@ -1,46 +1,64 @@
 package dev.tenancy.autoconfigure;
 
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.PayloadApplicationEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.ClassUtils;
 
+import dev.tenancy.InvalidTenantIdException;
+import dev.tenancy.Tenant;
+import dev.tenancy.TenantId;
 import dev.tenancy.registry.CachingTenantRegistry;
+import dev.tenancy.registry.InMemoryTenantRegistry;
+import dev.tenancy.registry.StoredText;
 import dev.tenancy.registry.TenantChangedEvent;
 import dev.tenancy.registry.TenantRegistry;
 import dev.tenancy.registry.file.YamlTenantSource;
 import dev.tenancy.registry.jdbc.DualTenantRegistry;
 import dev.tenancy.registry.jdbc.JdbcTenantRegistry;
 import dev.tenancy.registry.jdbc.PostgresChangeListener;
-import dev.tenancy.registry.jdbc.RegistryMigrations;
 import dev.tenancy.registry.remote.ConfigServerChangeFollower;
 import dev.tenancy.registry.remote.ConfigServerConnection;
 import dev.tenancy.registry.remote.ConfigServerTenantRegistry;
 
 /**
- * The PostgreSQL, file and config-server registries, cached, with cross-instance invalidation. The registry from
- * {@code tenancy.tenants.*} (in {@link TenancyAutoConfiguration}) backs off when one of these is
- * selected by {@code tenancy.registry.source}.
+ * The tenant registry selected by {@code tenancy.registry.source}, for web and non-web applications
+ * alike: {@code tenancy.tenants.*} (the default), the PostgreSQL registry (migrated as Flyway's owner
+ * role, cached, invalidated across instances by {@code LISTEN/NOTIFY}), tenant files, or the config
+ * server. A {@code TenantRegistry} bean of the application's own replaces the properties registry.
  */
-@AutoConfiguration(after = DataSourceAutoConfiguration.class, before = TenancyAutoConfiguration.class)
-@EnableConfigurationProperties(TenancyRegistryProperties.class)
+@AutoConfiguration(after = DataSourceAutoConfiguration.class, afterName = TenancyRegistryAutoConfiguration.FLYWAY_AUTO_CONFIGURATION,
+		before = TenancyAutoConfiguration.class)
+@EnableConfigurationProperties({ TenancyRegistryProperties.class, TenancyProperties.class })
 public final class TenancyRegistryAutoConfiguration {
 
 	/**
@@ -49,20 +67,88 @@ public final class TenancyRegistryAutoConfiguration {
 	 */
 	static final Duration REGISTRY_RETRY_INTERVAL = Duration.ofSeconds(1);
 
+	/** Spring Boot's Flyway integration, which the registry's migrations go through. */
+	static final String FLYWAY_AUTO_CONFIGURATION = "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration";
+
+	private static final Logger logger = LoggerFactory.getLogger(TenancyRegistryAutoConfiguration.class);
+
+	/**
+	 * Tenants in {@code tenancy.tenants.*} while another registry is selected are not served. A
+	 * warning, not a failure: a shared {@code application.yml} often keeps development tenants that
+	 * a production profile replaces by the database, and a tenant that is not served only gets 403.
+	 */
+	@Bean
+	SmartInitializingSingleton tenancyIgnoredTenantsWarning(TenancyRegistryProperties registry,
+			TenancyProperties tenancy) {
+		return () -> {
+			if (registry.source() != TenancyRegistryProperties.Source.PROPERTIES && !tenancy.tenants().isEmpty()) {
+				logger.warn("tenancy.tenants.* declares {} tenant(s) but tenancy.registry.source is '{}': they are ignored. "
+						+ "Remove them, or set tenancy.registry.source=properties to serve them.", tenancy.tenants().size(),
+						registry.source().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+			}
+		};
+	}
+
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ JdbcTenantRegistry.class, org.flywaydb.core.Flyway.class, org.postgresql.PGConnection.class })
-	@ConditionalOnProperty(name = "tenancy.registry.source", havingValue = "jdbc")
-	@ConditionalOnBean(DataSource.class)
+	@ConditionalOnRegistrySource(TenancyRegistryProperties.Source.PROPERTIES)
+	static class PropertiesRegistryConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		TenantRegistry tenantRegistry(TenancyProperties properties) {
+			List<Tenant> tenants = new ArrayList<>();
+			for (Map.Entry<String, TenancyProperties.TenantDefinition> entry : properties.tenants().entrySet()) {
+				TenantId id = tenantId(entry.getKey());
+				TenancyProperties.TenantDefinition definition = entry.getValue();
+				tenants.add(new Tenant(id, definition.displayName(), definition.status(), definition.config(), 0));
+			}
+			return new InMemoryTenantRegistry(tenants);
+		}
+
+		private static TenantId tenantId(String key) {
+			try {
+				return TenantId.of(key);
+			}
+			catch (InvalidTenantIdException ex) {
+				throw new TenancyConfigurationException("tenancy.tenants." + key + ": " + ex.getMessage(),
+						"Name each tenant under tenancy.tenants by a valid tenant id (a DNS label such as acme-travel).",
+						ex);
+			}
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnRegistrySource(TenancyRegistryProperties.Source.JDBC)
 	static class JdbcRegistryConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		JdbcTenantRegistry jdbcTenantRegistry(DataSource dataSource, TenancyRegistryProperties properties,
-				ApplicationEventPublisher events) {
-			if (properties.jdbc().migrate()) {
-				RegistryMigrations.migrate(dataSource, properties.jdbc().schema());
+		JdbcTenantRegistry jdbcTenantRegistry(ObjectProvider<DataSource> dataSource,
+				TenancyRegistryProperties properties, ApplicationEventPublisher events,
+				ObjectProvider<TenancyRegistryMigration> migration, ResourceLoader resources) {
+			DataSource database = dataSource.getIfUnique();
+			if (database == null) {
+				throw new TenancyConfigurationException(
+						"tenancy.registry.source is 'jdbc' but the application has no (single) DataSource.",
+						"Add spring-boot-starter-jdbc (or data-jdbc/data-jpa) and the PostgreSQL driver, and set "
+								+ "spring.datasource.url, or choose another tenancy.registry.source.");
 			}
-			return new JdbcTenantRegistry(dataSource, properties.jdbc().schema(), events::publishEvent);
+			if (!ClassUtils.isPresent("org.postgresql.PGConnection", resources.getClassLoader())) {
+				throw new TenancyConfigurationException(
+						"tenancy.registry.source is 'jdbc' but the PostgreSQL driver is not on the classpath.",
+						"Add org.postgresql:postgresql: the registry lives in PostgreSQL.");
+			}
+			// Created (and run) here, before the registry is used; absent only without Flyway.
+			if (properties.jdbc().migrate() && migration.getIfAvailable() == null) {
+				throw new TenancyConfigurationException(
+						"tenancy.registry.source is 'jdbc' with tenancy.registry.jdbc.migrate=true but Flyway is not on "
+								+ "the classpath, so the tenant registry's tables cannot be created.",
+						"Add spring-boot-starter-flyway and org.flywaydb:flyway-database-postgresql (the registry "
+								+ "migrates as spring.flyway.user), or set tenancy.registry.jdbc.migrate=false and "
+								+ "apply the registry's migrations yourself.");
+			}
+			return new JdbcTenantRegistry(database, properties.jdbc().schema(), events::publishEvent);
 		}
 
 		@Bean
@@ -71,7 +157,7 @@ public final class TenancyRegistryAutoConfiguration {
 		CachingTenantRegistry tenantRegistry(JdbcTenantRegistry jdbc, TenancyRegistryProperties properties) {
 			TenantRegistry source = jdbc;
 			if (properties.files().directory() != null) {
-				source = new DualTenantRegistry(jdbc, new YamlTenantSource(properties.files().directory()));
+				source = new DualTenantRegistry(jdbc, yamlTenantSource(properties));
 			}
 			TenancyRegistryProperties.Cache cache = properties.cache();
 			return new CachingTenantRegistry(source, cache.maximumSize(), cache.timeToLive(), cache.lastKnownGood(),
@@ -84,34 +170,61 @@ public final class TenancyRegistryAutoConfiguration {
 			return ApplicationListener.forPayload((event) -> cache.invalidate(event.tenant()));
 		}
 
-		@Bean(destroyMethod = "close")
-		@ConditionalOnProperty(name = "tenancy.registry.jdbc.listen", matchIfMissing = true)
-		@ConditionalOnMissingBean
-		PostgresChangeListener tenantChangeListener(CachingTenantRegistry cache,
-				ObjectProvider<DataSourceProperties> dataSourceProperties, DataSource dataSource) {
-			DataSourceProperties connection = dataSourceProperties.getIfAvailable();
-			PostgresChangeListener.ConnectionFactory factory = (connection != null && connection.determineUrl() != null)
-					? () -> DriverManager.getConnection(connection.determineUrl(), listenerProperties(connection))
-					: dataSource::getConnection;
-			return new PostgresChangeListener(factory, cache::invalidate, cache::invalidateAll);
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(name = { FLYWAY_AUTO_CONFIGURATION, "org.flywaydb.core.Flyway" })
+		@ConditionalOnBooleanProperty(name = "tenancy.registry.jdbc.migrate", matchIfMissing = true)
+		static class MigrationConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			TenancyRegistryMigration tenancyRegistryMigration(ObjectProvider<org.flywaydb.core.Flyway> flyway,
+					ObjectProvider<org.springframework.boot.flyway.autoconfigure.FlywayMigrationInitializer> applicationMigrations,
+					DataSource dataSource, TenancyRegistryProperties properties) {
+				return new TenancyRegistryMigration(flyway, applicationMigrations, dataSource, properties.jdbc().schema());
+			}
+
 		}
 
-		/**
-		 * Connection properties of the listener's own connection: bounded connect and login time, so
-		 * reconnecting into an unreachable network cannot hang, and a name operators can find it by.
-		 */
-		private static Properties listenerProperties(DataSourceProperties connection) {
-			Properties properties = new Properties();
-			if (connection.determineUsername() != null) {
-				properties.setProperty("user", connection.determineUsername());
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(name = { "org.postgresql.PGConnection",
+				"org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails" })
+		@ConditionalOnBooleanProperty(name = "tenancy.registry.jdbc.listen", matchIfMissing = true)
+		static class ChangeListenerConfiguration {
+
+			/**
+			 * The listener's own, unpooled connection goes where Spring Boot's {@link JdbcConnectionDetails}
+			 * say (properties, {@code @ServiceConnection}, Docker Compose); without them (an application's
+			 * own DataSource) it holds one connection of the application's pool.
+			 */
+			@Bean(destroyMethod = "close")
+			@ConditionalOnMissingBean
+			PostgresChangeListener tenantChangeListener(CachingTenantRegistry cache,
+					ObjectProvider<JdbcConnectionDetails> connectionDetails, DataSource dataSource) {
+				JdbcConnectionDetails details = connectionDetails.getIfUnique();
+				PostgresChangeListener.ConnectionFactory factory = (details != null && details.getJdbcUrl() != null)
+						? () -> DriverManager.getConnection(details.getJdbcUrl(), listenerProperties(details))
+						: dataSource::getConnection;
+				return new PostgresChangeListener(factory, cache::invalidate, cache::invalidateAll);
 			}
-			if (connection.determinePassword() != null) {
-				properties.setProperty("password", connection.determinePassword());
+
+			/**
+			 * Connection properties of the listener's own connection: bounded connect and login time, so
+			 * reconnecting into an unreachable network cannot hang, and a name operators can find it by.
+			 */
+			private static Properties listenerProperties(JdbcConnectionDetails connection) {
+				Properties properties = new Properties();
+				if (connection.getUsername() != null) {
+					properties.setProperty("user", connection.getUsername());
+				}
+				if (connection.getPassword() != null) {
+					properties.setProperty("password", connection.getPassword());
+				}
+				properties.setProperty("connectTimeout", "5");
+				properties.setProperty("loginTimeout", "5");
+				properties.setProperty("ApplicationName", "tenancy-registry-listener");
+				return properties;
 			}
-			properties.setProperty("connectTimeout", "5");
-			properties.setProperty("loginTimeout", "5");
-			properties.setProperty("ApplicationName", "tenancy-registry-listener");
-			return properties;
+
 		}
 
 		@Bean
@@ -127,23 +240,53 @@ public final class TenancyRegistryAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnProperty(name = "tenancy.registry.source", havingValue = "files")
+	@ConditionalOnRegistrySource(TenancyRegistryProperties.Source.FILES)
 	static class FileRegistryConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(TenantRegistry.class)
 		YamlTenantSource tenantRegistry(TenancyRegistryProperties properties) {
 			if (properties.files().directory() == null) {
-				throw new IllegalStateException(
-						"tenancy.registry.source is 'files' but tenancy.registry.files.directory is not set");
+				throw new TenancyConfigurationException(
+						"tenancy.registry.source is 'files' but tenancy.registry.files.directory is not set.",
+						"Set tenancy.registry.files.directory to the directory of <tenant-id>.yaml files.");
 			}
-			return new YamlTenantSource(properties.files().directory());
+			return yamlTenantSource(properties);
 		}
 
 	}
 
+	/**
+	 * The tenant files, all valid, or a start-up failure naming each invalid file and why: a broken
+	 * file would otherwise show only as a 403 for that tenant.
+	 */
+	static YamlTenantSource yamlTenantSource(TenancyRegistryProperties properties) {
+		Path directory = properties.files().directory();
+		YamlTenantSource source;
+		try {
+			source = new YamlTenantSource(directory);
+		}
+		catch (UncheckedIOException ex) {
+			throw new TenancyConfigurationException(
+					"tenancy.registry.files.directory '" + directory + "' cannot be read as a directory of tenant files.",
+					"Point tenancy.registry.files.directory at an existing, readable directory.", ex);
+		}
+		if (!source.invalidFiles().isEmpty()) {
+			String problems = source.invalidFiles()
+				.stream()
+				.map((invalid) -> "  " + StoredText.escape(invalid.path().getFileName().toString()) + ": "
+						+ StoredText.escape(invalid.reason()))
+				.collect(Collectors.joining("\n"));
+			throw new TenancyConfigurationException("Invalid tenant files in tenancy.registry.files.directory '"
+					+ directory + "':\n" + problems,
+					"Correct or remove the files named above; every tenant file must be valid for the application to "
+							+ "start.");
+		}
+		return source;
+	}
+
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnProperty(name = "tenancy.registry.source", havingValue = "config-server")
+	@ConditionalOnRegistrySource(TenancyRegistryProperties.Source.CONFIG_SERVER)
 	static class ConfigServerRegistryConfiguration {
 
 		@Bean

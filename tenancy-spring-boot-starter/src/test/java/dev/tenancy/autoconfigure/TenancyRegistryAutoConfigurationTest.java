@@ -17,11 +17,18 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.transaction.TransactionManager;
+import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.tenancy.TenantConfig;
 import dev.tenancy.TenantId;
-import dev.tenancy.jdbc.TenantTransactionManager;
+import dev.tenancy.context.TenantContext;
+import dev.tenancy.jdbc.TenantTransactionListener;
 import dev.tenancy.registry.CachingTenantRegistry;
 import dev.tenancy.registry.InMemoryTenantRegistry;
 import dev.tenancy.registry.TenantAdministration;
@@ -55,9 +62,9 @@ class TenancyRegistryAutoConfigurationTest {
 	@Test
 	void jdbcSourceMigratesCachesAndListens() {
 		String schema = "reg_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-		this.runner
+		this.runner.withConfiguration(AutoConfigurations.of(FlywayAutoConfiguration.class))
 			.withPropertyValues("tenancy.registry.source=jdbc", "tenancy.registry.jdbc.schema=" + schema,
-					"tenancy.jdbc.rls-check=warn")
+					"spring.flyway.schemas=app_" + schema, "tenancy.jdbc.rls-check=warn")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				TenantRegistry registry = context.getBean(TenantRegistry.class);
@@ -97,13 +104,60 @@ class TenancyRegistryAutoConfigurationTest {
 	}
 
 	@Test
-	void transactionManagerSetsTheTenantAndBacksOffForTheUsersOwn() {
-		this.runner.withPropertyValues("tenancy.jdbc.rls-check=off").run((context) -> {
-			assertThat(context.getBean(TransactionManager.class)).isInstanceOf(TenantTransactionManager.class);
-			assertThat(context.getBean(TenantTransactionManager.class).getSetting()).isEqualTo("app.tenant_id");
-		});
-		this.runner.withPropertyValues("tenancy.jdbc.rls-check=off", "tenancy.jdbc.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(TenantTransactionManager.class));
+	void bootsTransactionManagerSetsTheTenantAndIsNotReplaced() {
+		this.runner.withConfiguration(AutoConfigurations.of(DataSourceTransactionManagerAutoConfiguration.class))
+			.withPropertyValues("tenancy.jdbc.rls-check=off")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(PlatformTransactionManager.class);
+				PlatformTransactionManager manager = context.getBean(PlatformTransactionManager.class);
+				assertThat(manager).isExactlyInstanceOf(JdbcTransactionManager.class);
+				assertThat(((JdbcTransactionManager) manager).getTransactionExecutionListeners())
+					.singleElement()
+					.isInstanceOf(TenantTransactionListener.class);
+				assertThat(settingInTransaction(manager, context.getBean(DataSource.class), "acme")).isEqualTo("acme");
+				assertThat(settingInTransaction(manager, context.getBean(DataSource.class), null)).isEmpty();
+			});
+	}
+
+	@Test
+	void theApplicationsOwnTransactionManagerGetsTheTenantToo() {
+		this.runner.withPropertyValues("tenancy.jdbc.rls-check=off", "tenancy.jdbc.setting=myapp.tenant")
+			.withBean("transactionManager", DataSourceTransactionManager.class,
+					() -> new DataSourceTransactionManager(new Database().dataSource()))
+			.run((context) -> {
+				DataSourceTransactionManager manager = context.getBean(DataSourceTransactionManager.class);
+				assertThat(manager.getTransactionExecutionListeners()).singleElement()
+					.isInstanceOf(TenantTransactionListener.class);
+				JdbcClient jdbc = JdbcClient.create(manager.getDataSource());
+				String setting = TenantContext.supply(TenantId.of("globex"), () -> new TransactionTemplate(manager)
+					.execute((status) -> jdbc.sql("select current_setting('myapp.tenant', true)").query(String.class).single()));
+				assertThat(setting).isEqualTo("globex");
+			});
+	}
+
+	@Test
+	void disabledLeavesTransactionManagersAlone() {
+		this.runner.withConfiguration(AutoConfigurations.of(DataSourceTransactionManagerAutoConfiguration.class))
+			.withPropertyValues("tenancy.jdbc.enabled=false")
+			.run((context) -> assertThat(context.getBean(JdbcTransactionManager.class).getTransactionExecutionListeners())
+				.isEmpty());
+	}
+
+	@Test
+	void anInvalidSettingNameFailsStartUp() {
+		this.runner.withPropertyValues("tenancy.jdbc.setting=tenant").run((context) -> assertThat(
+				StartupFailures.analyze(context.getStartupFailure()).getDescription())
+			.contains("tenancy.jdbc.setting 'tenant'"));
+	}
+
+	private static String settingInTransaction(PlatformTransactionManager manager, DataSource dataSource,
+			String tenant) {
+		JdbcClient jdbc = JdbcClient.create(dataSource);
+		return TenantContext.supply((tenant != null) ? TenantId.of(tenant) : null,
+				() -> new TransactionTemplate(manager).execute((status) -> jdbc
+					.sql("select coalesce(current_setting('app.tenant_id', true), '')")
+					.query(String.class)
+					.single()));
 	}
 
 	@Test

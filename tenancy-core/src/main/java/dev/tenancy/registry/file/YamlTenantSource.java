@@ -18,7 +18,9 @@ import dev.tenancy.registry.TenantRegistry;
 
 /**
  * A read-only registry over a directory of tenant YAML files, for teams still moving off them.
- * Invalid files are logged with their reason and left out; they never stop the others loading.
+ * Invalid files are logged with their reason and left out; they never stop the others loading. The
+ * starter refuses to start while {@link #invalidFiles()} names any, so a broken file is found at
+ * deployment rather than as a 403 for that tenant.
  */
 public final class YamlTenantSource implements TenantRegistry {
 
@@ -27,6 +29,8 @@ public final class YamlTenantSource implements TenantRegistry {
 	private final Path directory;
 
 	private volatile InMemoryTenantRegistry tenants = new InMemoryTenantRegistry(List.of());
+
+	private volatile List<TenantFile.Invalid> invalid = List.of();
 
 	public YamlTenantSource(Path directory) {
 		this.directory = directory;
@@ -45,11 +49,13 @@ public final class YamlTenantSource implements TenantRegistry {
 			throw new UncheckedIOException("Cannot read tenant files from " + this.directory, ex);
 		}
 		List<Tenant> loaded = new ArrayList<>();
+		List<TenantFile.Invalid> rejected = new ArrayList<>();
 		for (TenantFile file : files) {
 			if (file instanceof TenantFile.Valid valid) {
 				loaded.add(valid.tenant());
 			}
 			else if (file instanceof TenantFile.Invalid invalid) {
+				rejected.add(invalid);
 				// the file name is anyone's text: escaped, it cannot forge log lines or drive a terminal
 				logger.warn("Ignoring invalid tenant file {}: {}",
 						StoredText.escape(invalid.path().getFileName().toString()), StoredText.escape(invalid.reason()));
@@ -57,6 +63,21 @@ public final class YamlTenantSource implements TenantRegistry {
 		}
 		// The reader already rejects two files for one tenant, so ids are unique here.
 		this.tenants = new InMemoryTenantRegistry(loaded);
+		this.invalid = List.copyOf(rejected);
+	}
+
+	/**
+	 * The files the last read rejected, with their reasons (texts from the files are not escaped:
+	 * escape them before they reach a log or a terminal).
+	 * @return the rejected files, empty when every file was valid
+	 */
+	public List<TenantFile.Invalid> invalidFiles() {
+		return this.invalid;
+	}
+
+	/** @return the directory read */
+	public Path directory() {
+		return this.directory;
 	}
 
 	@Override

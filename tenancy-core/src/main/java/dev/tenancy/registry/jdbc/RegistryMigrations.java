@@ -1,9 +1,13 @@
 package dev.tenancy.registry.jdbc;
 
+import java.util.List;
+
 import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Applies the registry's Flyway migrations in its own schema, with its own history table, so they
@@ -36,6 +40,33 @@ public final class RegistryMigrations {
 			.load()
 			.migrate();
 		return result.migrationsExecuted;
+	}
+
+	/**
+	 * The privileges the application's role needs on the registry, and no more: read, create and
+	 * update tenants (tenants are never deleted: soft delete is an update), read and append the audit
+	 * trail (append-only by privilege, not only by trigger), nothing on the Flyway history table and
+	 * no DDL. Idempotent.
+	 * @param owner a data source of the registry schema's owner
+	 * @param schema the registry schema
+	 * @param role the application's database role
+	 * @return the statements run
+	 */
+	public static List<String> grant(DataSource owner, String schema, String role) {
+		String s = quote(schema);
+		String r = quote(role);
+		List<String> statements = List.of("grant usage on schema " + s + " to " + r,
+				"grant select, insert, update on " + s + ".tenant to " + r,
+				"grant select, insert on " + s + ".tenant_audit to " + r,
+				"grant usage on sequence " + s + ".tenant_audit_id_seq to " + r);
+		JdbcClient jdbc = JdbcClient.create(owner);
+		statements.forEach((statement) -> jdbc.sql(statement).update());
+		return statements;
+	}
+
+	/** A quoted SQL identifier: role and schema names come from configuration. */
+	private static String quote(String identifier) {
+		return "\"" + identifier.replace("\"", "\"\"") + "\"";
 	}
 
 }
