@@ -22,6 +22,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
@@ -173,6 +174,7 @@ public final class TenancyRegistryAutoConfiguration {
 		@Configuration(proxyBeanMethods = false)
 		@ConditionalOnClass(name = { FLYWAY_AUTO_CONFIGURATION, "org.flywaydb.core.Flyway" })
 		@ConditionalOnBooleanProperty(name = "tenancy.registry.jdbc.migrate", matchIfMissing = true)
+		@ConditionalOnSingleCandidate(DataSource.class)
 		static class MigrationConfiguration {
 
 			@Bean
@@ -189,6 +191,7 @@ public final class TenancyRegistryAutoConfiguration {
 		@ConditionalOnClass(name = { "org.postgresql.PGConnection",
 				"org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails" })
 		@ConditionalOnBooleanProperty(name = "tenancy.registry.jdbc.listen", matchIfMissing = true)
+		@ConditionalOnSingleCandidate(DataSource.class)
 		static class ChangeListenerConfiguration {
 
 			/**
