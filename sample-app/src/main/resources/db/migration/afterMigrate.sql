@@ -1,15 +1,11 @@
--- The app role's privileges, re-applied (idempotently) by the owner after every migration run, so
--- they always match the role named by spring.datasource.username (placeholder app-role) and the
--- registry schema named by tenancy.registry.jdbc.schema (placeholder registry-schema).
+-- The app role's privileges on the app's own schema, re-applied (idempotently) by the owner after
+-- every migration run, so they always match the role named by spring.datasource.username
+-- (placeholder app-role). The tenant registry's schema is migrated, and the app role granted its
+-- privileges there (read/insert/update tenants, read/append the audit), by the starter, as the same
+-- owner role, right after these migrations.
 --
--- Least privilege: no DDL anywhere, nothing on the Flyway history tables, and the registry's audit
--- trail is read and append only. Every new table of schema travel gets its grant here.
+-- Least privilege: no DDL anywhere, nothing on the Flyway history tables. Every new table of
+-- schema travel gets its grant here.
 
 grant usage on schema travel to ${app-role};
 grant select, insert, update, delete on travel.trip to ${app-role};
-
-grant usage on schema ${registry-schema} to ${app-role};
--- Tenants are never deleted (soft delete is an update), so no DELETE.
-grant select, insert, update on ${registry-schema}.tenant to ${app-role};
-grant select, insert on ${registry-schema}.tenant_audit to ${app-role};
-grant usage on sequence ${registry-schema}.tenant_audit_id_seq to ${app-role};

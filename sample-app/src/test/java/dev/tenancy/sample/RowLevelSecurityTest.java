@@ -18,13 +18,14 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.ConfigurableTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.tenancy.TenantId;
 import dev.tenancy.context.TenantContext;
 import dev.tenancy.jdbc.RowLevelSecurityCheck;
-import dev.tenancy.jdbc.TenantTransactionManager;
+import dev.tenancy.jdbc.TenantTransactionListener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -82,7 +83,10 @@ class RowLevelSecurityTest {
 
 	@Test
 	void theAppsTransactionManagerSetsTheTenant() {
-		assertThat(this.transactionManager).isInstanceOf(TenantTransactionManager.class);
+		// Spring Boot's own transaction manager, with the starter's listener added to it.
+		assertThat(((ConfigurableTransactionManager) this.transactionManager).getTransactionExecutionListeners())
+			.filteredOn(TenantTransactionListener.class::isInstance)
+			.hasSize(1);
 		String setting = inTransaction("acme",
 				(jdbc) -> jdbc.sql("select current_setting('app.tenant_id', true)").query(String.class).single());
 		assertThat(setting).isEqualTo("acme");

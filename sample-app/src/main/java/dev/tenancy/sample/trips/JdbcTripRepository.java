@@ -20,7 +20,7 @@ import dev.tenancy.context.TenantContext;
  * <li>every statement names the current tenant ({@link TenantContext#require()}) in its
  * {@code where} clause or inserted row, and</li>
  * <li>every method runs in a transaction, in which the starter's
- * {@link dev.tenancy.jdbc.TenantTransactionManager} has set the same tenant on the connection
+ * {@link dev.tenancy.jdbc.TenantTransactionListener} has set the same tenant on the connection
  * ({@code set_config('app.tenant_id', tenant, true)}), so the table's row-level security policy
  * hides other tenants' rows and refuses to write them even if a statement forgot its predicate.</li>
  * </ul>
