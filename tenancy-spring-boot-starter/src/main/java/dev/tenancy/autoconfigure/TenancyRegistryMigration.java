@@ -64,13 +64,13 @@ class TenancyRegistryMigration implements InitializingBean {
 		String ownerRole = currentUser(ownerDataSource);
 		String applicationRole = currentUser(this.applicationDataSource);
 		if (Objects.equals(ownerRole, applicationRole)) {
-			logger.warn("The tenant registry (schema {}) was migrated as the application's own database role '{}': it owns "
-					+ "the registry's tables and could alter them or rewrite their audit trail. Set spring.flyway.user "
-					+ "and spring.flyway.password to a separate owner role.", this.schema, applicationRole);
+			logger.warn("The tenant registry (schema {}) was migrated as the application's own database role '{}' "
+					+ "({} migrations applied): it owns the registry's tables and could alter them or rewrite their "
+					+ "audit trail. Set spring.flyway.user and spring.flyway.password to a separate owner role.",
+					this.schema, applicationRole, applied);
+			return;
 		}
-		else {
-			RegistryMigrations.grant(ownerDataSource, this.schema, applicationRole);
-		}
+		RegistryMigrations.grant(ownerDataSource, this.schema, applicationRole);
 		logger.info("Tenant registry schema {} migrated as '{}' ({} migrations applied); application role '{}' granted "
 				+ "its privileges", this.schema, ownerRole, applied, applicationRole);
 	}
