@@ -10,9 +10,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Where tenants come from and how they are cached.
  *
- * @param source the registry: {@code properties} ({@code tenancy.tenants.*}), {@code jdbc} (the
- * PostgreSQL registry), {@code files} (a directory of tenant YAML files, read-only) or
- * {@code config-server} (the config server's tenant API, over HTTP)
+ * @param source the registry: {@code properties} ({@code tenancy.tenants.*}, the default),
+ * {@code jdbc} (the PostgreSQL registry), {@code files} (a directory of tenant YAML files,
+ * read-only) or {@code config-server} (the config server's tenant API, over HTTP); any case, with
+ * dashes or underscores. Tenants in {@code tenancy.tenants.*} are ignored (with a warning) by the
+ * other sources
  * @param jdbc the PostgreSQL registry
  * @param files tenant YAML files: the whole registry with {@code source=files}, or beside the
  * database with {@code source=jdbc} (dual mode: a tenant with no row, or whose row says
@@ -47,7 +49,10 @@ public record TenancyRegistryProperties(@DefaultValue("properties") Source sourc
 	 * The PostgreSQL registry.
 	 *
 	 * @param schema the schema holding the registry tables (and its own Flyway history table)
-	 * @param migrate whether to apply the registry's migrations at start-up
+	 * @param migrate whether to apply the registry's migrations at start-up, through Spring Boot's
+ * Flyway as its owner role ({@code spring.flyway.user}, after the application's own migrations),
+ * and grant the application's role its privileges on the registry; needs
+ * {@code spring-boot-starter-flyway}. Turn off to migrate the registry yourself
 	 * @param listen whether to listen for changes made by other instances ({@code LISTEN/NOTIFY})
 	 */
 	public record Jdbc(@DefaultValue("tenancy") String schema, @DefaultValue("true") boolean migrate,
