@@ -55,6 +55,12 @@ public final class TenantTransactionListener implements TransactionExecutionList
 	private final String setting;
 
 	/**
+	 * Whether the data source is PostgreSQL, learnt from the first transaction: a manager of another
+	 * database (an application's second, non-PostgreSQL data source) is left alone.
+	 */
+	private volatile Boolean postgres;
+
+	/**
 	 * Create a listener for one transaction manager.
 	 * @param manager the transaction manager it listens to (to roll back a transaction it could not
 	 * prepare)
@@ -130,6 +136,9 @@ public final class TenantTransactionListener implements TransactionExecutionList
 				throw new IllegalStateException("the transaction manager bound no connection of its DataSource");
 			}
 			Connection connection = DataSourceUtils.getConnection(this.dataSource);
+			if (!isPostgres(connection)) {
+				return;
+			}
 			try (PreparedStatement statement = connection.prepareStatement("select set_config(?, ?, true)")) {
 				statement.setString(1, this.setting);
 				statement.setString(2, tenant);
@@ -139,6 +148,20 @@ public final class TenantTransactionListener implements TransactionExecutionList
 		catch (SQLException | RuntimeException ex) {
 			failed(transaction, ex);
 		}
+	}
+
+	private boolean isPostgres(Connection connection) throws SQLException {
+		Boolean known = this.postgres;
+		if (known == null) {
+			String product = connection.getMetaData().getDatabaseProductName();
+			known = "PostgreSQL".equalsIgnoreCase(product);
+			if (!known) {
+				logger.info("Transactions of a {} data source do not get {}: row-level security by setting is "
+						+ "PostgreSQL's", product, this.setting);
+			}
+			this.postgres = known;
+		}
+		return known;
 	}
 
 	/**

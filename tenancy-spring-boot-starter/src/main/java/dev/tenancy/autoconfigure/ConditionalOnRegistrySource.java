@@ -19,8 +19,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * Matches when {@code tenancy.registry.source} selects the given registry, bound through the
  * {@link Binder} like the property itself (as Spring Boot's {@code CacheCondition} does), so
  * {@code config-server}, {@code CONFIG_SERVER} and {@code Config_Server} all select the same one.
- * Unset selects {@code properties}. An invalid value matches nothing; binding
- * {@link TenancyRegistryProperties} then fails start-up listing the valid values.
+ * Unset selects {@code properties}. An invalid value matches nothing here but
+ * {@link InvalidSourceCondition}, whose registry fails start-up listing the valid values.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ ElementType.TYPE, ElementType.METHOD })
@@ -56,6 +56,25 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 			}
 			return (selected == wanted) ? ConditionOutcome.match(message.because(PROPERTY + " is " + selected))
 					: ConditionOutcome.noMatch(message.because(PROPERTY + " is " + selected));
+		}
+
+	}
+
+	/**
+	 * Matches when {@code tenancy.registry.source} is set to something that is no registry source.
+	 */
+	final class InvalidSourceCondition extends SpringBootCondition {
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			ConditionMessage.Builder message = ConditionMessage.forCondition("Invalid " + PROPERTY);
+			try {
+				Binder.get(context.getEnvironment()).bind(PROPERTY, TenancyRegistryProperties.Source.class);
+				return ConditionOutcome.noMatch(message.because("valid or unset"));
+			}
+			catch (BindException ex) {
+				return ConditionOutcome.match(message.because("it names no registry source"));
+			}
 		}
 
 	}

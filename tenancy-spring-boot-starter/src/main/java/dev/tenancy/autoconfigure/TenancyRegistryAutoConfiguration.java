@@ -30,8 +30,10 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.PayloadApplicationEvent;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.ClassUtils;
 
@@ -88,6 +90,25 @@ public final class TenancyRegistryAutoConfiguration {
 						registry.source().name().toLowerCase(Locale.ROOT).replace('_', '-'));
 			}
 		};
+	}
+
+	/**
+	 * A misspelt source must not leave the application without a registry (or with an empty one):
+	 * whatever needs the registry fails with the valid values.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(ConditionalOnRegistrySource.InvalidSourceCondition.class)
+	static class InvalidSourceConfiguration {
+
+		@Bean
+		TenantRegistry tenantRegistry(Environment environment) {
+			throw new TenancyConfigurationException(
+					ConditionalOnRegistrySource.PROPERTY + " '" + environment.getProperty(ConditionalOnRegistrySource.PROPERTY)
+							+ "' names no tenant registry.",
+					"Set " + ConditionalOnRegistrySource.PROPERTY + " to one of PROPERTIES, JDBC, FILES or CONFIG_SERVER "
+							+ "(any case, with '-' or '_': config-server works too), or remove it for PROPERTIES.");
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
