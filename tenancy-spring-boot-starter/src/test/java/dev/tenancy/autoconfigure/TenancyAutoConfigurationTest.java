@@ -56,7 +56,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class TenancyAutoConfigurationTest {
 
-	private static final AutoConfigurations ALL = AutoConfigurations.of(TenancyAutoConfiguration.class,
+	private static final AutoConfigurations ALL = AutoConfigurations.of(TenancyAutoConfiguration.class, TenancyRegistryAutoConfiguration.class,
 			TenancyErrorsAutoConfiguration.class, TenancyAdminAutoConfiguration.class, TenancySecurityAutoConfiguration.class,
 			TenancyContextPropagationAutoConfiguration.class, SecurityAutoConfiguration.class,
 			ServletWebSecurityAutoConfiguration.class, OAuth2ResourceServerAutoConfiguration.class,
@@ -167,7 +167,7 @@ class TenancyAutoConfigurationTest {
 		this.runner.withPropertyValues("tenancy.enabled=false").run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).doesNotHaveBean("tenantIsolationFilter");
-			assertThat(context).doesNotHaveBean(TenantRegistry.class);
+			// The registry is not part of request isolation: non-web apps and the config server use it too.
 			assertThat(context).doesNotHaveBean(CompositeTenantResolver.class);
 			assertThat(context).doesNotHaveBean(TenantResolver.class);
 			assertThat(context.getBeansOfType(FilterRegistrationBean.class).values())

@@ -37,7 +37,7 @@ class TenancyJwtAutoConfigurationTest {
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(TenancySecurityAutoConfiguration.class,
-				TenancyJwtAutoConfiguration.class, TenancyAdminAutoConfiguration.class, TenancyAutoConfiguration.class,
+				TenancyJwtAutoConfiguration.class, TenancyAdminAutoConfiguration.class, TenancyAutoConfiguration.class, TenancyRegistryAutoConfiguration.class,
 				SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class,
 				OAuth2ResourceServerAutoConfiguration.class));
 

@@ -59,7 +59,7 @@ class TenancyJwtDecodingTest {
 	private WebApplicationContextRunner runner() {
 		return new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(TenancySecurityAutoConfiguration.class,
-					TenancyAdminAutoConfiguration.class, TenancyAutoConfiguration.class,
+					TenancyAdminAutoConfiguration.class, TenancyAutoConfiguration.class, TenancyRegistryAutoConfiguration.class,
 					SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class,
 					OAuth2ResourceServerAutoConfiguration.class))
 			.withPropertyValues("spring.security.oauth2.resourceserver.jwt.public-key-location=file:" + publicKeyFile);

@@ -63,7 +63,7 @@ class TenancyRateLimitAutoConfigurationTest {
 	private static final String PREFIX = "tenancy-test:" + UUID.randomUUID().toString().substring(0, 8) + ":rl";
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(TenancyAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(TenancyAutoConfiguration.class, TenancyRegistryAutoConfiguration.class,
 				TenancyRateLimitAutoConfiguration.class))
 		.withPropertyValues("tenancy.rate-limit.key-prefix=" + PREFIX);
 
@@ -133,7 +133,7 @@ class TenancyRateLimitAutoConfigurationTest {
 		this.runner.withPropertyValues("tenancy.rate-limit.redis.url=" + redisUrl(), "tenancy.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(RedisRateLimitClient.class));
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(TenancyAutoConfiguration.class,
+			.withConfiguration(AutoConfigurations.of(TenancyAutoConfiguration.class, TenancyRegistryAutoConfiguration.class,
 					TenancyRateLimitAutoConfiguration.class))
 			.withPropertyValues("tenancy.rate-limit.redis.url=" + redisUrl())
 			.run((context) -> assertThat(context).doesNotHaveBean(RedisRateLimitClient.class));

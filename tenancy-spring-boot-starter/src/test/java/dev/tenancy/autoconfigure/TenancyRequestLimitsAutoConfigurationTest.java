@@ -29,7 +29,7 @@ class TenancyRequestLimitsAutoConfigurationTest {
 	private static final String PREFIX = "tenancy-test:" + UUID.randomUUID().toString().substring(0, 8) + ":rl";
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(TenancyAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(TenancyAutoConfiguration.class, TenancyRegistryAutoConfiguration.class,
 				TenancyRateLimitAutoConfiguration.class, TenancyAdminAutoConfiguration.class,
 				TenancyFailedAttemptsAutoConfiguration.class, TenancyWebLimitsAutoConfiguration.class))
 		.withPropertyValues("tenancy.rate-limit.key-prefix=" + PREFIX);
