@@ -114,16 +114,6 @@ public final class TenancyRegistryAutoConfiguration {
 			return properties;
 		}
 
-		@Bean
-		@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
-		@ConditionalOnMissingBean(name = "tenantRegistryHealthIndicator")
-		TenantRegistryHealthIndicator tenantRegistryHealthIndicator(JdbcTenantRegistry registry,
-				ObjectProvider<PostgresChangeListener> listener, CachingTenantRegistry cache,
-				ObjectProvider<DatabaseProbe> database) {
-			return new TenantRegistryHealthIndicator(registry, listener.getIfAvailable(), cache,
-					database.getIfAvailable());
-		}
-
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -179,22 +169,6 @@ public final class TenancyRegistryAutoConfiguration {
 				TenancyRegistryProperties properties) {
 			return new ConfigServerChangeFollower(registry.connection(), cache::invalidate, cache::invalidateAll,
 					properties.configServer().pollInterval());
-		}
-
-		@Bean
-		@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
-		@ConditionalOnMissingBean(name = "tenantRegistryHealthIndicator")
-		ConfigServerRegistryHealthIndicator tenantRegistryHealthIndicator(ConfigServerTenantRegistry registry,
-				ObjectProvider<ConfigServerChangeFollower> follower, CachingTenantRegistry cache,
-				TenancyRegistryProperties properties) {
-			// Answered recently: within a few polls (and at least a few seconds, so one slow poll is no outage).
-			TenancyRegistryProperties.ConfigServer server = properties.configServer();
-			Duration recently = server.pollInterval().multipliedBy(4).plus(server.readTimeout());
-			if (recently.compareTo(Duration.ofSeconds(5)) < 0) {
-				recently = Duration.ofSeconds(5);
-			}
-			return new ConfigServerRegistryHealthIndicator(registry.connection(), follower.getIfAvailable(), cache,
-					recently);
 		}
 
 	}

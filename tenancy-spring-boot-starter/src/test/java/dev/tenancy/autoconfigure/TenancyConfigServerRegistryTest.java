@@ -32,7 +32,8 @@ class TenancyConfigServerRegistryTest {
 	private final FakeTenantApi api = new FakeTenantApi();
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(TenancyRegistryAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(TenancyRegistryAutoConfiguration.class,
+				TenancyHealthContributorAutoConfiguration.class));
 
 	@AfterEach
 	void stop() {
@@ -65,7 +66,7 @@ class TenancyConfigServerRegistryTest {
 				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
 				Thread.sleep(20);
 			}
-			Health health = context.getBean("tenantRegistryHealthIndicator", ConfigServerRegistryHealthIndicator.class)
+			Health health = context.getBean("tenancyRegistryHealthIndicator", ConfigServerRegistryHealthIndicator.class)
 				.health(true);
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat(health.getDetails()).containsEntry("cursor", 2L)
