@@ -21,6 +21,7 @@ import org.springframework.context.PayloadApplicationEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
+import org.springframework.web.client.RestClient;
 
 import dev.tenancy.registry.CachingTenantRegistry;
 import dev.tenancy.registry.TenantChangedEvent;
@@ -138,7 +139,8 @@ public final class TenancyRegistryAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		ConfigServerTenantRegistry configServerTenantRegistry(TenancyRegistryProperties properties) {
+		ConfigServerTenantRegistry configServerTenantRegistry(TenancyRegistryProperties properties,
+				ObjectProvider<RestClient.Builder> restClientBuilder) {
 			TenancyRegistryProperties.ConfigServer server = properties.configServer();
 			if (server.url() == null) {
 				throw new IllegalStateException(
@@ -146,8 +148,10 @@ public final class TenancyRegistryAutoConfiguration {
 			}
 			ConfigServerConnection connection;
 			try {
-				connection = new ConfigServerConnection(server.url(), server.username(), server.password(),
-						server.connectTimeout(), server.readTimeout());
+				// Spring Boot's builder when there is one, so that its observations (metrics, tracing) apply.
+				connection = new ConfigServerConnection(restClientBuilder.getIfAvailable(RestClient::builder),
+						server.url(), server.username(), server.password(), server.connectTimeout(),
+						server.readTimeout());
 			}
 			catch (IllegalArgumentException ex) {
 				throw new IllegalStateException("Invalid tenancy.registry.config-server settings: " + ex.getMessage(), ex);
