@@ -28,17 +28,22 @@ public class TaskDecoratorApplication {
 
 	static final String REQUEST_ID = "request_id";
 
+	/** What the application's decorator saw as the current tenant when its task started. */
+	static final String DECORATOR_SAW = "decorator_saw_tenant";
+
 	@Bean
 	TaskDecorator requestIdTaskDecorator() {
 		return (task) -> {
 			String requestId = MDC.get(REQUEST_ID);
 			return () -> {
 				MDC.put(REQUEST_ID, requestId);
+				MDC.put(DECORATOR_SAW, TenantContext.current().map(Object::toString).orElse("none"));
 				try {
 					task.run();
 				}
 				finally {
 					MDC.remove(REQUEST_ID);
+					MDC.remove(DECORATOR_SAW);
 				}
 			};
 		};
@@ -51,7 +56,8 @@ public class TaskDecoratorApplication {
 		public CompletableFuture<Map<String, String>> build() {
 			return CompletableFuture.completedFuture(Map.of("tenant",
 					TenantContext.current().map(Object::toString).orElse("none"), "requestId",
-					String.valueOf(MDC.get(REQUEST_ID)), "thread", Thread.currentThread().getName()));
+					String.valueOf(MDC.get(REQUEST_ID)), "decoratorSaw", String.valueOf(MDC.get(DECORATOR_SAW)),
+					"thread", Thread.currentThread().getName()));
 		}
 
 	}

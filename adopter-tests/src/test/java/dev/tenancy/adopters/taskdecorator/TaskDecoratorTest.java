@@ -62,9 +62,11 @@ class TaskDecoratorTest {
 		String acme = idp.token((claims) -> claims.claim("tenant_id", "acme"));
 		String globex = idp.token((claims) -> claims.claim("tenant_id", "globex"));
 		for (int i = 0; i < 3; i++) {
-			assertThat(report(acme, "req-a" + i)).contains("\"tenant\":\"acme\"", "\"requestId\":\"req-a" + i + "\"");
+			// the tenant's decorator wraps the application's: the tenant is in place while it runs
+			assertThat(report(acme, "req-a" + i)).contains("\"tenant\":\"acme\"", "\"requestId\":\"req-a" + i + "\"",
+					"\"decoratorSaw\":\"acme\"");
 			assertThat(report(globex, "req-g" + i)).contains("\"tenant\":\"globex\"",
-					"\"requestId\":\"req-g" + i + "\"");
+					"\"requestId\":\"req-g" + i + "\"", "\"decoratorSaw\":\"globex\"");
 		}
 	}
 
