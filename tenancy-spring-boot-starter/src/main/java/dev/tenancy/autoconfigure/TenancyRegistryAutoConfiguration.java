@@ -4,6 +4,7 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Properties;
 
+import javax.net.ssl.SSLParameters;
 import javax.sql.DataSource;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -15,6 +16,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.PayloadApplicationEvent;
@@ -140,7 +144,7 @@ public final class TenancyRegistryAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		ConfigServerTenantRegistry configServerTenantRegistry(TenancyRegistryProperties properties,
-				ObjectProvider<RestClient.Builder> restClientBuilder) {
+				ObjectProvider<RestClient.Builder> restClientBuilder, ObjectProvider<SslBundles> sslBundles) {
 			TenancyRegistryProperties.ConfigServer server = properties.configServer();
 			if (server.url() == null) {
 				throw new IllegalStateException(
@@ -149,14 +153,45 @@ public final class TenancyRegistryAutoConfiguration {
 			ConfigServerConnection connection;
 			try {
 				// Spring Boot's builder when there is one, so that its observations (metrics, tracing) apply.
+				SslBundle bundle = (server.sslBundle() != null) ? sslBundle(sslBundles, server.sslBundle()) : null;
 				connection = new ConfigServerConnection(restClientBuilder.getIfAvailable(RestClient::builder),
 						server.url(), server.username(), server.password(), server.connectTimeout(),
-						server.readTimeout());
+						server.readTimeout(), (bundle != null) ? bundle.createSslContext() : null,
+						(bundle != null) ? sslParameters(bundle) : null);
 			}
 			catch (IllegalArgumentException ex) {
 				throw new IllegalStateException("Invalid tenancy.registry.config-server settings: " + ex.getMessage(), ex);
 			}
 			return new ConfigServerTenantRegistry(connection, properties.cache().maximumSize());
+		}
+
+		private static SslBundle sslBundle(ObjectProvider<SslBundles> sslBundles, String name) {
+			SslBundles bundles = sslBundles.getIfAvailable();
+			if (bundles == null) {
+				throw new TenancyConfigurationException(
+						"tenancy.registry.config-server.ssl-bundle is '" + name + "' but there are no SSL bundles.",
+						"Define the bundle under spring.ssl.bundle.* or remove tenancy.registry.config-server.ssl-bundle.");
+			}
+			try {
+				return bundles.getBundle(name);
+			}
+			catch (NoSuchSslBundleException ex) {
+				throw new TenancyConfigurationException(
+						"tenancy.registry.config-server.ssl-bundle names the SSL bundle '" + name + "', which does not exist.",
+						"Define it under spring.ssl.bundle.jks." + name + " or spring.ssl.bundle.pem." + name
+								+ ", or name an existing bundle.");
+			}
+		}
+
+		private static SSLParameters sslParameters(SslBundle bundle) {
+			org.springframework.boot.ssl.SslOptions options = bundle.getOptions();
+			if (options.getCiphers() == null && options.getEnabledProtocols() == null) {
+				return null;
+			}
+			SSLParameters parameters = new SSLParameters();
+			parameters.setCipherSuites(options.getCiphers());
+			parameters.setProtocols(options.getEnabledProtocols());
+			return parameters;
 		}
 
 		@Bean

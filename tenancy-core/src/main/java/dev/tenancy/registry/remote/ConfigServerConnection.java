@@ -13,6 +13,9 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,6 +97,24 @@ public final class ConfigServerConnection {
 	 */
 	public ConfigServerConnection(RestClient.Builder builder, URI url, String username, String password,
 			Duration connectTimeout, Duration readTimeout) {
+		this(builder, url, username, password, connectTimeout, readTimeout, null, null);
+	}
+
+	/**
+	 * Create a connection with a client built from the given builder (which is not changed), for
+	 * {@code https} with the given TLS material.
+	 * @param builder the builder, such as Spring Boot's
+	 * @param url the config server's base URL, such as {@code https://config:8888}; the tenant API
+	 * is under {@code {url}/tenants}
+	 * @param username the client's name for HTTP basic, or {@code null} to send no credentials
+	 * @param password the client's password
+	 * @param connectTimeout longest wait for a TCP connection
+	 * @param readTimeout longest wait for a whole answer
+	 * @param sslContext the trust (and, for mutual TLS, key) material, or {@code null} for the JDK's
+	 * @param sslParameters protocols and cipher suites, or {@code null} for the JDK's
+	 */
+	public ConfigServerConnection(RestClient.Builder builder, URI url, String username, String password,
+			Duration connectTimeout, Duration readTimeout, SSLContext sslContext, SSLParameters sslParameters) {
 		Objects.requireNonNull(builder, "builder");
 		Objects.requireNonNull(url, "url");
 		if (!url.isAbsolute() || !("http".equalsIgnoreCase(url.getScheme()) || "https".equalsIgnoreCase(url.getScheme()))
@@ -117,11 +138,16 @@ public final class ConfigServerConnection {
 			.encodeToString((this.username + ":" + ((password != null) ? password : "")).getBytes(StandardCharsets.UTF_8))
 				: null;
 		this.readTimeout = requirePositive(readTimeout, "readTimeout");
-		HttpClient http = HttpClient.newBuilder()
+		HttpClient.Builder http = HttpClient.newBuilder()
 			.connectTimeout(requirePositive(connectTimeout, "connectTimeout"))
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.build();
-		JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(http);
+			.followRedirects(HttpClient.Redirect.NEVER);
+		if (sslContext != null) {
+			http.sslContext(sslContext);
+		}
+		if (sslParameters != null) {
+			http.sslParameters(sslParameters);
+		}
+		JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(http.build());
 		// Spring's JDK request: the whole answer, body included, within this time.
 		requestFactory.setReadTimeout(this.readTimeout);
 		this.client = builder.clone().requestFactory(requestFactory).build();
