@@ -46,12 +46,6 @@ import dev.tenancy.registry.remote.ConfigServerTenantRegistry;
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
 public final class TenancyHealthContributorAutoConfiguration {
 
-	/** Name of the registry's contributor, also its bean name without {@code HealthIndicator}. */
-	public static final String REGISTRY = "tenancyRegistry";
-
-	/** Name of the rate limiter's contributor. */
-	public static final String RATE_LIMITER = "tenancyRateLimiter";
-
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(DataSource.class)
 	@ConditionalOnSingleCandidate(DataSource.class)
