@@ -17,6 +17,7 @@ import org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContri
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.tenancy.autoconfigure.TenancyDatabaseAutoConfiguration;
+import dev.tenancy.autoconfigure.TenancyHealthContributorAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +29,8 @@ class DatabaseFailFastConfigurationTest {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
-				TenancyDatabaseAutoConfiguration.class, DataSourceHealthContributorAutoConfiguration.class));
+				TenancyDatabaseAutoConfiguration.class, TenancyHealthContributorAutoConfiguration.class,
+				DataSourceHealthContributorAutoConfiguration.class));
 
 	@Test
 	void poolWaitsOneSecondForAConnectionByDefault() {

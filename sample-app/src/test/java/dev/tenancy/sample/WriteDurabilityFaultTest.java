@@ -246,7 +246,7 @@ class WriteDurabilityFaultTest {
 				assertThat(health.statusCode()).isEqualTo(503);
 				assertThat(Api.json(health).path("status").asString()).isEqualTo("DOWN");
 				assertThat(Api.json(health).path("components").path("db").path("status").asString()).isEqualTo("DOWN");
-				assertThat(Api.json(health).path("components").path("tenantRegistry").path("status").asString())
+				assertThat(Api.json(health).path("components").path("tenancyRegistry").path("status").asString())
 					.isEqualTo("DOWN");
 				assertThat(Api.json(health).path("components").path("diskSpace").path("status").asString())
 					.isEqualTo("UP");

@@ -2,6 +2,7 @@ package dev.tenancy.client;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.http.HttpResponse.BodySubscriber;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -12,7 +13,8 @@ import java.util.concurrent.Flow;
 /**
  * A {@link java.net.http.HttpClient} body of at most a given number of bytes: beyond that the
  * exchange is cancelled and the body fails with {@link TooLargeException}, so a hostile or broken
- * server cannot make us buffer an endless answer.
+ * server cannot make us buffer an endless answer. {@link #read(InputStream, int)} does the same for
+ * a blocking client's body stream (such as Spring's {@code RestClient}).
  */
 public final class BoundedBody implements BodySubscriber<byte[]> {
 
@@ -70,12 +72,39 @@ public final class BoundedBody implements BodySubscriber<byte[]> {
 		this.result.complete(this.buffer.toByteArray());
 	}
 
+	/**
+	 * Read a whole body of at most {@code maxBytes} bytes, reading no more than one byte beyond.
+	 * @param body the body, not closed here
+	 * @param maxBytes the limit
+	 * @return the body
+	 * @throws TooLargeException when the body is longer
+	 * @throws IOException when reading fails
+	 */
+	public static byte[] read(InputStream body, int maxBytes) throws IOException {
+		ByteArrayOutputStream buffer = new ByteArrayOutputStream(Math.min(maxBytes, 8192));
+		byte[] chunk = new byte[8192];
+		int total = 0;
+		int read;
+		while ((read = body.read(chunk, 0, Math.min(chunk.length, maxBytes + 1 - total))) > 0) {
+			total += read;
+			if (total > maxBytes) {
+				throw new TooLargeException(maxBytes);
+			}
+			buffer.write(chunk, 0, read);
+		}
+		return buffer.toByteArray();
+	}
+
 	/** The body exceeded its limit; the exchange was cancelled. */
 	public static final class TooLargeException extends IOException {
 
 		private static final long serialVersionUID = 1L;
 
-		TooLargeException(int maxBytes) {
+		/**
+		 * The body exceeded this limit.
+		 * @param maxBytes the limit
+		 */
+		public TooLargeException(int maxBytes) {
 			super("answer larger than " + maxBytes + " bytes", null);
 		}
 

@@ -15,10 +15,13 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.resource.ClientResources;
@@ -84,6 +87,21 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 	}
 
 	/**
+	 * A client of the Redis at this location (standalone, Sentinel-managed or Cluster), with its
+	 * credentials and TLS settings. Nothing is connected yet.
+	 * @param location where Redis is
+	 * @param settings the settings
+	 * @return the client
+	 */
+	public static RedisRateLimitClient create(RedisLocation location, Settings settings) {
+		Objects.requireNonNull(location, "location");
+		if (location.topology() == RedisLocation.Topology.CLUSTER) {
+			return cluster(location.uris(), location.sslOptions(), settings);
+		}
+		return standalone(location.uris().get(0), location.sslOptions(), settings);
+	}
+
+	/**
 	 * A client of a standalone Redis, or of the master a set of Sentinels names (a
 	 * {@link RedisURI} with sentinels and a master id). Nothing is connected yet.
 	 * @param uri the server; its timeout is set to {@link Settings#connectTimeout()}
@@ -91,6 +109,10 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 	 * @return the client
 	 */
 	public static RedisRateLimitClient standalone(RedisURI uri, Settings settings) {
+		return standalone(uri, null, settings);
+	}
+
+	private static RedisRateLimitClient standalone(RedisURI uri, SslOptions sslOptions, Settings settings) {
 		Objects.requireNonNull(uri, "uri");
 		Objects.requireNonNull(settings, "settings");
 		// Set, not copied: RedisURI.builder(uri) loses the sentinels of a Sentinel URI.
@@ -98,10 +120,13 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 		target.setTimeout(settings.connectTimeout());
 		ClientResources resources = resources(settings);
 		RedisClient client = RedisClient.create(resources);
-		client.setOptions(RedisRateLimiter.clientOptions(settings.commandTimeout())
+		ClientOptions.Builder options = RedisRateLimiter.clientOptions(settings.commandTimeout())
 			.mutate()
-			.socketOptions(socketOptions(settings))
-			.build());
+			.socketOptions(socketOptions(settings));
+		if (sslOptions != null) {
+			options.sslOptions(sslOptions);
+		}
+		client.setOptions(options.build());
 		Supplier<CompletableFuture<Connected>> connector = () -> client
 			.connectAsync(RedisRateLimiter.CODEC, target)
 			.toCompletableFuture()
@@ -118,6 +143,10 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 	 * @return the client
 	 */
 	public static RedisRateLimitClient cluster(List<RedisURI> seeds, Settings settings) {
+		return cluster(seeds, null, settings);
+	}
+
+	private static RedisRateLimitClient cluster(List<RedisURI> seeds, SslOptions sslOptions, Settings settings) {
 		Objects.requireNonNull(settings, "settings");
 		if (seeds == null || seeds.isEmpty()) {
 			throw new IllegalArgumentException("A Redis Cluster needs at least one seed node");
@@ -126,14 +155,17 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 		targets.forEach((seed) -> seed.setTimeout(settings.connectTimeout()));
 		ClientResources resources = resources(settings);
 		RedisClusterClient client = RedisClusterClient.create(resources, targets);
-		client.setOptions(RedisRateLimiter.clusterClientOptions(settings.commandTimeout())
+		ClusterClientOptions.Builder options = RedisRateLimiter.clusterClientOptions(settings.commandTimeout())
 			.mutate()
 			.socketOptions(socketOptions(settings))
 			.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
 				.enableAllAdaptiveRefreshTriggers()
 				.enablePeriodicRefresh(Duration.ofMinutes(1))
-				.build())
-			.build());
+				.build());
+		if (sslOptions != null) {
+			options.sslOptions(sslOptions);
+		}
+		client.setOptions(options.build());
 		// The topology first: an asynchronous connect needs it, and it is what a seed node tells.
 		Supplier<CompletableFuture<Connected>> connector = () -> client.refreshPartitionsAsync()
 			.toCompletableFuture()

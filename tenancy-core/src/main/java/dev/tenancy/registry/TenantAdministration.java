@@ -74,6 +74,25 @@ public interface TenantAdministration {
 	 * @param size the page size
 	 * @param total how many match in all
 	 */
+	/**
+	 * The change feed: the registry's changes after a cursor, oldest first, from the audit trail.
+	 * It lives with the writes because only a registry that is written to has changes to tell;
+	 * read-only sources (properties, files, a remote registry) have none.
+	 * @param cursor the cursor of the last change already seen, {@code 0} for all
+	 * @param limit at most this many changes, 1 or more
+	 * @return the changes
+	 * @throws IllegalArgumentException if the cursor is negative or the limit below 1
+	 * @throws TenantRegistryUnavailableException when the registry cannot answer
+	 */
+	TenantChanges changesAfter(long cursor, int limit);
+
+	/**
+	 * The cursor of the latest change, where a follower that needs no history starts.
+	 * @return the cursor, {@code 0} when nothing has changed yet
+	 * @throws TenantRegistryUnavailableException when the registry cannot answer
+	 */
+	long latestChange();
+
 	record TenantPage(List<Tenant> content, int page, int size, long total) {
 
 	}

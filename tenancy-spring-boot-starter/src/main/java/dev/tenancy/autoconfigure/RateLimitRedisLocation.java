@@ -1,46 +1,49 @@
 package dev.tenancy.autoconfigure;
 
-import java.util.ArrayList;
 import java.util.List;
 
-import io.lettuce.core.RedisURI;
-
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.ConfigurationCondition;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.util.ClassUtils;
 
-import dev.tenancy.ratelimit.RedisRateLimitClient;
+import dev.tenancy.ratelimit.RedisLocation;
 
 /**
- * Where the rate limiter's Redis is: {@code tenancy.rate-limit.redis.*}, or else Spring Boot's
- * {@code spring.data.redis.url} / {@code host} (read from the environment, so Spring Data Redis is
- * not needed).
+ * Where the rate limiter's Redis is: {@code tenancy.rate-limit.redis.*} when set (a Redis of the
+ * limiter's own), or else Spring Boot's {@code DataRedisConnectionDetails}, so that
+ * {@code spring.data.redis.*}, {@code @ServiceConnection} and Docker Compose all drive it, SSL
+ * bundles included. The starter never reads {@code spring.data.redis.*} itself; the address rules
+ * live in core ({@link RedisLocation}).
  */
 final class RateLimitRedisLocation {
 
-	private static final String PREFIX = "tenancy.rate-limit.redis.";
+	static final String PREFIX = "tenancy.rate-limit.redis.";
+
+	static final String CONNECTION_DETAILS = "org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails";
 
 	private RateLimitRedisLocation() {
 	}
 
 	/**
-	 * Whether any Redis location is configured.
+	 * Which of the limiter's own properties sets a Redis location.
 	 * @param environment the environment
 	 * @return the property that configures one, or {@code null}
 	 */
 	static String configuredBy(Environment environment) {
-		Binder binder = Binder.get(environment);
-		for (String name : List.of(PREFIX + "url", PREFIX + "sentinel.master", "spring.data.redis.url",
-				"spring.data.redis.host")) {
+		for (String name : List.of(PREFIX + "url", PREFIX + "sentinel.master")) {
 			String value = environment.getProperty(name);
 			if (value != null && !value.isBlank()) {
 				return name;
 			}
 		}
+		Binder binder = Binder.get(environment);
 		if (!binder.bind(PREFIX + "cluster.nodes", Bindable.listOf(String.class)).orElse(List.of()).isEmpty()) {
 			return PREFIX + "cluster.nodes";
 		}
@@ -48,104 +51,60 @@ final class RateLimitRedisLocation {
 	}
 
 	/**
-	 * The client of the configured location.
-	 * @param properties the properties
-	 * @param environment the environment, for {@code spring.data.redis.*}
-	 * @param settings the client's settings
-	 * @return the client, not connected yet
+	 * The location the limiter connects to.
+	 * @param properties the limiter's properties
+	 * @param beanFactory where Spring Boot's connection details are, if any
+	 * @return the location
+	 * @throws TenancyConfigurationException when no location is known or it cannot be used
 	 */
-	static RedisRateLimitClient client(TenancyRateLimitProperties properties, Environment environment,
-			RedisRateLimitClient.Settings settings) {
+	static RedisLocation location(TenancyRateLimitProperties properties, ListableBeanFactory beanFactory) {
 		TenancyRateLimitProperties.Redis redis = properties.redis();
+		try {
+			if (redis.isConfigured()) {
+				return fromProperties(redis);
+			}
+			if (ClassUtils.isPresent(CONNECTION_DETAILS, RateLimitRedisLocation.class.getClassLoader())) {
+				RedisLocation location = DataRedisDetails.location(beanFactory);
+				if (location != null) {
+					return location;
+				}
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			throw new TenancyConfigurationException("The rate limiter's Redis location is not usable: " + ex.getMessage(),
+					"Fix the Redis location (tenancy.rate-limit.redis.* or spring.data.redis.*).");
+		}
+		throw new TenancyConfigurationException("Rate limiting is on but no Redis location is known.",
+				"Add spring-boot-starter-data-redis and set spring.data.redis.* (or use @ServiceConnection), "
+						+ "set tenancy.rate-limit.redis.url, or set tenancy.rate-limit.enabled=false.");
+	}
+
+	private static RedisLocation fromProperties(TenancyRateLimitProperties.Redis redis) {
+		RedisLocation location;
 		if (!redis.cluster().nodes().isEmpty()) {
-			List<RedisURI> seeds = new ArrayList<>();
-			for (String node : redis.cluster().nodes()) {
-				seeds.add(withCredentials(node(node, PREFIX + "cluster.nodes"), redis));
-			}
-			return RedisRateLimitClient.cluster(seeds, settings);
+			location = RedisLocation.cluster(redis.cluster().nodes(), PREFIX + "cluster.nodes");
 		}
-		if (TenancyRateLimitProperties.Redis.hasText(redis.sentinel().master())) {
-			RedisURI.Builder builder = null;
-			for (String node : redis.sentinel().nodes()) {
-				RedisURI sentinel = node(node, PREFIX + "sentinel.nodes");
-				builder = (builder == null)
-						? RedisURI.Builder.sentinel(sentinel.getHost(), sentinel.getPort(), redis.sentinel().master())
-						: builder.withSentinel(sentinel.getHost(), sentinel.getPort());
-			}
-			return RedisRateLimitClient.standalone(withCredentials(builder.build(), redis), settings);
+		else if (TenancyRateLimitProperties.Redis.hasText(redis.sentinel().master())) {
+			location = RedisLocation.sentinel(redis.sentinel().master(), redis.sentinel().nodes(), 0,
+					PREFIX + "sentinel.nodes");
 		}
-		if (TenancyRateLimitProperties.Redis.hasText(redis.url())) {
-			return RedisRateLimitClient.standalone(withCredentials(uri(redis.url(), PREFIX + "url"), redis), settings);
+		else {
+			location = RedisLocation.url(redis.url(), PREFIX + "url");
 		}
-		return RedisRateLimitClient.standalone(springDataRedis(environment), settings);
-	}
-
-	private static RedisURI springDataRedis(Environment environment) {
-		String url = environment.getProperty("spring.data.redis.url");
-		if (url != null && !url.isBlank()) {
-			return uri(url, "spring.data.redis.url");
-		}
-		String host = environment.getProperty("spring.data.redis.host");
-		if (host == null || host.isBlank()) {
-			throw new IllegalStateException("No Redis location for the rate limiter: set tenancy.rate-limit.redis.url");
-		}
-		RedisURI.Builder builder = RedisURI.Builder
-			.redis(host.strip(), environment.getProperty("spring.data.redis.port", Integer.class, 6379))
-			.withDatabase(environment.getProperty("spring.data.redis.database", Integer.class, 0))
-			.withSsl(environment.getProperty("spring.data.redis.ssl.enabled", Boolean.class, false));
-		String password = environment.getProperty("spring.data.redis.password");
-		if (password != null && !password.isEmpty()) {
-			builder.withAuthentication(environment.getProperty("spring.data.redis.username"), password);
-		}
-		return builder.build();
-	}
-
-	private static RedisURI withCredentials(RedisURI uri, TenancyRateLimitProperties.Redis redis) {
-		if (uri.getPassword() == null && redis.password() != null && !redis.password().isEmpty()) {
-			// Set, not copied: RedisURI.builder(uri) loses the sentinels of a Sentinel URI.
-			if (redis.username() != null && !redis.username().isEmpty()) {
-				uri.setUsername(redis.username());
-			}
-			uri.setPassword(redis.password());
-		}
-		return uri;
-	}
-
-	private static RedisURI node(String node, String property) {
-		String value = node.strip();
-		if (value.contains("://")) {
-			return uri(value, property);
-		}
-		int colon = value.lastIndexOf(':');
-		try {
-			if (colon <= 0 || colon == value.length() - 1) {
-				throw new IllegalArgumentException("no port");
-			}
-			String host = value.substring(0, colon);
-			if (host.startsWith("[") && host.endsWith("]")) {
-				host = host.substring(1, host.length() - 1);
-			}
-			return RedisURI.create(host, Integer.parseInt(value.substring(colon + 1)));
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException(
-					property + ": '" + node + "' is not host:port or a redis:// URI (" + ex.getMessage() + ")", ex);
-		}
-	}
-
-	private static RedisURI uri(String value, String property) {
-		try {
-			return RedisURI.create(value.strip());
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException(property + " is not a valid Redis URI: " + ex.getMessage(), ex);
-		}
+		return location.withCredentials(redis.username(), redis.password());
 	}
 
 	/**
-	 * Matches when a Redis location for the rate limiter is configured.
+	 * Matches when the limiter's own Redis location is set or Spring Boot's Redis connection
+	 * details exist (from {@code spring.data.redis.*}, {@code @ServiceConnection}, Docker Compose
+	 * or the application).
 	 */
-	static final class OnConfigured extends SpringBootCondition {
+	static final class OnConfigured extends SpringBootCondition implements ConfigurationCondition {
+
+		@Override
+		public ConfigurationPhase getConfigurationPhase() {
+			return ConfigurationPhase.REGISTER_BEAN;
+		}
 
 		@Override
 		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
@@ -153,8 +112,14 @@ final class RateLimitRedisLocation {
 			if (property != null) {
 				return ConditionOutcome.match("Redis location for the rate limiter set by " + property);
 			}
+			if (context.getBeanFactory() != null && ClassUtils.isPresent(CONNECTION_DETAILS, context.getClassLoader())
+					&& context.getBeanFactory()
+						.getBeanNamesForType(ClassUtils.resolveClassName(CONNECTION_DETAILS, context.getClassLoader()),
+								true, false).length > 0) {
+				return ConditionOutcome.match("Redis location for the rate limiter from DataRedisConnectionDetails");
+			}
 			return ConditionOutcome.noMatch("No Redis location for the rate limiter (tenancy.rate-limit.redis.url, "
-					+ ".cluster.nodes, .sentinel.master, spring.data.redis.url or spring.data.redis.host)");
+					+ ".cluster.nodes, .sentinel.master, or a DataRedisConnectionDetails bean)");
 		}
 
 	}

@@ -4,10 +4,7 @@ import javax.sql.DataSource;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,8 +13,9 @@ import org.springframework.core.env.Environment;
 /**
  * Failing fast while the application's database is away: a bounded wait for a pooled connection
  * ({@code tenancy.jdbc.connection-timeout}, so a request is answered 503
- * {@code database_unavailable} quickly rather than after 30 s), and a {@code db} health component
- * that answers within {@code tenancy.jdbc.health-timeout}. Independent of
+ * {@code database_unavailable} quickly rather than after 30 s); the {@code db} health component
+ * that answers within {@code tenancy.jdbc.health-timeout} is in
+ * {@link TenancyHealthContributorAutoConfiguration}. Independent of
  * {@code tenancy.jdbc.enabled}, which is about the row-level-security transaction manager.
  */
 @AutoConfiguration(after = DataSourceAutoConfiguration.class,
@@ -33,27 +31,6 @@ public final class TenancyDatabaseAutoConfiguration {
 		@Bean
 		static HikariFailFastPostProcessor tenancyHikariFailFastPostProcessor(Environment environment) {
 			return new HikariFailFastPostProcessor(environment);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
-	@ConditionalOnSingleCandidate(DataSource.class)
-	static class HealthConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		DatabaseProbe tenancyDatabaseProbe(DataSource dataSource, TenancyJdbcProperties properties) {
-			return new DatabaseProbe(dataSource, properties.healthTimeout());
-		}
-
-		/** Named as Spring Boot's own {@code db} indicator, which then backs off. */
-		@Bean
-		@ConditionalOnEnabledHealthIndicator("db")
-		@ConditionalOnMissingBean(name = { "dbHealthIndicator", "dbHealthContributor" })
-		DatabaseHealthIndicator dbHealthIndicator(DatabaseProbe probe) {
-			return new DatabaseHealthIndicator(probe);
 		}
 
 	}

@@ -7,10 +7,12 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import dev.tenancy.ratelimit.FailedAttemptThrottle;
 import dev.tenancy.ratelimit.FailureMode;
@@ -34,7 +36,7 @@ import dev.tenancy.ratelimit.RedisRateLimitClient;
  */
 @AutoConfiguration(after = TenancyRateLimitAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@ConditionalOnClass(name = { "io.lettuce.core.RedisClient", "io.github.bucket4j.redis.lettuce.Bucket4jLettuce" })
+@ConditionalOnClass(name = "io.github.bucket4j.Bucket")
 @EnableConfigurationProperties({ TenancyAdminProperties.class, TenancyRateLimitProperties.class })
 public final class TenancyFailedAttemptsAutoConfiguration {
 
@@ -51,24 +53,44 @@ public final class TenancyFailedAttemptsAutoConfiguration {
 	static final Duration MAX_WAIT = Duration.ofSeconds(1);
 
 	/**
-	 * The limiter of failed credential attempts. Not a default candidate: injecting a
-	 * {@code RateLimiter} by type never gets it, only asking for it by name.
+	 * The limiter of failed credential attempts, in Redis when the rate limiter has one. Not a
+	 * default candidate: injecting a {@code RateLimiter} by type never gets it, only asking for it
+	 * by name.
 	 */
-	@Bean(name = LIMITER_BEAN, defaultCandidate = false)
-	@ConditionalOnMissingBean(name = LIMITER_BEAN)
-	RateLimiter tenancyFailedAttemptLimiter(ObjectProvider<RedisRateLimitClient> redis,
-			TenancyRateLimitProperties properties) {
-		LocalRateLimiter local = new LocalRateLimiter(properties.expectedInstances());
-		RedisRateLimitClient client = redis.getIfAvailable();
-		if (client == null) {
-			return local;
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "io.lettuce.core.RedisClient", "io.github.bucket4j.redis.lettuce.Bucket4jLettuce" })
+	static class RedisLimiterConfiguration {
+
+		@Bean(name = LIMITER_BEAN, defaultCandidate = false)
+		@ConditionalOnMissingBean(name = LIMITER_BEAN)
+		RateLimiter tenancyFailedAttemptLimiter(ObjectProvider<RedisRateLimitClient> redis,
+				TenancyRateLimitProperties properties) {
+			LocalRateLimiter local = new LocalRateLimiter(properties.expectedInstances());
+			RedisRateLimitClient client = redis.getIfAvailable();
+			if (client == null) {
+				return local;
+			}
+			FallbackRateLimiter.Settings settings = new FallbackRateLimiter.Settings(properties.timeout(),
+					properties.breaker().failureThreshold(), properties.breaker().probeDelay());
+			// Never fail open or closed on the plans' failure modes: counting failures locally is the
+			// safe middle, and no metrics, so credential buckets never appear as tenants.
+			return new FallbackRateLimiter(client.withKeyPrefix(properties.keyPrefixWithSeparator() + "auth:"), local,
+					settings, FailureModePolicy.always(FailureMode.LOCAL), RateLimitMetrics.NONE);
 		}
-		FallbackRateLimiter.Settings settings = new FallbackRateLimiter.Settings(properties.timeout(),
-				properties.breaker().failureThreshold(), properties.breaker().probeDelay());
-		// Never fail open or closed on the plans' failure modes: counting failures locally is the
-		// safe middle, and no metrics, so credential buckets never appear as tenants.
-		return new FallbackRateLimiter(client.withKeyPrefix(properties.keyPrefixWithSeparator() + "auth:"), local,
-				settings, FailureModePolicy.always(FailureMode.LOCAL), RateLimitMetrics.NONE);
+
+	}
+
+	/** Without Lettuce (an application without Redis), failed attempts are counted in this instance. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingClass("io.lettuce.core.RedisClient")
+	static class LocalLimiterConfiguration {
+
+		@Bean(name = LIMITER_BEAN, defaultCandidate = false)
+		@ConditionalOnMissingBean(name = LIMITER_BEAN)
+		RateLimiter tenancyFailedAttemptLimiter(TenancyRateLimitProperties properties) {
+			return new LocalRateLimiter(properties.expectedInstances());
+		}
+
 	}
 
 	@Bean(ADMIN_THROTTLE_BEAN)

@@ -8,6 +8,7 @@ import jakarta.servlet.DispatcherType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -21,7 +22,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
-import org.springframework.core.env.Environment;
 
 import dev.tenancy.ratelimit.FailureMode;
 import dev.tenancy.ratelimit.FailureModePolicy;
@@ -37,14 +37,18 @@ import dev.tenancy.web.RateLimitFilter;
 /**
  * Distributed per-tenant rate limiting: the Redis limiter (bucket4j on Lettuce, one connection per
  * instance), the local limiter at this instance's share, the fallback between them with a circuit
- * breaker, metrics, health, and the {@link RateLimitFilter} right after the tenant isolation
+ * breaker, metrics, and the {@link RateLimitFilter} right after the tenant isolation
  * filter.
  * <p>
  * Active when {@code tenancy.rate-limit.enabled} is not {@code false} and a Redis location is
- * configured. Every bean backs off when the application defines its own; the limiter the filter
+ * known: {@code tenancy.rate-limit.redis.*}, or else Spring Boot's {@code DataRedisConnectionDetails}
+ * (see {@link RateLimitRedisLocation}). Its health is in
+ * {@link TenancyHealthContributorAutoConfiguration}. Every bean backs off when the application
+ * defines its own; the limiter the filter
  * uses is the bean named {@value #RATE_LIMITER_BEAN}.
  */
-@AutoConfiguration(after = { TenancyAutoConfiguration.class, TenancyRegistryAutoConfiguration.class })
+@AutoConfiguration(after = { TenancyAutoConfiguration.class, TenancyRegistryAutoConfiguration.class },
+		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnBooleanProperty(name = "tenancy.enabled", matchIfMissing = true)
 @ConditionalOnBooleanProperty(name = "tenancy.rate-limit.enabled", matchIfMissing = true)
@@ -63,14 +67,15 @@ public final class TenancyRateLimitAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	RedisRateLimitClient redisRateLimitClient(TenancyRateLimitProperties properties, Environment environment) {
+	RedisRateLimitClient redisRateLimitClient(TenancyRateLimitProperties properties, ListableBeanFactory beanFactory) {
 		TenancyRateLimitProperties.Redis redis = properties.redis();
 		RedisRateLimiter.Settings limiter = RedisRateLimiter.Settings.defaults()
 			.withKeyPrefix(properties.keyPrefixWithSeparator())
 			.withRequestTimeout(properties.timeout());
 		RedisRateLimitClient.Settings settings = new RedisRateLimitClient.Settings(limiter, properties.timeout(),
 				redis.connectTimeout(), redis.maxReconnectDelay());
-		RedisRateLimitClient client = RateLimitRedisLocation.client(properties, environment, settings);
+		RedisRateLimitClient client = RedisRateLimitClient.create(RateLimitRedisLocation.location(properties, beanFactory),
+				settings);
 		// Start-up waits for the connection a little, so that the first requests are decided in
 		// Redis; if Redis is away, the instance starts anyway and limits per failure mode.
 		if (!client.awaitConnected(redis.connectTimeout().plusMillis(500))) {
@@ -121,14 +126,6 @@ public final class TenancyRateLimitAutoConfiguration {
 		registration.setOrder(RATE_LIMIT_FILTER_ORDER);
 		registration.setDispatcherTypes(DispatcherType.REQUEST);
 		return registration;
-	}
-
-	@Bean
-	@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
-	@ConditionalOnMissingBean(name = "tenancyRateLimiterHealthIndicator")
-	RateLimiterHealthIndicator tenancyRateLimiterHealthIndicator(RedisRateLimitClient redis,
-			@Qualifier(RATE_LIMITER_BEAN) RateLimiter limiter) {
-		return new RateLimiterHealthIndicator(redis, limiter);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -17,8 +17,8 @@ import dev.tenancy.ratelimit.FailureMode;
  * and how the limiter behaves when Redis does not answer.
  *
  * @param enabled whether to limit requests; the limiter is only set up when a Redis location is
- * configured too ({@code tenancy.rate-limit.redis.*}, or else {@code spring.data.redis.url} or
- * {@code spring.data.redis.host})
+ * known too ({@code tenancy.rate-limit.redis.*}, or else Spring Boot's Redis connection details:
+ * {@code spring.data.redis.*}, {@code @ServiceConnection} or Docker Compose)
  * @param redis where the buckets live
  * @param timeout how long one decision may wait for Redis before the failure mode decides it
  * (at most 1s)
@@ -87,8 +87,9 @@ public record TenancyRateLimitProperties(@DefaultValue("true") boolean enabled, 
 	/**
 	 * Where the buckets live: one of a standalone server ({@code url}), a Redis Cluster
 	 * ({@code cluster.nodes}) or a Sentinel-managed master ({@code sentinel.*}). With none set,
-	 * Spring Boot's {@code spring.data.redis.url}, or {@code spring.data.redis.host} and
-	 * {@code port}, are used when present.
+	 * Spring Boot's Redis connection details are used ({@code spring.data.redis.*},
+	 * {@code @ServiceConnection}, Docker Compose; SSL bundles included) when
+	 * {@code spring-boot-starter-data-redis} is present.
 	 *
 	 * @param url a standalone server, such as {@code redis://127.0.0.1:6379} ({@code rediss://} for
 	 * TLS; user, password and database may be part of it)

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
 
+import javax.net.ssl.SSLParameters;
 import javax.sql.DataSource;
 
 import org.slf4j.Logger;
@@ -26,6 +27,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.PayloadApplicationEvent;
@@ -36,6 +40,7 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.ClassUtils;
+import org.springframework.web.client.RestClient;
 
 import dev.tenancy.InvalidTenantIdException;
 import dev.tenancy.Tenant;
@@ -251,16 +256,6 @@ public final class TenancyRegistryAutoConfiguration {
 
 		}
 
-		@Bean
-		@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
-		@ConditionalOnMissingBean(name = "tenantRegistryHealthIndicator")
-		TenantRegistryHealthIndicator tenantRegistryHealthIndicator(JdbcTenantRegistry registry,
-				ObjectProvider<PostgresChangeListener> listener, CachingTenantRegistry cache,
-				ObjectProvider<DatabaseProbe> database) {
-			return new TenantRegistryHealthIndicator(registry, listener.getIfAvailable(), cache,
-					database.getIfAvailable());
-		}
-
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -315,7 +310,8 @@ public final class TenancyRegistryAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		ConfigServerTenantRegistry configServerTenantRegistry(TenancyRegistryProperties properties) {
+		ConfigServerTenantRegistry configServerTenantRegistry(TenancyRegistryProperties properties,
+				ObjectProvider<RestClient.Builder> restClientBuilder, ObjectProvider<SslBundles> sslBundles) {
 			TenancyRegistryProperties.ConfigServer server = properties.configServer();
 			if (server.url() == null) {
 				throw new IllegalStateException(
@@ -323,13 +319,46 @@ public final class TenancyRegistryAutoConfiguration {
 			}
 			ConfigServerConnection connection;
 			try {
-				connection = new ConfigServerConnection(server.url(), server.username(), server.password(),
-						server.connectTimeout(), server.readTimeout());
+				// Spring Boot's builder when there is one, so that its observations (metrics, tracing) apply.
+				SslBundle bundle = (server.sslBundle() != null) ? sslBundle(sslBundles, server.sslBundle()) : null;
+				connection = new ConfigServerConnection(restClientBuilder.getIfAvailable(RestClient::builder),
+						server.url(), server.username(), server.password(), server.connectTimeout(),
+						server.readTimeout(), (bundle != null) ? bundle.createSslContext() : null,
+						(bundle != null) ? sslParameters(bundle) : null);
 			}
 			catch (IllegalArgumentException ex) {
 				throw new IllegalStateException("Invalid tenancy.registry.config-server settings: " + ex.getMessage(), ex);
 			}
 			return new ConfigServerTenantRegistry(connection, properties.cache().maximumSize());
+		}
+
+		private static SslBundle sslBundle(ObjectProvider<SslBundles> sslBundles, String name) {
+			SslBundles bundles = sslBundles.getIfAvailable();
+			if (bundles == null) {
+				throw new TenancyConfigurationException(
+						"tenancy.registry.config-server.ssl-bundle is '" + name + "' but there are no SSL bundles.",
+						"Define the bundle under spring.ssl.bundle.* or remove tenancy.registry.config-server.ssl-bundle.");
+			}
+			try {
+				return bundles.getBundle(name);
+			}
+			catch (NoSuchSslBundleException ex) {
+				throw new TenancyConfigurationException(
+						"tenancy.registry.config-server.ssl-bundle names the SSL bundle '" + name + "', which does not exist.",
+						"Define it under spring.ssl.bundle.jks." + name + " or spring.ssl.bundle.pem." + name
+								+ ", or name an existing bundle.");
+			}
+		}
+
+		private static SSLParameters sslParameters(SslBundle bundle) {
+			org.springframework.boot.ssl.SslOptions options = bundle.getOptions();
+			if (options.getCiphers() == null && options.getEnabledProtocols() == null) {
+				return null;
+			}
+			SSLParameters parameters = new SSLParameters();
+			parameters.setCipherSuites(options.getCiphers());
+			parameters.setProtocols(options.getEnabledProtocols());
+			return parameters;
 		}
 
 		@Bean
@@ -346,22 +375,6 @@ public final class TenancyRegistryAutoConfiguration {
 				TenancyRegistryProperties properties) {
 			return new ConfigServerChangeFollower(registry.connection(), cache::invalidate, cache::invalidateAll,
 					properties.configServer().pollInterval());
-		}
-
-		@Bean
-		@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
-		@ConditionalOnMissingBean(name = "tenantRegistryHealthIndicator")
-		ConfigServerRegistryHealthIndicator tenantRegistryHealthIndicator(ConfigServerTenantRegistry registry,
-				ObjectProvider<ConfigServerChangeFollower> follower, CachingTenantRegistry cache,
-				TenancyRegistryProperties properties) {
-			// Answered recently: within a few polls (and at least a few seconds, so one slow poll is no outage).
-			TenancyRegistryProperties.ConfigServer server = properties.configServer();
-			Duration recently = server.pollInterval().multipliedBy(4).plus(server.readTimeout());
-			if (recently.compareTo(Duration.ofSeconds(5)) < 0) {
-				recently = Duration.ofSeconds(5);
-			}
-			return new ConfigServerRegistryHealthIndicator(registry.connection(), follower.getIfAvailable(), cache,
-					recently);
 		}
 
 	}

@@ -94,16 +94,19 @@ public record TenancyRegistryProperties(@DefaultValue("properties") Source sourc
 	 * @param readTimeout longest wait for an answer from the config server
 	 * @param pollInterval time between polls of the changes feed; a change reaches the cache within
 	 * about this interval
+	 * @param sslBundle name of the SSL bundle ({@code spring.ssl.bundle.*}) whose trust material (and
+	 * key, for mutual TLS) the client uses for an {@code https} URL; the JDK's trust store when unset
 	 */
 	public record ConfigServer(URI url, String username, String password,
 			@DefaultValue("1s") Duration connectTimeout, @DefaultValue("2s") Duration readTimeout,
-			@DefaultValue("500ms") Duration pollInterval) {
+			@DefaultValue("500ms") Duration pollInterval, String sslBundle) {
 
 		@Override
 		public String toString() {
 			return "ConfigServer[url=" + this.url + ", username=" + this.username + ", password="
 					+ ((this.password != null) ? "******" : null) + ", connectTimeout=" + this.connectTimeout
-					+ ", readTimeout=" + this.readTimeout + ", pollInterval=" + this.pollInterval + "]";
+					+ ", readTimeout=" + this.readTimeout + ", pollInterval=" + this.pollInterval + ", sslBundle="
+					+ this.sslBundle + "]";
 		}
 
 	}

@@ -3,6 +3,8 @@ package dev.tenancy.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -21,6 +23,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.TaskDecorator;
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.core.task.support.ContextPropagatingTaskDecorator;
 import org.springframework.mock.env.MockEnvironment;
 import org.springframework.mock.web.MockFilterChain;
@@ -39,6 +42,7 @@ import dev.tenancy.test.TestAuthentication;
 import dev.tenancy.admin.AdminDecision;
 import dev.tenancy.admin.AdminGuard;
 import dev.tenancy.admin.TenantAdminController;
+import dev.tenancy.context.TenantContext;
 import dev.tenancy.registry.InMemoryTenantRegistry;
 import dev.tenancy.registry.TenantRegistry;
 import dev.tenancy.resolve.CompositeTenantResolver;
@@ -343,11 +347,23 @@ class TenancyAutoConfigurationTest {
 	}
 
 	@Test
-	void backsOffForAUserTaskDecorator() {
+	void composesWithAUserTaskDecorator() {
+		// Spring Boot composes every TaskDecorator bean: the application's and the tenant's both apply.
 		this.runner.withUserConfiguration(UserTaskDecoratorConfiguration.class).run((context) -> {
-			assertThat(context).hasSingleBean(TaskDecorator.class);
-			assertThat(context.getBean(TaskDecorator.class)).isSameAs(UserTaskDecoratorConfiguration.DECORATOR);
+			assertThat(context.getBeansOfType(TaskDecorator.class)).containsOnlyKeys("userTaskDecorator",
+					"tenancyTaskDecorator");
+			TaskExecutor executor = context.getBean("applicationTaskExecutor", TaskExecutor.class);
+			CompletableFuture<Optional<TenantId>> seen = new CompletableFuture<>();
+			int before = UserTaskDecoratorConfiguration.USED.get();
+			TenantContext.run(TenantId.of("acme"),
+					() -> executor.execute(() -> seen.complete(TenantContext.current())));
+			assertThat(seen.get(5, TimeUnit.SECONDS)).contains(TenantId.of("acme"));
+			assertThat(UserTaskDecoratorConfiguration.USED.get()).isEqualTo(before + 1);
 		});
+		// a bean of the application named tenancyTaskDecorator replaces the tenant's
+		this.runner.withBean("tenancyTaskDecorator", TaskDecorator.class, () -> UserTaskDecoratorConfiguration.DECORATOR)
+			.run((context) -> assertThat(context.getBean(TaskDecorator.class))
+				.isSameAs(UserTaskDecoratorConfiguration.DECORATOR));
 	}
 
 	@Test
@@ -503,7 +519,12 @@ class TenancyAutoConfigurationTest {
 	@Configuration(proxyBeanMethods = false)
 	static class UserTaskDecoratorConfiguration {
 
-		static final TaskDecorator DECORATOR = (runnable) -> runnable;
+		static final AtomicInteger USED = new AtomicInteger();
+
+		static final TaskDecorator DECORATOR = (runnable) -> () -> {
+			USED.incrementAndGet();
+			runnable.run();
+		};
 
 		@Bean
 		TaskDecorator userTaskDecorator() {

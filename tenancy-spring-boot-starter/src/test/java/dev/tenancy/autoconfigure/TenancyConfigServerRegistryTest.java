@@ -3,6 +3,8 @@ package dev.tenancy.autoconfigure;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -11,6 +13,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.web.client.RestClient;
 
 import dev.tenancy.TenantId;
 import dev.tenancy.registry.CachingTenantRegistry;
@@ -32,7 +35,8 @@ class TenancyConfigServerRegistryTest {
 	private final FakeTenantApi api = new FakeTenantApi();
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(TenancyRegistryAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(TenancyRegistryAutoConfiguration.class,
+				TenancyHealthContributorAutoConfiguration.class));
 
 	@AfterEach
 	void stop() {
@@ -65,7 +69,7 @@ class TenancyConfigServerRegistryTest {
 				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
 				Thread.sleep(20);
 			}
-			Health health = context.getBean("tenantRegistryHealthIndicator", ConfigServerRegistryHealthIndicator.class)
+			Health health = context.getBean("tenancyRegistryHealthIndicator", ConfigServerRegistryHealthIndicator.class)
 				.health(true);
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat(health.getDetails()).containsEntry("cursor", 2L)
@@ -73,6 +77,25 @@ class TenancyConfigServerRegistryTest {
 				.containsEntry("source", "config-server");
 			assertThat(health.getDetails().toString()).doesNotContain(FakeTenantApi.PASSWORD);
 		});
+	}
+
+	@Test
+	void requestsGoThroughTheApplicationsRestClientBuilder() {
+		// Spring Boot's RestClient.Builder carries its observation customizer (metrics, tracing);
+		// an interceptor stands in for it here. URIs are templates, never a tenant id per tag.
+		this.api.put("acme", "Acme Travel", "active", "{\"plan\":\"standard\"}");
+		List<String> seen = new CopyOnWriteArrayList<>();
+		this.runner.withPropertyValues(serverProperties())
+			.withBean(RestClient.Builder.class, () -> RestClient.builder().requestInterceptor((request, body, next) -> {
+				seen.add(request.getURI().getPath());
+				return next.execute(request, body);
+			}))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(TenantRegistry.class).find(ACME)).isPresent();
+				assertThat(context.getBean(ConfigServerChangeFollower.class).awaitSynced(Duration.ofSeconds(5))).isTrue();
+				assertThat(seen).contains("/tenants/acme", "/tenants/changes/latest");
+			});
 	}
 
 	@Test

@@ -17,6 +17,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -64,7 +66,7 @@ class TenancyRateLimitAutoConfigurationTest {
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(TenancyAutoConfiguration.class, TenancyRegistryAutoConfiguration.class,
-				TenancyRateLimitAutoConfiguration.class))
+				TenancyRateLimitAutoConfiguration.class, TenancyHealthContributorAutoConfiguration.class))
 		.withPropertyValues("tenancy.rate-limit.key-prefix=" + PREFIX);
 
 	private static String redisUrl() {
@@ -216,13 +218,19 @@ class TenancyRateLimitAutoConfigurationTest {
 	}
 
 	@Test
-	void fallsBackToSpringDataRedisProperties() {
+	void usesSpringBootsRedisConnectionDetails() {
 		URI redis = TestServices.redisUri();
-		this.runner.withPropertyValues("spring.data.redis.url=" + redisUrl()).run((context) -> {
+		// The starter never reads spring.data.redis.* itself: without Spring Boot's Redis support
+		// there are no connection details, so no limiter.
+		this.runner.withPropertyValues("spring.data.redis.url=" + redisUrl())
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RedisRateLimitClient.class));
+		WebApplicationContextRunner withDataRedis = this.runner
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class));
+		withDataRedis.withPropertyValues("spring.data.redis.url=" + redisUrl()).run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context.getBean(RedisRateLimitClient.class).isConnected()).isTrue();
 		});
-		this.runner
+		withDataRedis
 			.withPropertyValues("spring.data.redis.host=" + redis.getHost(), "spring.data.redis.port=" + redis.getPort())
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -230,10 +238,45 @@ class TenancyRateLimitAutoConfigurationTest {
 				assertThat(client.target()).isEqualTo(redis.getHost() + ":" + redis.getPort());
 				assertThat(client.isConnected()).isTrue();
 			});
-		// our own property wins
-		this.runner
+		// connection details of the application's own (as @ServiceConnection registers) win over
+		// spring.data.redis.*, which points nowhere here
+		withDataRedis.withPropertyValues("spring.data.redis.url=redis://127.0.0.1:1")
+			.withBean(DataRedisConnectionDetails.class, () -> new DataRedisConnectionDetails() {
+				@Override
+				public Standalone getStandalone() {
+					return Standalone.of(redis.getHost(), redis.getPort());
+				}
+			})
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(RedisRateLimitClient.class).isConnected()).isTrue();
+			});
+		// the limiter's own property wins over both
+		withDataRedis
 			.withPropertyValues("spring.data.redis.url=redis://127.0.0.1:1", "tenancy.rate-limit.redis.url=" + redisUrl())
 			.run((context) -> assertThat(context.getBean(RedisRateLimitClient.class).isConnected()).isTrue());
+		// Sentinel and TLS come from the connection details too
+		withDataRedis
+			.withPropertyValues("spring.data.redis.sentinel.master=mymaster",
+					"spring.data.redis.sentinel.nodes=127.0.0.1:26379,127.0.0.1:26380",
+					"tenancy.rate-limit.redis.connect-timeout=200ms")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(RedisRateLimitClient.class).target())
+					.isEqualTo("master mymaster of sentinels 127.0.0.1:26379,127.0.0.1:26380");
+			});
+		withDataRedis
+			.withPropertyValues("spring.data.redis.url=" + redisUrl(), "spring.data.redis.ssl.enabled=true",
+					"tenancy.rate-limit.redis.connect-timeout=300ms")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				// a TLS handshake with a plain-text server never completes
+				assertThat(context.getBean(RedisRateLimitClient.class).isConnected()).isFalse();
+			});
+		// a static master/replica setup is refused with a message that says what to do
+		withDataRedis.withPropertyValues("spring.data.redis.masterreplica.nodes=127.0.0.1:6379,127.0.0.1:6380")
+			.run((context) -> assertThat(allMessages(context.getStartupFailure()))
+				.contains("master/replica", "tenancy.rate-limit.redis.url"));
 	}
 
 	@Test

@@ -47,7 +47,7 @@ class TenancyRegistryAutoConfigurationTest {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(TenancyRegistryAutoConfiguration.class,
-				TenancyJdbcAutoConfiguration.class))
+				TenancyJdbcAutoConfiguration.class, TenancyHealthContributorAutoConfiguration.class))
 		.withUserConfiguration(Database.class);
 
 	@Test

@@ -15,6 +15,8 @@ import dev.tenancy.Tenant;
 import dev.tenancy.TenantId;
 import dev.tenancy.TenantStatus;
 import dev.tenancy.registry.InvalidTenantConfigException;
+import dev.tenancy.registry.TenantAdministration;
+import dev.tenancy.registry.TenantChanges;
 import dev.tenancy.registry.TenantRegistry;
 import dev.tenancy.registry.TenantRegistryUnavailableException;
 
@@ -22,7 +24,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -38,11 +39,13 @@ import org.springframework.web.bind.annotation.RestController;
  * with {@code ETag: "<version>"}; 304 (no body) when {@code If-None-Match} matches. Unknown,
  * deleted and malformed ids get one identical 404 problem ({@code code: tenant_not_found}).
  * Suspended tenants are returned, with their status.</li>
- * <li>{@code GET /tenants/changes?after=&limit=}: the registry audit entries with id greater than
+ * <li>{@code GET /tenants/changes?after=&limit=}: the registry's change feed
+ * ({@link TenantAdministration#changesAfter}), the audit entries with id greater than
  * {@code after} (default 0), oldest first, at most {@code limit} (default 500, at most 1000):
  * {@code {"changes":[{"cursor","tenant","action","version"}],"cursor":<last or given>}}.</li>
  * <li>{@code GET /tenants/changes/latest}: {@code {"cursor":<largest audit id or 0>}}.</li>
  * </ul>
+ * While the registry cannot answer, every endpoint is 503 {@code registry_unavailable}.
  * The ETag is the tenant's version: defaults and plans are deployment configuration, fixed for the
  * life of a server process, so within one deployment the version identifies the effective
  * configuration. (A tenant literally named {@code changes} is not reachable here.)
@@ -68,16 +71,13 @@ public class TenantApiController {
 
     private final EffectiveTenantConfig effective;
 
-    private final JdbcClient jdbc;
+    private final TenantAdministration administration;
 
-    private final String auditTable;
-
-    public TenantApiController(TenantRegistry registry, EffectiveTenantConfig effective, JdbcClient jdbc,
-            String registrySchema) {
+    public TenantApiController(TenantRegistry registry, EffectiveTenantConfig effective,
+            TenantAdministration administration) {
         this.registry = registry;
         this.effective = effective;
-        this.jdbc = jdbc;
-        this.auditTable = registrySchema + ".tenant_audit";
+        this.administration = administration;
     }
 
     @GetMapping(path = "/tenants/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -92,9 +92,7 @@ public class TenantApiController {
             found = this.registry.find(tenantId.get());
         }
         catch (TenantRegistryUnavailableException ex) {
-            LOG.warn("Tenant registry unavailable: {}", ex.getMessage());
-            return problem(HttpStatus.SERVICE_UNAVAILABLE, "registry_unavailable",
-                    "The tenant registry is unavailable; retry later.");
+            return unavailable(ex);
         }
         if (found.isEmpty() || found.get().status() == TenantStatus.DELETED) {
             return notFound();
@@ -139,29 +137,43 @@ public class TenantApiController {
             }
             size = (int) Math.min(Long.parseLong(limit), MAX_LIMIT);
         }
-        List<Map<String, Object>> changes = this.jdbc
-            .sql("select id, tenant_id, action, version from " + this.auditTable + " where id > ? order by id limit ?")
-            .params(cursor, size)
-            .query((rs, row) -> {
-                Map<String, Object> change = new LinkedHashMap<>();
-                change.put("cursor", rs.getLong("id"));
-                change.put("tenant", rs.getString("tenant_id"));
-                change.put("action", rs.getString("action"));
-                change.put("version", rs.getLong("version"));
-                return change;
-            })
-            .list();
-        long last = changes.isEmpty() ? cursor : (long) changes.get(changes.size() - 1).get("cursor");
+        TenantChanges page;
+        try {
+            page = this.administration.changesAfter(cursor, size);
+        }
+        catch (TenantRegistryUnavailableException ex) {
+            return unavailable(ex);
+        }
+        List<Map<String, Object>> changes = page.changes().stream().map((change) -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("cursor", change.cursor());
+            entry.put("tenant", change.tenant());
+            entry.put("action", change.action());
+            entry.put("version", change.version());
+            return entry;
+        }).toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("changes", changes);
-        body.put("cursor", last);
+        body.put("cursor", page.cursor());
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body);
     }
 
     @GetMapping(path = "/tenants/changes/latest", produces = MediaType.APPLICATION_JSON_VALUE)
-    public Map<String, Object> latest() {
-        Long max = this.jdbc.sql("select coalesce(max(id), 0) from " + this.auditTable).query(Long.class).single();
-        return Map.of("cursor", max);
+    public ResponseEntity<?> latest() {
+        try {
+            return ResponseEntity.ok()
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("cursor", this.administration.latestChange()));
+        }
+        catch (TenantRegistryUnavailableException ex) {
+            return unavailable(ex);
+        }
+    }
+
+    private static ResponseEntity<Map<String, Object>> unavailable(TenantRegistryUnavailableException ex) {
+        LOG.warn("Tenant registry unavailable: {}", ex.getMessage());
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, "registry_unavailable",
+                "The tenant registry is unavailable; retry later.");
     }
 
     private static boolean matches(String ifNoneMatch, String etag) {

@@ -30,6 +30,7 @@ import dev.tenancy.registry.TenantAdministration;
 import dev.tenancy.registry.TenantAuditEntry;
 import dev.tenancy.registry.TenantChange;
 import dev.tenancy.registry.TenantChangedEvent;
+import dev.tenancy.registry.TenantChanges;
 import dev.tenancy.registry.TenantConfigJson;
 import dev.tenancy.registry.TenantRegistry;
 import dev.tenancy.registry.TenantRegistryException;
@@ -237,6 +238,35 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 					rs.getString("action"), rs.getString("actor"), rs.getTimestamp("at").toInstant(),
 					rs.getLong("version"), rs.getString("before"), rs.getString("after"), rs.getString("request_id")))
 			.list();
+	}
+
+	@Override
+	public TenantChanges changesAfter(long cursor, int limit) {
+		if (cursor < 0 || limit < 1) {
+			throw new IllegalArgumentException("cursor must be 0 or more and limit 1 or more");
+		}
+		try {
+			List<TenantChanges.Change> changes = this.jdbc
+				.sql("select id, tenant_id, action, version from " + this.auditTable + " where id > ? order by id limit ?")
+				.params(cursor, limit)
+				.query((rs, row) -> new TenantChanges.Change(rs.getLong("id"), rs.getString("tenant_id"),
+						rs.getString("action"), rs.getLong("version")))
+				.list();
+			return new TenantChanges(changes, changes.isEmpty() ? cursor : changes.get(changes.size() - 1).cursor());
+		}
+		catch (DataAccessException ex) {
+			throw new TenantRegistryUnavailableException("Tenant registry query failed", ex);
+		}
+	}
+
+	@Override
+	public long latestChange() {
+		try {
+			return this.jdbc.sql("select coalesce(max(id), 0) from " + this.auditTable).query(Long.class).single();
+		}
+		catch (DataAccessException ex) {
+			throw new TenantRegistryUnavailableException("Tenant registry query failed", ex);
+		}
 	}
 
 	/**

@@ -158,7 +158,7 @@ public final class ConfigServerChangeFollower implements AutoCloseable {
 		while (this.running) {
 			long after = this.cursor;
 			ConfigServerConnection.Response response = this.connection
-				.get("/tenants/changes?after=" + after + "&limit=" + BATCH, null, MAX_FEED_BYTES);
+				.get("/tenants/changes?after={after}&limit={limit}", null, MAX_FEED_BYTES, after, BATCH);
 			if (response.status() == 410) {
 				return false;
 			}

@@ -70,8 +70,8 @@ public final class ConfigServerTenantRegistry implements TenantRegistry {
 	public Optional<Tenant> find(TenantId id) {
 		Known previous = this.known.getIfPresent(id);
 		String path = "/tenants/" + id.value();
-		ConfigServerConnection.Response response = this.connection.get(path,
-				(previous != null) ? previous.etag() : null, MAX_TENANT_BYTES);
+		ConfigServerConnection.Response response = this.connection.get("/tenants/{id}",
+				(previous != null) ? previous.etag() : null, MAX_TENANT_BYTES, id.value());
 		switch (response.status()) {
 			case 200 -> {
 				Tenant tenant = parse(id, response.body());

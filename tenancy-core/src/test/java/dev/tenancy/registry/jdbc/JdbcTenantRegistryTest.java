@@ -38,14 +38,18 @@ import dev.tenancy.registry.TenantAdministration.TenantPage;
 import dev.tenancy.registry.TenantAuditEntry;
 import dev.tenancy.registry.TenantChange;
 import dev.tenancy.registry.TenantChangedEvent;
+import dev.tenancy.registry.TenantChanges;
 import dev.tenancy.registry.TenantConfigJson;
 import dev.tenancy.registry.TenantRegistryException;
+import dev.tenancy.registry.TenantRegistryUnavailableException;
 import dev.tenancy.test.Databases;
 import dev.tenancy.test.TestServices;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The PostgreSQL registry against a real database: lifecycle, optimistic locking, the audit trail,
@@ -114,6 +118,47 @@ class JdbcTenantRegistryTest {
 			.query(String.class)
 			.single());
 		assertThat(TenantConfigJson.fromTree(stored, "config")).isEqualTo(CONFIG);
+	}
+
+	@Test
+	void changeFeedPagesThroughTheAuditTrailFromACursor() {
+		long start = this.registry.latestChange();
+		TenantId acme = id("acme");
+		TenantId globex = id("globex");
+		this.registry.create(acme, "Acme Travel", CONFIG, ALICE);
+		this.registry.create(globex, "Globex", CONFIG, ALICE);
+		this.registry.update(acme, 0, "Acme", PREMIUM, ALICE);
+		this.registry.changeStatus(globex, TenantStatus.SUSPENDED, null, ALICE);
+		TenantChanges first = this.registry.changesAfter(start, 3);
+		assertThat(first.changes()).extracting(TenantChanges.Change::tenant, TenantChanges.Change::action,
+				TenantChanges.Change::version)
+			.containsExactly(tuple(acme.value(), "created", 0L), tuple(globex.value(), "created", 0L),
+					tuple(acme.value(), "updated", 1L));
+		assertThat(first.changes()).extracting(TenantChanges.Change::cursor).isSorted().allMatch((c) -> c > start);
+		assertThat(first.cursor()).isEqualTo(first.changes().get(2).cursor());
+		TenantChanges rest = this.registry.changesAfter(first.cursor(), 10);
+		assertThat(rest.changes()).extracting(TenantChanges.Change::tenant, TenantChanges.Change::action)
+			.containsExactly(tuple(globex.value(), "suspended"));
+		assertThat(this.registry.latestChange()).isEqualTo(rest.cursor());
+		// nothing after the latest: the cursor stays where it was
+		TenantChanges none = this.registry.changesAfter(rest.cursor(), 10);
+		assertThat(none.changes()).isEmpty();
+		assertThat(none.cursor()).isEqualTo(rest.cursor());
+		assertThatIllegalArgumentException().isThrownBy(() -> this.registry.changesAfter(-1, 10));
+		assertThatIllegalArgumentException().isThrownBy(() -> this.registry.changesAfter(0, 0));
+	}
+
+	@Test
+	void changeFeedIsUnavailableWhileTheDatabaseIs() {
+		try (HikariDataSource away = Databases.hikari("jdbc:postgresql://127.0.0.1:1/postgres", 1,
+				"registry-away", (config) -> config.setConnectionTimeout(500))) {
+			JdbcTenantRegistry unreachable = new JdbcTenantRegistry(away, schema, (event) -> {
+			});
+			assertThatExceptionOfType(TenantRegistryUnavailableException.class)
+				.isThrownBy(() -> unreachable.changesAfter(0, 10));
+			assertThatExceptionOfType(TenantRegistryUnavailableException.class)
+				.isThrownBy(unreachable::latestChange);
+		}
 	}
 
 	@Test
