@@ -19,7 +19,10 @@ import org.springframework.security.config.annotation.web.configurers.oauth2.ser
 import org.springframework.security.core.Authentication;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.authorization.AuthorizationResult;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.ExceptionTranslationFilter;
+import org.springframework.security.web.authentication.DelegatingAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.Http403ForbiddenEntryPoint;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.authentication.logout.LogoutFilter;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
@@ -32,7 +35,7 @@ import dev.tenancy.autoconfigure.TenancyAdminProperties;
 import dev.tenancy.autoconfigure.TenancyFailedAttemptsAutoConfiguration;
 import dev.tenancy.autoconfigure.TenancySecurityProperties;
 import dev.tenancy.ratelimit.FailedAttemptThrottle;
-import dev.tenancy.web.AdminAccessDeniedFilter;
+import dev.tenancy.web.AccessDeniedProblemFilter;
 import dev.tenancy.web.AdminAuthorizationManager;
 import dev.tenancy.web.AdminPathMatcher;
 import dev.tenancy.web.AdminTokenAuthentication;
@@ -94,6 +97,12 @@ public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyH
 
 	private Settings settings;
 
+	private final DefaultEntryPointProbe probe = new DefaultEntryPointProbe();
+
+	private ProblemAuthenticationEntryPoint entryPoint;
+
+	private RequestMatcher notHtml;
+
 	/**
 	 * A configurer to apply with {@code http.with(tenancy(), withDefaults())}.
 	 * @return a new configurer
@@ -132,12 +141,15 @@ public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyH
 		ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(
 				(settings.resource() != null) ? settings.resource() + UnpublishedResourceMetadataFilter.METADATA_PATH
 						: null);
+		this.entryPoint = entryPoint;
 		ProblemAccessDeniedHandler accessDenied = new ProblemAccessDeniedHandler();
 		MediaTypeRequestMatcher html = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
 		html.setIgnoredMediaTypes(java.util.Set.of(MediaType.ALL));
 		RequestMatcher notHtml = new NegatedRequestMatcher(html);
+		this.notHtml = notHtml;
 		http.exceptionHandling((exceptions) -> exceptions.defaultAuthenticationEntryPointFor(entryPoint, notHtml)
-			.defaultAccessDeniedHandlerFor(accessDenied, notHtml));
+			.defaultAccessDeniedHandlerFor(accessDenied, notHtml)
+			.withObjectPostProcessor(this.probe));
 		if (this.resourceServer && settings.jwtDecoder()) {
 			List<String> publicPaths = settings.security().publicPaths();
 			// A chain that set up its own resource server (opaque tokens, say) keeps its token type.
@@ -184,8 +196,15 @@ public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyH
 					AdminTokenAuthentication.filter(settings.guard(), settings.adminPaths(), settings.throttle()),
 					AnonymousAuthenticationFilter.class);
 		}
-		http.addFilterAfter(new AdminAccessDeniedFilter(settings.adminPaths(), settings.adminConfigured()),
-				ExceptionTranslationFilter.class);
+		AccessDeniedProblemFilter denied = new AccessDeniedProblemFilter(settings.adminPaths(),
+				settings.adminConfigured(), this.entryPoint);
+		if (this.resourceServer && settings.jwtDecoder()) {
+			// A resource server the application configured before this configurer registered
+			// Spring Security's bearer entry point as the chain's default ahead of ours; while the
+			// chain's entry point is a default one, API denials are answered as problem+json anyway.
+			denied.useProblemDefaults(this.probe::defaultsInUse, this.notHtml);
+		}
+		http.addFilterAfter(denied, ExceptionTranslationFilter.class);
 		if (this.resourceServer && settings.jwtDecoder() && settings.resource() == null) {
 			// Spring Security would build the metadata from the Host header: publish none.
 			http.addFilterBefore(new UnpublishedResourceMetadataFilter(), LogoutFilter.class);
@@ -243,6 +262,31 @@ public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyH
 		/** Whether any admin credential mechanism exists: a bootstrap token or a JWT decoder. */
 		boolean adminConfigured() {
 			return this.guard.tokenConfigured() || this.jwtDecoder;
+		}
+
+	}
+
+	/**
+	 * Notes whether the chain's entry point is one of Spring Security's defaults rather than one
+	 * the application set with {@code exceptionHandling().authenticationEntryPoint(...)}.
+	 */
+	static final class DefaultEntryPointProbe implements ObjectPostProcessor<ExceptionTranslationFilter> {
+
+		private volatile boolean defaultsInUse;
+
+		@Override
+		public <O extends ExceptionTranslationFilter> O postProcess(O filter) {
+			AuthenticationEntryPoint entryPoint = filter.getAuthenticationEntryPoint();
+			this.defaultsInUse = entryPoint instanceof DelegatingAuthenticationEntryPoint
+					|| entryPoint instanceof Http403ForbiddenEntryPoint
+					|| entryPoint instanceof ProblemAuthenticationEntryPoint || entryPoint.getClass()
+						.getName()
+						.equals("org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint");
+			return filter;
+		}
+
+		boolean defaultsInUse() {
+			return this.defaultsInUse;
 		}
 
 	}

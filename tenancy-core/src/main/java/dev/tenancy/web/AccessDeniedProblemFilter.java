@@ -1,6 +1,7 @@
 package dev.tenancy.web;
 
 import java.io.IOException;
+import java.util.function.BooleanSupplier;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -12,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.AuthenticationTrustResolver;
 import org.springframework.security.authentication.AuthenticationTrustResolverImpl;
+import org.springframework.security.authentication.InsufficientAuthenticationException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.util.matcher.RequestMatcher;
@@ -29,11 +31,15 @@ import dev.tenancy.TenancyError;
  * <li>no credential (anonymous): 401 {@code unauthorized} with {@code WWW-Authenticate};</li>
  * <li>a credential that is not an administrator's: 403 {@code forbidden}.</li>
  * </ul>
- * Other paths' denials go on to the application's own handling.
+ * Other paths' denials go on to the application's own handling, unless that handling is only
+ * Spring Security's defaults ({@link #useProblemDefaults(BooleanSupplier, RequestMatcher)}): then a
+ * denial of a request that does not ask for HTML is answered like the starter's chain answers it,
+ * 401 {@code unauthorized} (anonymous) or 403 {@code forbidden} as problem+json, so that the order
+ * in which an application configured its resource server and Tenancy does not matter.
  */
-public final class AdminAccessDeniedFilter extends OncePerRequestFilter {
+public final class AccessDeniedProblemFilter extends OncePerRequestFilter {
 
-	private static final Logger logger = LoggerFactory.getLogger(AdminAccessDeniedFilter.class);
+	private static final Logger logger = LoggerFactory.getLogger(AccessDeniedProblemFilter.class);
 
 	private static final AuthenticationTrustResolver TRUST = new AuthenticationTrustResolverImpl();
 
@@ -41,14 +47,45 @@ public final class AdminAccessDeniedFilter extends OncePerRequestFilter {
 
 	private final boolean configured;
 
+	private final ProblemAuthenticationEntryPoint entryPoint;
+
+	private final ProblemAccessDeniedHandler accessDeniedHandler = new ProblemAccessDeniedHandler();
+
+	private BooleanSupplier defaultsInUse = () -> false;
+
+	private RequestMatcher problemRequests = (request) -> false;
+
 	/**
 	 * Create the filter.
 	 * @param adminPaths the admin paths
 	 * @param configured whether any admin credential mechanism exists
 	 */
-	public AdminAccessDeniedFilter(RequestMatcher adminPaths, boolean configured) {
+	public AccessDeniedProblemFilter(RequestMatcher adminPaths, boolean configured) {
+		this(adminPaths, configured, new ProblemAuthenticationEntryPoint());
+	}
+
+	/**
+	 * Create the filter.
+	 * @param adminPaths the admin paths
+	 * @param configured whether any admin credential mechanism exists
+	 * @param entryPoint answers anonymous denials outside the admin paths
+	 */
+	public AccessDeniedProblemFilter(RequestMatcher adminPaths, boolean configured,
+			ProblemAuthenticationEntryPoint entryPoint) {
 		this.adminPaths = adminPaths;
 		this.configured = configured;
+		this.entryPoint = entryPoint;
+	}
+
+	/**
+	 * Answer denials outside the admin paths as problem+json too, while the chain's exception
+	 * handling is Spring Security's defaults.
+	 * @param defaultsInUse whether the chain's entry point is a default one (not the application's)
+	 * @param problemRequests the requests to answer so (those that do not ask for HTML)
+	 */
+	public void useProblemDefaults(BooleanSupplier defaultsInUse, RequestMatcher problemRequests) {
+		this.defaultsInUse = defaultsInUse;
+		this.problemRequests = problemRequests;
 	}
 
 	@Override
@@ -58,11 +95,30 @@ public final class AdminAccessDeniedFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 		}
 		catch (IOException | ServletException | RuntimeException ex) {
-			if (!isAccessDenied(ex) || response.isCommitted() || !this.adminPaths.matches(request)) {
+			if (!isAccessDenied(ex) || response.isCommitted()) {
 				throw ex;
 			}
-			answer(request, response);
+			if (this.adminPaths.matches(request)) {
+				answer(request, response);
+			}
+			else if (this.defaultsInUse.getAsBoolean() && this.problemRequests.matches(request)) {
+				answerDefault(request, response, ex);
+			}
+			else {
+				throw ex;
+			}
 		}
+	}
+
+	private void answerDefault(HttpServletRequest request, HttpServletResponse response, Exception ex)
+			throws IOException {
+		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+		if (authentication == null || TRUST.isAnonymous(authentication) || !authentication.isAuthenticated()) {
+			this.entryPoint.commence(request, response,
+					new InsufficientAuthenticationException("Full authentication is required"));
+			return;
+		}
+		this.accessDeniedHandler.handle(request, response, new AccessDeniedException("Access denied"));
 	}
 
 	private void answer(HttpServletRequest request, HttpServletResponse response) throws IOException {
