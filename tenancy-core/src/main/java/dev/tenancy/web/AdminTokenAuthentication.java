@@ -166,6 +166,10 @@ public final class AdminTokenAuthentication {
 		@Override
 		public Authentication authenticate(Authentication authentication) {
 			Token sent = (Token) authentication;
+			if (!this.guard.tokenConfigured()) {
+				// Nothing to guess: not counted, so it never throttles anyone.
+				throw new BadCredentialsException("No admin token is configured");
+			}
 			if (this.throttle != null) {
 				FailedAttemptThrottle.Verdict verdict = this.throttle.check(THROTTLE_CLIENT, sent.address);
 				if (verdict.throttled()) {
