@@ -52,6 +52,12 @@ class OtherChainsTest {
 				assertThat(admin.statusCode()).isEqualTo(503);
 				assertThat(admin.body()).contains("\"code\":\"admin_not_configured\"");
 			}
+			// CSRF protection stays on for the app, but an admin request carrying X-Admin-Token needs
+			// no CSRF token: it reaches the admin rule (503 here), not the CSRF refusal (403).
+			assertThat(Http.post(port, "/app/page").statusCode()).isEqualTo(403);
+			HttpResponse<String> adminPost = Http.post(port, "/admin/tenants", "X-Admin-Token", "guess");
+			assertThat(adminPost.statusCode()).isEqualTo(503);
+			assertThat(adminPost.body()).contains("\"code\":\"admin_not_configured\"");
 			// headers(false): the app's pages keep their own policy (here: none).
 			assertThat(page.headers().firstValue("Content-Security-Policy")).isEmpty();
 		}

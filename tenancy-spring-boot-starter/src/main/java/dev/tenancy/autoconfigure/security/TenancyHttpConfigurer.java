@@ -15,6 +15,7 @@ import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
+import org.springframework.security.config.annotation.web.configurers.CsrfConfigurer;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.resource.OAuth2ResourceServerConfigurer;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.authorization.AuthorizationManager;
@@ -81,7 +82,9 @@ import dev.tenancy.web.UnpublishedResourceMetadataFilter;
  * {@code tenancy.security.resource-base-url} (404 when unset) ({@link #resourceServer(boolean)});</li>
  * <li>the {@code Content-Security-Policy} and HSTS headers ({@link #headers(boolean)}).</li>
  * </ul>
- * Session policy, CSRF and the application's own URL rules stay the application's.
+ * Session policy, CSRF and the application's own URL rules stay the application's; only admin
+ * requests that carry {@code X-Admin-Token} are exempt from CSRF protection (a custom header is
+ * not an ambient credential).
  */
 public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyHttpConfigurer, HttpSecurity> {
 
@@ -178,6 +181,13 @@ public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyH
 					headers.httpStrictTransportSecurity((hsts) -> hsts.disable());
 				}
 			});
+		}
+		if (http.getConfigurer(CsrfConfigurer.class) != null) {
+			// A custom header is no ambient credential a foreign site could make a browser send, so
+			// admin requests that carry X-Admin-Token need no CSRF token (as bearer requests do not).
+			RequestMatcher adminPaths = settings.adminPaths();
+			http.csrf((csrf) -> csrf.ignoringRequestMatchers((request) -> adminPaths.matches(request)
+					&& request.getHeader(AdminGuard.TOKEN_HEADER) != null));
 		}
 		if (http.getConfigurer(AuthorizeHttpRequestsConfigurer.class) == null) {
 			// A chain without URL rules lets everything through; it still does, except the admin paths.
