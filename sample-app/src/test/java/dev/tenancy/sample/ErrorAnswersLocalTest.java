@@ -47,8 +47,8 @@ class ErrorAnswersLocalTest extends ErrorAnswerCases {
 				Arguments.of("ops", "DELETE", "/admin/tenants/acme", new String[0], 428, "precondition_required"),
 				Arguments.of("ops", "POST", "/admin/tenants", body("application/json", HOSTILE_JSON), 400,
 						"invalid_request"),
-				Arguments.of("acme", "GET", "/admin/tenants/" + HOSTILE_ID, new String[0], 503,
-						"admin_not_configured"));
+				// A tenant's token is a credential, but not an administrator's.
+				Arguments.of("acme", "GET", "/admin/tenants/" + HOSTILE_ID, new String[0], 403, "forbidden"));
 	}
 
 	private static String[] body(String contentType, String body) {

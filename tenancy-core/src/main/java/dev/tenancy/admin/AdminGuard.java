@@ -3,43 +3,38 @@ package dev.tenancy.admin;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Enumeration;
 
-import jakarta.servlet.http.HttpServletRequest;
-
+import org.springframework.security.authentication.AuthenticationTrustResolver;
+import org.springframework.security.authentication.AuthenticationTrustResolverImpl;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
-import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.util.ClassUtils;
 
 /**
- * Decides whether a request may use an admin endpoint. It fails closed.
- * <ul>
- * <li>A verified token with the admin scope ({@code tenancy.admin}) is allowed.</li>
- * <li>Otherwise, when no bootstrap token is configured (unset or blank), every request is
- * {@link AdminDecision#NOT_CONFIGURED}: an unset token never means "open".</li>
- * <li>No {@code X-Admin-Token} header and no other credential is
- * {@link AdminDecision#UNAUTHENTICATED}; a wrong, repeated or non-admin credential is
- * {@link AdminDecision#FORBIDDEN}.</li>
- * </ul>
- * Tokens are compared as SHA-256 digests with {@link MessageDigest#isEqual}, so the comparison
- * time depends on neither the content nor the length of the secret. The token is never logged
- * and never part of {@link #toString()}.
+ * What makes a caller an administrator: the {@link #ADMIN_AUTHORITY} (granted by the bootstrap
+ * {@code X-Admin-Token}, or by the application's own authentication) or the admin scope of a
+ * verified JWT. The decision itself is taken inside Spring Security, by the admin rule and the
+ * admin token authentication that the starter's security configurer installs.
+ * <p>
+ * The bootstrap token is compared as a SHA-256 digest with {@link MessageDigest#isEqual}, so the
+ * comparison time depends on neither the content nor the length of the secret. The token is never
+ * logged and never part of {@link #toString()}.
  */
 public final class AdminGuard {
 
 	/**
-	 * Request attribute set to {@code Boolean.TRUE} when a request was admitted by the bootstrap
-	 * token rather than an admin-scoped token, so the audit names the token, not whoever else's
-	 * bearer token rode along.
+	 * Request attribute that was set when the bootstrap token admitted a request. No longer set:
+	 * the authentication of the bootstrap token names the actor ({@code admin-token}, or
+	 * {@code admin-token (with token of <subject>)} when a bearer token rode along).
 	 */
 	public static final String ADMITTED_BY_TOKEN_ATTRIBUTE = AdminGuard.class.getName() + ".admittedByToken";
 
 	/** Header carrying the bootstrap admin token. */
 	public static final String TOKEN_HEADER = "X-Admin-Token";
 
-	private static final boolean SECURITY_PRESENT = ClassUtils
-		.isPresent("org.springframework.security.core.context.SecurityContextHolder", AdminGuard.class.getClassLoader());
+	/** The authority that makes a caller an administrator. */
+	public static final String ADMIN_AUTHORITY = "TENANCY_ADMIN";
+
+	private static final AuthenticationTrustResolver TRUST = new AuthenticationTrustResolverImpl();
 
 	private final byte[] tokenDigest;
 
@@ -56,55 +51,50 @@ public final class AdminGuard {
 	}
 
 	/**
-	 * Decide for a request.
-	 * @param request the request
-	 * @return the decision
+	 * Whether a bootstrap token is configured.
+	 * @return {@code true} when {@code X-Admin-Token} can admit a request
 	 */
-	public AdminDecision check(HttpServletRequest request) {
-		Authentication authentication = currentAuthentication();
-		if (hasAdminScope(authentication)) {
-			return AdminDecision.ALLOWED;
-		}
-		if (this.tokenDigest == null) {
-			return AdminDecision.NOT_CONFIGURED;
-		}
-		Enumeration<String> values = request.getHeaders(TOKEN_HEADER);
-		if (values == null || !values.hasMoreElements()) {
-			return (authentication != null && authentication.isAuthenticated()) ? AdminDecision.FORBIDDEN
-					: AdminDecision.UNAUTHENTICATED;
-		}
-		String sent = values.nextElement();
-		if (values.hasMoreElements() || sent == null) {
-			return AdminDecision.FORBIDDEN;
-		}
-		if (!MessageDigest.isEqual(this.tokenDigest, digest(sent))) {
-			return AdminDecision.FORBIDDEN;
-		}
-		request.setAttribute(ADMITTED_BY_TOKEN_ATTRIBUTE, Boolean.TRUE);
-		return AdminDecision.ALLOWED;
+	public boolean tokenConfigured() {
+		return this.tokenDigest != null;
 	}
 
-	private boolean hasAdminScope(Authentication authentication) {
-		if (this.scopeAuthority == null || authentication == null || !authentication.isAuthenticated()) {
+	/**
+	 * Whether a sent value is the bootstrap token, compared in constant time.
+	 * @param sent the sent value
+	 * @return {@code false} when no token is configured or the value differs
+	 */
+	public boolean tokenMatches(String sent) {
+		if (this.tokenDigest == null || sent == null) {
+			return false;
+		}
+		return MessageDigest.isEqual(this.tokenDigest, digest(sent));
+	}
+
+	/**
+	 * The authority a JWT's admin scope becomes ({@code SCOPE_<scope>}).
+	 * @return the authority, or {@code null} when no admin scope is configured
+	 */
+	public String scopeAuthority() {
+		return this.scopeAuthority;
+	}
+
+	/**
+	 * Whether an authentication is an administrator's: authenticated, not anonymous, and holding
+	 * {@link #ADMIN_AUTHORITY} or the admin scope.
+	 * @param authentication the authentication, may be {@code null}
+	 * @return whether the caller is an administrator
+	 */
+	public boolean isAdmin(Authentication authentication) {
+		if (authentication == null || !authentication.isAuthenticated() || TRUST.isAnonymous(authentication)) {
 			return false;
 		}
 		for (GrantedAuthority authority : authentication.getAuthorities()) {
-			if (this.scopeAuthority.equals(authority.getAuthority())) {
+			String name = authority.getAuthority();
+			if (ADMIN_AUTHORITY.equals(name) || (this.scopeAuthority != null && this.scopeAuthority.equals(name))) {
 				return true;
 			}
 		}
 		return false;
-	}
-
-	private static Authentication currentAuthentication() {
-		if (!SECURITY_PRESENT) {
-			return null;
-		}
-		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-		if (authentication == null || "anonymousUser".equals(authentication.getPrincipal())) {
-			return null;
-		}
-		return authentication;
 	}
 
 	private static byte[] digest(String value) {

@@ -13,53 +13,27 @@ import org.slf4j.LoggerFactory;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.tenancy.TenancyError;
-import dev.tenancy.admin.AdminDecision;
-import dev.tenancy.admin.AdminGuard;
-import dev.tenancy.ratelimit.FailedAttemptThrottle;
 
 /**
- * Puts the {@link AdminGuard} in front of the admin paths. Runs after authentication, so a
- * verified admin-scoped token is visible to the guard.
- * <p>
- * With a {@link FailedAttemptThrottle}, wrong {@code X-Admin-Token} values are throttled per
- * source address and for the token as a whole ({@value #THROTTLE_CLIENT}): once either has failed
- * too often in the window, every request that sends {@code X-Admin-Token} from that address (or at
- * all, for the token's own budget) is answered 429 {@code rate_limited} with {@code Retry-After},
- * the right token included, until the window passes. Requests admitted by an admin-scoped JWT and
- * requests without the header are never throttled or counted.
+ * The safety net behind Spring Security on the admin paths: admin access is decided inside the
+ * security filter chain by the admin rule ({@link AdminAuthorizationManager}), and this filter
+ * refuses, with 503 {@code admin_not_configured}, any admin request that reached the application
+ * without that rule granting it: an application chain that does not apply the Tenancy configurer
+ * ({@code http.with(tenancy(), withDefaults())}), or one whose {@code securityMatcher} leaves the
+ * admin paths out. It never admits anyone by itself.
  */
 public final class AdminGuardFilter extends OncePerRequestFilter {
 
-	/** The client name of admin-token attempts in the throttle: the token is one credential. */
-	public static final String THROTTLE_CLIENT = "X-Admin-Token";
-
 	private static final Logger logger = LoggerFactory.getLogger(AdminGuardFilter.class);
-
-	private final AdminGuard guard;
 
 	private final RequestPaths adminPaths;
 
-	private final FailedAttemptThrottle throttle;
-
-	/**
-	 * Create the filter without throttling.
-	 * @param guard the guard
-	 * @param adminPaths path patterns of admin endpoints
-	 */
-	public AdminGuardFilter(AdminGuard guard, List<String> adminPaths) {
-		this(guard, adminPaths, null);
-	}
-
 	/**
 	 * Create the filter.
-	 * @param guard the guard
 	 * @param adminPaths path patterns of admin endpoints
-	 * @param throttle the throttle of wrong admin tokens, or {@code null} for none
 	 */
-	public AdminGuardFilter(AdminGuard guard, List<String> adminPaths, FailedAttemptThrottle throttle) {
-		this.guard = guard;
+	public AdminGuardFilter(List<String> adminPaths) {
 		this.adminPaths = new RequestPaths(adminPaths);
-		this.throttle = throttle;
 	}
 
 	@Override
@@ -70,63 +44,14 @@ public final class AdminGuardFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		AdminDecision decision = this.guard.check(request);
-		if (this.throttle != null && isTokenAttempt(request, decision) && throttled(request, response, decision)) {
+		if (Boolean.TRUE.equals(request.getAttribute(AdminAuthorizationManager.GRANTED_ATTRIBUTE))) {
+			chain.doFilter(request, response);
 			return;
 		}
-		switch (decision) {
-			case ALLOWED -> chain.doFilter(request, response);
-			case NOT_CONFIGURED -> {
-				logger.warn("Admin request refused: no admin credential is configured (set tenancy.admin.token "
-						+ "or grant the admin scope through the token issuer)");
-				ProblemResponses.write(response, TenancyError.ADMIN_NOT_CONFIGURED);
-			}
-			case UNAUTHENTICATED -> {
-				response.setHeader("WWW-Authenticate", "Bearer");
-				ProblemResponses.write(response, TenancyError.UNAUTHORIZED);
-			}
-			case FORBIDDEN -> {
-				// The sent credential is deliberately not logged.
-				logger.warn("Admin request refused: wrong or insufficient credential from {}", request.getRemoteAddr());
-				ProblemResponses.write(response, TenancyError.FORBIDDEN);
-			}
-		}
-	}
-
-	/**
-	 * Whether the decision rested on an {@code X-Admin-Token} the request sent: admitted by it, or
-	 * refused while it was sent (wrong, or repeated).
-	 */
-	private static boolean isTokenAttempt(HttpServletRequest request, AdminDecision decision) {
-		if (request.getHeader(AdminGuard.TOKEN_HEADER) == null) {
-			return false;
-		}
-		return (decision == AdminDecision.ALLOWED
-				&& Boolean.TRUE.equals(request.getAttribute(AdminGuard.ADMITTED_BY_TOKEN_ATTRIBUTE)))
-				|| decision == AdminDecision.FORBIDDEN;
-	}
-
-	/**
-	 * Applies the throttle to a token attempt: refused with 429 while throttled, whatever the
-	 * token; a failure is counted, and the one that passes the limit is refused with 429 too.
-	 * @return whether the request was answered
-	 */
-	private boolean throttled(HttpServletRequest request, HttpServletResponse response, AdminDecision decision)
-			throws IOException {
-		String address = request.getRemoteAddr();
-		FailedAttemptThrottle.Verdict verdict = this.throttle.check(THROTTLE_CLIENT, address);
-		if (!verdict.throttled() && decision == AdminDecision.FORBIDDEN) {
-			verdict = this.throttle.failed(THROTTLE_CLIENT, address);
-		}
-		if (!verdict.throttled()) {
-			return false;
-		}
-		// The throttle logged when the budget ran out; each refusal after that is not worth a line.
-		logger.debug("Admin token attempt from {} refused: too many wrong admin tokens", address);
-		request.removeAttribute(AdminGuard.ADMITTED_BY_TOKEN_ATTRIBUTE);
-		response.setHeader(RateLimitFilter.RETRY_AFTER_HEADER, Long.toString(verdict.retryAfterSeconds()));
-		ProblemResponses.write(response, TenancyError.RATE_LIMITED);
-		return true;
+		logger.error("Admin request to {} reached the application without the Tenancy admin rule: apply "
+				+ "http.with(TenancyHttpConfigurer.tenancy(), withDefaults()) to the security filter chain that "
+				+ "serves the admin paths (tenancy.admin.paths)", request.getRequestURI());
+		ProblemResponses.write(response, TenancyError.ADMIN_NOT_CONFIGURED);
 	}
 
 }

@@ -3,7 +3,6 @@ package dev.tenancy.autoconfigure;
 import jakarta.servlet.DispatcherType;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -15,21 +14,22 @@ import org.springframework.context.annotation.Bean;
 
 import dev.tenancy.admin.AdminGuard;
 import dev.tenancy.admin.TenantAdminController;
-import dev.tenancy.ratelimit.FailedAttemptThrottle;
 import dev.tenancy.registry.TenantAdministration;
 import dev.tenancy.registry.TenantRegistry;
 import dev.tenancy.web.AdminGuardFilter;
 
 /**
- * The admin guard in front of every admin path, and the opt-in tenant admin API behind it.
+ * What makes a caller an administrator ({@link AdminGuard}), the safety net behind Spring Security
+ * on the admin paths, and the opt-in tenant admin API. Admin access itself is decided inside the
+ * security filter chain, by {@code TenancyHttpConfigurer}.
  */
 @AutoConfiguration(after = { TenancyAutoConfiguration.class, TenancyRegistryAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableConfigurationProperties(TenancyAdminProperties.class)
 public final class TenancyAdminAutoConfiguration {
 
-	/** Order of the admin guard filter: right after Spring Security's filter chain. */
-	public static final int ADMIN_FILTER_ORDER = TenancyAutoConfiguration.TENANT_FILTER_ORDER - 1;
+	/** Order of the admin safety net ({@link TenancyFilterOrders#ADMIN_GUARD}). */
+	public static final int ADMIN_FILTER_ORDER = TenancyFilterOrders.ADMIN_GUARD;
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -39,11 +39,10 @@ public final class TenancyAdminAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "adminGuardFilter")
-	FilterRegistrationBean<AdminGuardFilter> adminGuardFilter(AdminGuard guard, TenancyAdminProperties properties,
-			@Qualifier(TenancyFailedAttemptsAutoConfiguration.ADMIN_THROTTLE_BEAN) ObjectProvider<FailedAttemptThrottle> throttle) {
+	FilterRegistrationBean<AdminGuardFilter> adminGuardFilter(TenancyAdminProperties properties) {
 		FilterRegistrationBean<AdminGuardFilter> registration = new FilterRegistrationBean<>(
-				new AdminGuardFilter(guard, properties.guardedPaths(), throttle.getIfAvailable()));
-		registration.setOrder(ADMIN_FILTER_ORDER);
+				new AdminGuardFilter(properties.guardedPaths()));
+		registration.setOrder(TenancyFilterOrders.ADMIN_GUARD);
 		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
 		return registration;
 	}

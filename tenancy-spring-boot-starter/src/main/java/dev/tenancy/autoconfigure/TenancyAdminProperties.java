@@ -7,13 +7,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The admin guard and the tenant admin API.
+ * Admin access (decided inside Spring Security by the admin rule) and the tenant admin API.
  *
- * @param token bootstrap admin token, sent as {@code X-Admin-Token}; unset or blank means the
- * token is not accepted and, without an admin-scoped JWT, every admin request gets 503
- * {@code admin_not_configured}. Never logged.
+ * @param token bootstrap admin token, sent as {@code X-Admin-Token} on the admin paths; unset or
+ * blank means no token is accepted, and when there is no JWT decoder either every admin request
+ * gets 503 {@code admin_not_configured}. Never logged.
  * @param scope JWT scope that grants admin rights
- * @param paths path patterns guarded as admin endpoints
+ * @param paths the admin paths: decided by the admin rule (an administrator or nobody) and exempt
+ * from tenant resolution
  * @param api the tenant admin REST API
  * @param failedAttempts throttling of wrong {@code X-Admin-Token} values
  */
@@ -24,7 +25,7 @@ public record TenancyAdminProperties(String token, @DefaultValue("tenancy.admin"
 
 	/**
 	 * Throttling of wrong {@code X-Admin-Token} values, per source address and for the token as a
-	 * whole. A throttled caller gets 429 {@code rate_limited} with {@code Retry-After} for every
+	 * whole (only while a token is configured). A throttled caller gets 429 {@code rate_limited} with {@code Retry-After} for every
 	 * request that sends the header, the right token included, until the window passes.
 	 *
 	 * @param enabled whether wrong admin tokens are throttled
@@ -56,9 +57,10 @@ public record TenancyAdminProperties(String token, @DefaultValue("tenancy.admin"
 	}
 
 	/**
-	 * The paths the admin guard must cover: the configured ones, plus the admin API's own paths
-	 * whenever the API is on, so that moving {@code paths} can never leave the API unguarded.
-	 * @return the guarded path patterns
+	 * The admin paths: the configured ones, plus the admin API's own paths whenever the API is on,
+	 * so that moving {@code paths} can never leave the API unguarded. The admin rule, the admin
+	 * token authentication and the tenant isolation filter's exemptions all read this list.
+	 * @return the admin path patterns
 	 */
 	public List<String> guardedPaths() {
 		List<String> guarded = new java.util.ArrayList<>(this.paths);

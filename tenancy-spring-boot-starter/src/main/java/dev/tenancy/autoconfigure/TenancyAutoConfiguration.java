@@ -9,7 +9,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,11 +33,11 @@ import dev.tenancy.web.TenantRequestListener;
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnBooleanProperty(name = "tenancy.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(TenancyProperties.class)
+@EnableConfigurationProperties({ TenancyProperties.class, TenancyAdminProperties.class })
 public final class TenancyAutoConfiguration {
 
-	/** Order of the tenant isolation filter: right after Spring Security's filter chain. */
-	public static final int TENANT_FILTER_ORDER = SecurityFilterProperties.DEFAULT_FILTER_ORDER + 10;
+	/** Order of the tenant isolation filter ({@link TenancyFilterOrders#TENANT_ISOLATION}). */
+	public static final int TENANT_FILTER_ORDER = TenancyFilterOrders.TENANT_ISOLATION;
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -50,11 +49,14 @@ public final class TenancyAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "tenantIsolationFilter")
 	FilterRegistrationBean<TenantIsolationFilter> tenantIsolationFilter(CompositeTenantResolver resolver,
-			TenantRegistry registry, TenancyProperties properties, ObjectProvider<TenantRequestListener> listeners) {
+			TenantRegistry registry, TenancyProperties properties, TenancyAdminProperties adminProperties,
+			ObjectProvider<TenantRequestListener> listeners) {
+		// Admin paths never need a tenant: the exemptions read the same list as the admin rule.
 		TenantIsolationFilter filter = new TenantIsolationFilter(resolver, registry,
-				properties.resolution().exemptPaths(), listeners.orderedStream().toList());
+				properties.resolution().allExemptPaths(adminProperties.guardedPaths()),
+				listeners.orderedStream().toList());
 		FilterRegistrationBean<TenantIsolationFilter> registration = new FilterRegistrationBean<>(filter);
-		registration.setOrder(TENANT_FILTER_ORDER);
+		registration.setOrder(TenancyFilterOrders.TENANT_ISOLATION);
 		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
 		return registration;
 	}

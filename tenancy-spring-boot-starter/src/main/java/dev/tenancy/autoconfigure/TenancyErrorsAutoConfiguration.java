@@ -17,7 +17,6 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 import dev.tenancy.web.ErrorPageProblemFilter;
@@ -47,7 +46,7 @@ public final class TenancyErrorsAutoConfiguration {
 	 * Order of the error page filter: ahead of Spring Security, whose decision was taken on the
 	 * request that failed and must not turn an error dispatch into another error.
 	 */
-	public static final int ERROR_PAGE_FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE;
+	public static final int ERROR_PAGE_FILTER_ORDER = TenancyFilterOrders.ERROR_PAGE;
 
 	/**
 	 * Order of the internal-error safety net: outside everything but the observation filter. It
@@ -55,7 +54,7 @@ public final class TenancyErrorsAutoConfiguration {
 	 * (the config server) still must never answer 2xx for a write that failed, nor 500 for a
 	 * database that is down.
 	 */
-	public static final int INTERNAL_ERROR_FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 2;
+	public static final int INTERNAL_ERROR_FILTER_ORDER = TenancyFilterOrders.INTERNAL_ERROR;
 
 	@Bean
 	@ConditionalOnMissingBean(name = "tenancyErrorPageFilter")
@@ -68,7 +67,7 @@ public final class TenancyErrorsAutoConfiguration {
 	FilterRegistrationBean<InternalErrorFilter> tenancyInternalErrorFilter() {
 		FilterRegistrationBean<InternalErrorFilter> registration = new FilterRegistrationBean<>(
 				new InternalErrorFilter());
-		registration.setOrder(INTERNAL_ERROR_FILTER_ORDER);
+		registration.setOrder(TenancyFilterOrders.INTERNAL_ERROR);
 		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
 		return registration;
 	}
@@ -97,7 +96,7 @@ public final class TenancyErrorsAutoConfiguration {
 				new ErrorPageProblemFilter());
 		registration.addUrlPatterns(environment.getProperty("spring.web.error.path", "/error"));
 		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ERROR);
-		registration.setOrder(ERROR_PAGE_FILTER_ORDER);
+		registration.setOrder(TenancyFilterOrders.ERROR_PAGE);
 		return registration;
 	}
 

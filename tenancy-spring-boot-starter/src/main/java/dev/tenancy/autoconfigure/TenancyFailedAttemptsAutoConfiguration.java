@@ -25,7 +25,8 @@ import dev.tenancy.ratelimit.RedisRateLimitClient;
 
 /**
  * Throttling of failed credential attempts: the limiter that counts them and the throttle of wrong
- * {@code X-Admin-Token} values in front of the admin guard.
+ * {@code X-Admin-Token} values, which the admin token authentication of {@code TenancyHttpConfigurer}
+ * consults.
  * <p>
  * The limiter (bean {@value #LIMITER_BEAN}) counts in Redis when the rate limiter has a Redis
  * location, on the same connection under its own key prefix ({@code <tenancy.rate-limit.key-prefix>:auth:}),

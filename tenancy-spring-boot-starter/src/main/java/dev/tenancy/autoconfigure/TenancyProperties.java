@@ -30,16 +30,37 @@ public record TenancyProperties(@DefaultValue("true") boolean enabled, @DefaultV
 	 *
 	 * @param requireGrant whether a tenant named by a header, host or path is only accepted when
 	 * a verified token grants it; turn off only for applications without per-user tokens
-	 * @param exemptPaths path patterns that need no tenant (health, docs, admin, errors)
+	 * @param exemptPaths path patterns that need no tenant (health, docs, errors); the admin paths
+	 * ({@code tenancy.admin.paths}) never need one either, without being listed here
+	 * @param additionalExemptPaths path patterns that need no tenant, in addition to
+	 * {@code exempt-paths} (so the defaults need not be restated)
 	 * @param jwt the JWT claim source
 	 * @param header the header source
 	 * @param host the host subdomain source
 	 * @param path the path prefix source
 	 */
 	public record Resolution(@DefaultValue("true") boolean requireGrant,
-			@DefaultValue({ "/actuator/health", "/actuator/health/**", "/actuator/info", "/error", "/admin/**",
-					"/v3/api-docs/**", "/swagger-ui/**", "/favicon.ico" }) List<String> exemptPaths,
-			@DefaultValue Jwt jwt, @DefaultValue Header header, @DefaultValue Host host, @DefaultValue Path path) {
+			@DefaultValue({ "/actuator/health", "/actuator/health/**", "/actuator/info", "/error", "/v3/api-docs/**",
+					"/swagger-ui/**", "/favicon.ico" }) List<String> exemptPaths,
+			List<String> additionalExemptPaths, @DefaultValue Jwt jwt, @DefaultValue Header header,
+			@DefaultValue Host host, @DefaultValue Path path) {
+
+		public Resolution {
+			additionalExemptPaths = (additionalExemptPaths != null) ? List.copyOf(additionalExemptPaths) : List.of();
+		}
+
+		/**
+		 * Every path that needs no tenant: {@code exempt-paths}, {@code additional-exempt-paths}
+		 * and the given admin paths.
+		 * @param adminPaths the admin paths
+		 * @return the path patterns, without duplicates
+		 */
+		public List<String> allExemptPaths(List<String> adminPaths) {
+			java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(this.exemptPaths);
+			all.addAll(this.additionalExemptPaths);
+			all.addAll(adminPaths);
+			return List.copyOf(all);
+		}
 
 	}
 

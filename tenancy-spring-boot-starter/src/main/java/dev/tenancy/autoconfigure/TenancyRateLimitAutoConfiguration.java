@@ -57,8 +57,8 @@ import dev.tenancy.web.RateLimitFilter;
 @EnableConfigurationProperties(TenancyRateLimitProperties.class)
 public final class TenancyRateLimitAutoConfiguration {
 
-	/** Order of the rate-limit filter: right after the tenant isolation filter. */
-	public static final int RATE_LIMIT_FILTER_ORDER = TenancyAutoConfiguration.TENANT_FILTER_ORDER + 1;
+	/** Order of the rate-limit filter ({@link TenancyFilterOrders#RATE_LIMIT}). */
+	public static final int RATE_LIMIT_FILTER_ORDER = TenancyFilterOrders.RATE_LIMIT;
 
 	/** Name of the limiter bean the filter uses. */
 	public static final String RATE_LIMITER_BEAN = "tenancyRateLimiter";
@@ -123,7 +123,7 @@ public final class TenancyRateLimitAutoConfiguration {
 		Duration maxWait = properties.timeout().multipliedBy(2).plusSeconds(1);
 		RateLimitFilter filter = new RateLimitFilter(limiter, properties.routes(), failureModes, maxWait);
 		FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(filter);
-		registration.setOrder(RATE_LIMIT_FILTER_ORDER);
+		registration.setOrder(TenancyFilterOrders.RATE_LIMIT);
 		registration.setDispatcherTypes(DispatcherType.REQUEST);
 		return registration;
 	}

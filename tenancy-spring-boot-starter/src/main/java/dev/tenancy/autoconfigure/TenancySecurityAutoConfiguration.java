@@ -1,8 +1,5 @@
 package dev.tenancy.autoconfigure;
 
-import java.util.Arrays;
-import java.util.List;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,13 +11,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.web.servlet.ConditionalOnDefaultWebSecurity;
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
 import org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
-import org.springframework.core.env.Profiles;
+import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
@@ -28,20 +26,18 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.authentication.logout.LogoutFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 import dev.tenancy.TenancyError;
-import dev.tenancy.web.ProblemAccessDeniedHandler;
-import dev.tenancy.web.ProblemAuthenticationEntryPoint;
+import dev.tenancy.autoconfigure.security.TenancyHttpConfigurer;
 import dev.tenancy.web.ProblemResponses;
-import dev.tenancy.web.PublicPathBearerTokenResolver;
-import dev.tenancy.web.UnpublishedResourceMetadataFilter;
 
 /**
- * Security defaults: a stateless bearer-JWT filter chain whose errors are problem+json, a JWT
+ * Security defaults: a stateless bearer-JWT filter chain whose errors are problem+json (only when
+ * the application declares no chain of its own, like Spring Boot's default chain), a JWT
  * validator that requires {@code exp}, a Content-Security-Policy for APIs and HSTS outside local
- * development.
+ * development. Ordered before Spring Boot's servlet and management security auto-configurations,
+ * so that when this chain exists theirs back off, as they do for any application chain.
  */
 @AutoConfiguration(before = { ServletWebSecurityAutoConfiguration.class, ManagementWebSecurityAutoConfiguration.class,
 		OAuth2ResourceServerAutoConfiguration.class }, after = TenancyAdminAutoConfiguration.class)
@@ -81,51 +77,26 @@ public final class TenancySecurityAutoConfiguration {
 		};
 	}
 
+	/**
+	 * The starter's default chain, registered like Spring Boot's own: only when the application
+	 * declares no {@code SecurityFilterChain} ({@link ConditionalOnDefaultWebSecurity}). An
+	 * application with its own chain applies Tenancy to it with
+	 * {@code http.with(TenancyHttpConfigurer.tenancy(), withDefaults())}; this chain is built with
+	 * that same configurer.
+	 */
 	@Bean
+	@ConditionalOnDefaultWebSecurity
 	@ConditionalOnBooleanProperty(name = "tenancy.security.enabled", matchIfMissing = true)
 	@ConditionalOnMissingBean(name = "tenancySecurityFilterChain")
 	@Order(SecurityFilterProperties.BASIC_AUTH_ORDER)
 	SecurityFilterChain tenancySecurityFilterChain(HttpSecurity http, TenancySecurityProperties properties,
-			TenancyAdminProperties adminProperties, ObjectProvider<JwtDecoder> jwtDecoder, Environment environment)
-			throws Exception {
-		String resource = properties.resourceIdentifier();
-		ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(
-				(resource != null) ? resource + UnpublishedResourceMetadataFilter.METADATA_PATH : null);
-		ProblemAccessDeniedHandler accessDenied = new ProblemAccessDeniedHandler();
-		String[] open = concat(properties.publicPaths(), adminProperties.guardedPaths());
+			ObjectProvider<JwtDecoder> jwtDecoder) throws Exception {
+		String[] open = properties.publicPaths().toArray(String[]::new);
 		http.csrf((csrf) -> csrf.disable())
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(open).permitAll().anyRequest().authenticated())
-			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(entryPoint)
-				.accessDeniedHandler(accessDenied))
-			.headers((headers) -> {
-				headers.contentSecurityPolicy((csp) -> csp.policyDirectives(properties.contentSecurityPolicy()));
-				if (hstsEnabled(properties.hsts(), environment)) {
-					headers.httpStrictTransportSecurity((hsts) -> hsts
-						.maxAgeInSeconds(properties.hsts().maxAge().toSeconds())
-						.includeSubDomains(properties.hsts().includeSubdomains()));
-				}
-				else {
-					headers.httpStrictTransportSecurity((hsts) -> hsts.disable());
-				}
-			});
-		if (jwtDecoder.getIfAvailable() != null) {
-			// Public paths ignore bearer tokens, so a health check never waits for the identity provider.
-			http.oauth2ResourceServer((resourceServer) -> resourceServer.jwt((jwt) -> {
-			})
-				.authenticationEntryPoint(entryPoint)
-				.accessDeniedHandler(accessDenied)
-				.bearerTokenResolver(new PublicPathBearerTokenResolver(properties.publicPaths())));
-			if (resource != null) {
-				http.oauth2ResourceServer((resourceServer) -> resourceServer.protectedResourceMetadata(
-						(metadata) -> metadata.protectedResourceMetadataCustomizer((builder) -> builder.resource(resource))));
-			}
-			else {
-				// Spring Security would build the metadata from the Host header: publish none.
-				http.addFilterBefore(new UnpublishedResourceMetadataFilter(), LogoutFilter.class);
-			}
-		}
-		else {
+			.with(TenancyHttpConfigurer.tenancy(), Customizer.withDefaults());
+		if (jwtDecoder.getIfAvailable() == null) {
 			logger.warn("No JwtDecoder is configured (set spring.security.oauth2.resourceserver.jwt.issuer-uri): "
 					+ "every request outside tenancy.security.public-paths will be refused with 401");
 		}
@@ -133,18 +104,7 @@ public final class TenancySecurityAutoConfiguration {
 	}
 
 	static boolean hstsEnabled(TenancySecurityProperties.Hsts hsts, Environment environment) {
-		if (hsts.enabled() != null) {
-			return hsts.enabled();
-		}
-		return !environment.acceptsProfiles(Profiles.of("local", "dev"));
-	}
-
-	private static String[] concat(List<String> first, List<String> second) {
-		String[] all = Arrays.copyOf(first.toArray(String[]::new), first.size() + second.size());
-		for (int i = 0; i < second.size(); i++) {
-			all[first.size() + i] = second.get(i);
-		}
-		return all;
+		return TenancyHttpConfigurer.hstsEnabled(hsts, environment);
 	}
 
 }

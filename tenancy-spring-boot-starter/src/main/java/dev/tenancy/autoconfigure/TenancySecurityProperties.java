@@ -12,9 +12,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * accepted algorithms of tokens are Spring Boot's {@code spring.security.oauth2.resourceserver.jwt.*}
  * properties.
  *
- * @param enabled whether the starter contributes its security filter chain (bearer JWT,
- * stateless, problem+json errors, headers); turn off when the application declares its own
- * catch-all chain
+ * @param enabled whether the starter contributes its default security filter chain (bearer JWT,
+ * stateless, problem+json errors, headers); it backs off by itself when the application declares
+ * any {@code SecurityFilterChain}, which then applies Tenancy with
+ * {@code http.with(TenancyHttpConfigurer.tenancy(), withDefaults())}
  * @param publicPaths path patterns reachable without a token
  * @param contentSecurityPolicy the {@code Content-Security-Policy} header value
  * @param hsts HTTP Strict Transport Security

@@ -24,15 +24,15 @@ import dev.tenancy.web.RequestBodyLimitFilter;
 @EnableConfigurationProperties(TenancyWebProperties.class)
 public final class TenancyWebLimitsAutoConfiguration {
 
-	/** Order of the body limit filter: right after Spring Security, before the admin guard. */
-	public static final int BODY_LIMIT_FILTER_ORDER = TenancyAutoConfiguration.TENANT_FILTER_ORDER - 2;
+	/** Order of the body limit filter ({@link TenancyFilterOrders#REQUEST_BODY_LIMIT}). */
+	public static final int BODY_LIMIT_FILTER_ORDER = TenancyFilterOrders.REQUEST_BODY_LIMIT;
 
 	@Bean
 	@ConditionalOnMissingBean(name = "tenancyRequestBodyLimitFilter")
 	FilterRegistrationBean<RequestBodyLimitFilter> tenancyRequestBodyLimitFilter(TenancyWebProperties properties) {
 		FilterRegistrationBean<RequestBodyLimitFilter> registration = new FilterRegistrationBean<>(
 				new RequestBodyLimitFilter(properties.maxRequestBodySize().toBytes()));
-		registration.setOrder(BODY_LIMIT_FILTER_ORDER);
+		registration.setOrder(TenancyFilterOrders.REQUEST_BODY_LIMIT);
 		registration.setDispatcherTypes(DispatcherType.REQUEST);
 		return registration;
 	}

@@ -53,7 +53,7 @@ class ConfigurationMetadataTest {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "tenancy.enabled", "tenancy.tenants", "tenancy.resolution.require-grant",
-			"tenancy.resolution.exempt-paths", "tenancy.resolution.jwt.enabled", "tenancy.resolution.jwt.claim",
+			"tenancy.resolution.exempt-paths", "tenancy.resolution.additional-exempt-paths", "tenancy.resolution.jwt.enabled", "tenancy.resolution.jwt.claim",
 			"tenancy.resolution.jwt.list-claim", "tenancy.resolution.header.enabled", "tenancy.resolution.header.names",
 			"tenancy.resolution.host.enabled", "tenancy.resolution.host.base-domain", "tenancy.resolution.path.enabled",
 			"tenancy.resolution.path.prefix", "tenancy.admin.token", "tenancy.admin.scope", "tenancy.admin.paths",

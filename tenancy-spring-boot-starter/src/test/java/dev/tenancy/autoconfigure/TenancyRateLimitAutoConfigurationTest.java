@@ -168,7 +168,7 @@ class TenancyRateLimitAutoConfigurationTest {
 
 				FilterRegistrationBean<?> registration = context.getBean("tenancyRateLimitFilter",
 						FilterRegistrationBean.class);
-				assertThat(registration.getOrder()).isEqualTo(TenancyAutoConfiguration.TENANT_FILTER_ORDER + 1)
+				assertThat(registration.getOrder()).isEqualTo(TenancyFilterOrders.TENANT_ISOLATION + TenancyFilterOrders.STEP)
 					.isEqualTo(TenancyRateLimitAutoConfiguration.RATE_LIMIT_FILTER_ORDER);
 
 				RateLimitFilter filter = filter(context);

@@ -6,12 +6,14 @@ import jakarta.servlet.DispatcherType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.tenancy.autoconfigure.security.TenancyHttpConfigurer;
 import dev.tenancy.configserver.ConfigServerProperties;
 
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -29,9 +31,12 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationEn
  * encoded traversal and names outside the allowed syntax are 403 (or 400 from the firewall).</li>
  * <li>{@code /encrypt}, {@code /decrypt}, {@code /key}: closed to every client.</li>
  * <li>{@code /tenants/**}: the tenant API, for any authenticated client.</li>
- * <li>{@code /admin/tenants/**}: let through this chain (no basic auth); the starter's admin guard
- * filter, which runs right after this chain, demands {@code X-Admin-Token}. Other
- * {@code /admin/**} paths are closed, so they can never be read as an application "admin".</li>
+ * <li>{@code /admin/tenants/**} ({@code tenancy.admin.paths}): the starter's admin rule, applied
+ * with {@code http.with(tenancy(), ...)} ahead of the rules below, as in every app on the starter:
+ * the bootstrap {@code X-Admin-Token}; 401 problem+json without it, 403 when it is wrong (or for
+ * a config client's basic credentials), 503 {@code admin_not_configured} when no token is set,
+ * wrong tokens throttled. Other {@code /admin/**} paths are closed, so they can never be read as
+ * an application "admin".</li>
  * <li>Actuator lives on the management port ({@code management.server.port}); there
  * {@code /actuator/health} (no details) and its probes are open, {@code info} needs a client, the
  * rest is closed. {@code /actuator/**} on the server port is closed too, so it can never be served
@@ -88,7 +93,6 @@ public class ConfigServerSecurityConfiguration {
                 .requestMatchers("/encrypt", "/encrypt/**", "/decrypt", "/decrypt/**", "/key", "/key/**").denyAll()
                 .requestMatchers(HttpMethod.GET, "/tenants/*", "/tenants/changes/latest").authenticated()
                 .requestMatchers("/tenants", "/tenants/**").denyAll()
-                .requestMatchers("/admin/tenants", "/admin/tenants/**").permitAll()
                 .requestMatchers("/admin", "/admin/**").denyAll()
                 .requestMatchers(HttpMethod.GET, "/**").access(new ConfigPathAuthorizationManager())
                 .anyRequest().denyAll())
@@ -99,7 +103,9 @@ public class ConfigServerSecurityConfiguration {
             .headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY)))
             .csrf(AbstractHttpConfigurer::disable)
             .requestCache(AbstractHttpConfigurer::disable)
-            .logout(AbstractHttpConfigurer::disable);
+            .logout(AbstractHttpConfigurer::disable)
+            // Admin rule, admin token and admin answers; the CSP above is the same as the starter's.
+            .with(TenancyHttpConfigurer.tenancy(), Customizer.withDefaults());
         return http.build();
     }
 }

@@ -245,13 +245,20 @@ class TenantApiTests {
     void adminApiIsHostedBehindTheAdminGuard() throws Exception {
         String body = "{\"id\":\"admin-made\",\"displayName\":\"Made by admin\",\"config\":{\"locale\":\"it-IT\"}}";
 
-        assertThat(send("POST", "/admin/tenants", body, "Content-Type", "application/json").statusCode())
-            .isEqualTo(401);
-        assertThat(send("POST", "/admin/tenants", body, "Content-Type", "application/json", "X-Admin-Token", "wrong")
-            .statusCode()).isEqualTo(403);
-        // a config client is not an admin
-        assertThat(send("POST", "/admin/tenants", body, "Content-Type", "application/json", "Authorization",
-                CLIENT_AUTH).statusCode()).isIn(401, 403);
+        HttpResponse<String> anonymous = send("POST", "/admin/tenants", body, "Content-Type", "application/json");
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("Content-Type")).hasValueSatisfying(
+                (type) -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(json(anonymous).path("code").asString()).isEqualTo("unauthorized");
+        HttpResponse<String> wrong = send("POST", "/admin/tenants", body, "Content-Type", "application/json",
+                "X-Admin-Token", "wrong");
+        assertThat(wrong.statusCode()).isEqualTo(403);
+        assertThat(json(wrong).path("code").asString()).isEqualTo("forbidden");
+        // a config client is authenticated, but not an admin
+        HttpResponse<String> client = send("POST", "/admin/tenants", body, "Content-Type", "application/json",
+                "Authorization", CLIENT_AUTH);
+        assertThat(client.statusCode()).isEqualTo(403);
+        assertThat(json(client).path("code").asString()).isEqualTo("forbidden");
 
         HttpResponse<String> created = send("POST", "/admin/tenants", body, "Content-Type", "application/json",
                 "X-Admin-Token", "test-admin-token-0123456789");

@@ -1,18 +1,12 @@
 package dev.tenancy.sample.local;
 
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
-import java.security.interfaces.RSAPrivateKey;
-import java.security.interfaces.RSAPublicKey;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -22,11 +16,13 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.Authentication;
@@ -56,6 +52,8 @@ import org.springframework.security.web.authentication.AuthenticationConverter;
 import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
 
 import dev.tenancy.autoconfigure.TenancyFailedAttemptsAutoConfiguration;
+import dev.tenancy.autoconfigure.TenancySecurityProperties;
+import dev.tenancy.autoconfigure.security.TenancyHttpConfigurer;
 import dev.tenancy.ratelimit.FailedAttemptThrottle;
 import dev.tenancy.ratelimit.RateLimiter;
 
@@ -70,8 +68,10 @@ import dev.tenancy.ratelimit.RateLimiter;
  * tenant)</li>
  * <li>{@code ops-client}/{@code ops-secret}: scope {@code tenancy.admin}, no tenant</li>
  * </ul>
- * Tokens are signed with an RSA key generated at startup (so they do not survive a restart) and
- * carry the fixed issuer {@code sample.local-issuer}, whatever port the app listens on. The app's
+ * Tokens are signed with an RSA key kept in a local file ({@code sample.local-signing-key-file},
+ * by default {@code ~/.tenancy-sample/local-signing-key.json}, created on first start), so they
+ * survive a restart and every local instance on the machine accepts them, and carry the fixed
+ * issuer {@code sample.local-issuer}, whatever port the app listens on. The app's
  * resource server accepts exactly these tokens: RS256 only, this issuer, an {@code exp} claim
  * required.
  * <p>
@@ -79,8 +79,11 @@ import dev.tenancy.ratelimit.RateLimiter;
  * ({@link TokenEndpointThrottle}): 429 {@code rate_limited} once either has failed too often in the
  * window, for every attempt, the right secret included, until the window passes.
  * <p>
- * None of this exists outside the {@code local} profile: no client, no secret, no signing key, no
- * {@code /oauth2/**} endpoint. There the app validates tokens of the issuer named by
+ * Because this configuration declares a security filter chain, the starter's default chain backs
+ * off (like Spring Boot's); {@link #localApplicationFilterChain} replaces it for the API.
+ * <p>
+ * None of this exists outside the {@code local} profile: no client, no secret, no signing key (nor
+ * its file), no {@code /oauth2/**} endpoint. There the app validates tokens of the issuer named by
  * {@code spring.security.oauth2.resourceserver.jwt.issuer-uri}. Nor does it exist when the app does
  * not serve HTTP (the {@code import-tenants} command).
  */
@@ -104,8 +107,8 @@ public class LocalAuthorizationServerConfiguration {
 
 	/**
 	 * The authorization server's endpoints ({@code /oauth2/token}, {@code /oauth2/jwks},
-	 * {@code /.well-known/oauth-authorization-server}, ...), ahead of the starter's chain for
-	 * everything else.
+	 * {@code /.well-known/oauth-authorization-server}, ...), ahead of
+	 * {@link #localApplicationFilterChain} for everything else.
 	 * @param http the security builder
 	 * @return the filter chain
 	 * @throws Exception if the chain cannot be built
@@ -175,28 +178,37 @@ public class LocalAuthorizationServerConfiguration {
 	}
 
 	/**
-	 * The signing key, generated at every start and never written anywhere.
+	 * The signing key, kept in {@code sample.local-signing-key-file} (created on first start), so
+	 * local tokens survive a restart and every local instance accepts them.
+	 * @param keyFile the key file
 	 * @return the key source
 	 */
 	@Bean
-	JWKSource<SecurityContext> jwkSource() {
-		KeyPair keyPair = generateRsaKey();
-		RSAKey rsaKey = new RSAKey.Builder((RSAPublicKey) keyPair.getPublic())
-			.privateKey((RSAPrivateKey) keyPair.getPrivate())
-			.keyID(UUID.randomUUID().toString())
-			.build();
-		return new ImmutableJWKSet<>(new JWKSet(rsaKey));
+	JWKSource<SecurityContext> jwkSource(@Value("${sample.local-signing-key-file}") Path keyFile) {
+		return new ImmutableJWKSet<>(new JWKSet(LocalSigningKey.loadOrCreate(keyFile)));
 	}
 
-	private static KeyPair generateRsaKey() {
-		try {
-			KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-			generator.initialize(2048);
-			return generator.generateKeyPair();
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("RSA is required by every JVM", ex);
-		}
+	/**
+	 * Everything else: the API, as the starter's default chain would protect it (which backs off
+	 * because the chain above exists, as Spring Boot's own default chain does): stateless bearer
+	 * JWTs, the public paths open, Tenancy applied with its configurer.
+	 * @param http the security builder
+	 * @param security the starter's security properties
+	 * @return the filter chain
+	 * @throws Exception if the chain cannot be built
+	 */
+	@Bean
+	@Order(SecurityFilterProperties.BASIC_AUTH_ORDER)
+	SecurityFilterChain localApplicationFilterChain(HttpSecurity http, TenancySecurityProperties security)
+			throws Exception {
+		http.csrf((csrf) -> csrf.disable())
+			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(security.publicPaths().toArray(String[]::new))
+				.permitAll()
+				.anyRequest()
+				.authenticated())
+			.with(TenancyHttpConfigurer.tenancy(), Customizer.withDefaults());
+		return http.build();
 	}
 
 	/**

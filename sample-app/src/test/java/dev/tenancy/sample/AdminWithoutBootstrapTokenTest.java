@@ -9,11 +9,13 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * With {@code tenancy.admin.token} unset the admin API fails closed: 503 for everyone but a
- * verified token with the admin scope.
+ * With {@code tenancy.admin.token} unset, the local issuer's JWTs are the only admin credential:
+ * no credential is 401, any {@code X-Admin-Token} or a tenant's token is 403, a verified token with
+ * the admin scope gets in. (503 {@code admin_not_configured} is only for an app with no admin
+ * credential mechanism at all; the starter's tests cover it.)
  */
 @LocalAppTest
-class AdminNotConfiguredTest {
+class AdminWithoutBootstrapTokenTest {
 
 	@LocalServerPort
 	int port;
@@ -23,31 +25,32 @@ class AdminNotConfiguredTest {
 	}
 
 	@Test
-	void noCredentialIsNotConfigured() {
+	void noCredentialIsUnauthorized() {
 		HttpResponse<String> response = api().get("/admin/tenants");
 
-		assertThat(response.statusCode()).isEqualTo(503);
-		assertThat(Api.code(response)).isEqualTo("admin_not_configured");
+		assertThat(response.statusCode()).isEqualTo(401);
+		assertThat(Api.code(response)).isEqualTo("unauthorized");
 		assertThat(response.body()).doesNotContain("acme");
 	}
 
 	@Test
-	void anyAdminTokenIsNotConfigured() {
+	void anyAdminTokenIsForbidden() {
 		for (String token : new String[] { "", " ", "null", "changeme", "admin" }) {
 			HttpResponse<String> response = api().get("/admin/tenants", "X-Admin-Token", token);
 
-			assertThat(response.statusCode()).as("X-Admin-Token '%s'", token).isEqualTo(503);
-			assertThat(Api.code(response)).isEqualTo("admin_not_configured");
+			assertThat(response.statusCode()).as("X-Admin-Token '%s'", token).isEqualTo(403);
+			assertThat(Api.code(response)).isEqualTo("forbidden");
 		}
 	}
 
 	@Test
-	void tenantTokenIsNotConfigured() {
+	void tenantTokenIsForbidden() {
 		HttpResponse<String> response = api().get("/admin/tenants", "Authorization",
 				Api.bearer(api().token("acme-client")));
 
-		assertThat(response.statusCode()).isEqualTo(503);
-		assertThat(Api.code(response)).isEqualTo("admin_not_configured");
+		assertThat(response.statusCode()).isEqualTo(403);
+		assertThat(Api.code(response)).isEqualTo("forbidden");
+		assertThat(response.body()).doesNotContain("acme\"");
 	}
 
 	@Test
