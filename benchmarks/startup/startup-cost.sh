@@ -58,7 +58,7 @@ POM
 
 echo "== building in $WORK (tenancy $VERSION from $CHECKOUT, $(git -C "$CHECKOUT" rev-parse --short HEAD 2>/dev/null || echo 'not a git checkout'))"
 "$CHECKOUT/mvnw" -B -q -f "$WORK/pom.xml" -pl plain,tenancy -am \
-  -Dmaven.test.skip=true -Dspring-javaformat.skip=true package
+  -Dmaven.test.skip=true -Dspring-javaformat.validate.skip=true package
 
 PLAIN=$WORK/plain/target/startup-plain.jar
 TENANCY=$WORK/tenancy/target/startup-tenancy.jar
