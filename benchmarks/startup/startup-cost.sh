@@ -128,6 +128,11 @@ printf '| app | to first HTTP answer, ms | Boot "started in", s | Boot "process 
 for variant in plain tenancy; do
   printf '| %s | %s | %s | %s | %s |\n' "$variant" "$(stats $variant 3)" "$(stats $variant 4)" "$(stats $variant 5)" "$(stats $variant 6)"
 done
-awk -v a="$(median tenancy 3)" -v b="$(median plain 3)" -v c="$(median tenancy 4)" -v d="$(median plain 4)" \
-  'BEGIN { printf "medians, with/without the starter: first HTTP answer %.2f, started-in %.2f\n", a / b, c / d }'
+# Ratios run by run (each tenancy start against the plain start just before it), then their median:
+# pairing keeps the ratio meaningful while the machine's load drifts.
+paired() {
+  awk -v c="$1" '$1 == "plain" { p[$2] = $c } $1 == "tenancy" { print $c / p[$2] }' "$WORK/runs.txt" | sort -g |
+    awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.2f (%.2f-%.2f)", m, a[1], a[NR] }'
+}
+echo "with/without the starter, median of the paired ratios: first HTTP answer $(paired 3), Boot's started-in $(paired 4)"
 echo "logs and jars: $WORK"

@@ -1,6 +1,6 @@
 package com.example.startup;
 
-import org.springframework.boot.ApplicationRunner;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
@@ -10,7 +10,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * A small service as an adopter writes it: one controller behind the bearer-JWT resource server,
- * one query at start-up so that the pool really connects to PostgreSQL.
+ * one query at start-up so that the pool really connects to PostgreSQL. The query runs before the
+ * web server starts (like a schema check or a migration would), so that it counts in both apps'
+ * start-up, with or without the starter's own start-up queries.
  */
 @SpringBootApplication
 public class StartupApp {
@@ -20,8 +22,8 @@ public class StartupApp {
 	}
 
 	@Bean
-	ApplicationRunner databaseCheck(JdbcClient jdbc) {
-		return (args) -> jdbc.sql("select 1").query(Integer.class).single();
+	SmartInitializingSingleton databaseCheck(JdbcClient jdbc) {
+		return () -> jdbc.sql("select 1").query(Integer.class).single();
 	}
 
 	@RestController
