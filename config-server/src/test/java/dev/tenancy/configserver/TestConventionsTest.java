@@ -11,7 +11,13 @@ class TestConventionsTest {
 
 	@Test
 	void everyTestClassFollowsTheConvention() {
-		TestConventions.of(TestConventionsTest.class).check();
+		// Spring Boot's own "Tests" suffix, from before the convention: to be renamed once the
+		// branches that edit them are merged (issue 9).
+		TestConventions.of(TestConventionsTest.class)
+			.allowingKnownViolations("ConfigPathAuthorizationTests", "ClientCredentialsTests", "TenantApiTests",
+					"DecryptionHealthTests", "LocalProfileTests", "ErrorAnswersTests", "ConfigServerHttpTests",
+					"StartupValidationTests")
+			.check();
 	}
 
 }
