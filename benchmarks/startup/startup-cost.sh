@@ -7,7 +7,7 @@
 #   (b) starts each RUNS times, alternating (plain, tenancy, plain, ...), and takes for each start
 #       the wall time from launching `java -jar` to the first HTTP answer on /api/ping (401: the
 #       endpoint is behind the resource server in both apps), Boot's own "Started ... in X seconds
-#       (process running for Y)" and the resident memory at that moment.
+#       (process running for Y)", and the JVM's CPU time and resident memory at that moment.
 #
 # The starter comes from CHECKOUT without installing anything: a throw-away aggregator in a temp
 # directory lists CHECKOUT's root pom and the two applications as modules and runs `package` with
@@ -85,7 +85,7 @@ removed=$(comm -23 "$WORK/plain.libs" "$WORK/tenancy.libs")
 
 # (b) Start-up, alternating the two apps.
 run_once() {
-  local variant=$1 jar=$2 run=$3 log="$WORK/$1-$3.log" start end code pid rss
+  local variant=$1 jar=$2 run=$3 log="$WORK/$1-$3.log" start end code pid rss cpu
   start=$(date +%s%N)
   "$JAVA" -jar "$jar" --server.port="$PORT" --spring.datasource.url="$POSTGRES_URL" >"$log" 2>&1 &
   pid=$!
@@ -98,13 +98,16 @@ run_once() {
   done
   end=$(date +%s%N)
   rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
+  # CPU seconds (user + system, all threads) the JVM spent until then: less sensitive than wall
+  # time to other work on the machine. Fields 14 and 15 of /proc/PID/stat, in clock ticks.
+  cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$pid/stat" 2>/dev/null || echo 0)
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   if [ "$code" = 000 ]; then echo "$variant run $run never answered; see $log" >&2; exit 1; fi
   # "Started StartupApp in 2.345 seconds (process running for 2.789)"
   sed -n 's/.*Started StartupApp in \([0-9.]*\) seconds (process running for \([0-9.]*\)).*/\1 \2/p' "$log" |
-    awk -v v="$variant" -v r="$run" -v ms=$(((end - start) / 1000000)) -v c="$code" -v rss="$rss" \
-      '{ printf "%s %s %d %s %s %d %s\n", v, r, ms, $1, $2, rss / 1024, c }' >>"$WORK/runs.txt"
+    awk -v v="$variant" -v r="$run" -v ms=$(((end - start) / 1000000)) -v c="$code" -v rss="$rss" -v cpu="$cpu" \
+      '{ printf "%s %s %d %s %s %d %s %s\n", v, r, ms, $1, $2, rss / 1024, cpu, c }' >>"$WORK/runs.txt"
 }
 echo
 echo "== start-up, $RUNS runs each, alternating (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -116,7 +119,7 @@ for run in $(seq 1 "$RUNS"); do
   run_once tenancy "$TENANCY" "$run"
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "every run (variant, run, ms to first HTTP answer, Boot's started-in s, process-running-for s, RSS MB, status):"
+echo "every run (variant, run, ms to first HTTP answer, Boot's started-in s, process-running-for s, RSS MB, CPU s, status):"
 sed 's/^/  /' "$WORK/runs.txt"
 stats() { # column of runs.txt for a variant -> "median (min-max)"
   awk -v v="$1" -v c="$2" '$1 == v { print $c }' "$WORK/runs.txt" | sort -g |
@@ -124,9 +127,10 @@ stats() { # column of runs.txt for a variant -> "median (min-max)"
 }
 median() { stats "$1" "$2" | cut -d' ' -f1; }
 echo
-printf '| app | to first HTTP answer, ms | Boot "started in", s | Boot "process running for", s | RSS at ready, MB |\n| --- | --- | --- | --- | --- |\n'
+printf '| app | to first HTTP answer, ms | Boot "started in", s | Boot "process running for", s | CPU to ready, s | RSS at ready, MB |\n| --- | --- | --- | --- | --- | --- |\n'
 for variant in plain tenancy; do
-  printf '| %s | %s | %s | %s | %s |\n' "$variant" "$(stats $variant 3)" "$(stats $variant 4)" "$(stats $variant 5)" "$(stats $variant 6)"
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$variant" "$(stats $variant 3)" "$(stats $variant 4)" "$(stats $variant 5)" \
+    "$(stats $variant 7)" "$(stats $variant 6)"
 done
 # Ratios run by run (each tenancy start against the plain start just before it), then their median:
 # pairing keeps the ratio meaningful while the machine's load drifts.
@@ -134,5 +138,5 @@ paired() {
   awk -v c="$1" '$1 == "plain" { p[$2] = $c } $1 == "tenancy" { print $c / p[$2] }' "$WORK/runs.txt" | sort -g |
     awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.2f (%.2f-%.2f)", m, a[1], a[NR] }'
 }
-echo "with/without the starter, median of the paired ratios: first HTTP answer $(paired 3), Boot's started-in $(paired 4)"
+echo "with/without the starter, median of the paired ratios: first HTTP answer $(paired 3), Boot's started-in $(paired 4), CPU $(paired 7)"
 echo "logs and jars: $WORK"
