@@ -84,6 +84,9 @@ removed=$(comm -23 "$WORK/plain.libs" "$WORK/tenancy.libs")
 [ -n "$removed" ] && echo "jars only in the app without the starter (a version changed?):" && echo "$removed" | sed 's/^/  /'
 
 # (b) Start-up, alternating the two apps.
+if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then
+  echo "something already answers on port $PORT; give another port as the third argument" >&2; exit 1
+fi
 run_once() {
   local variant=$1 jar=$2 run=$3 log="$WORK/$1-$3.log" start end code pid rss cpu
   start=$(date +%s%N)
