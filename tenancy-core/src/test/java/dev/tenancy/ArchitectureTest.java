@@ -73,7 +73,9 @@ class ArchitectureTest {
 
 	@Test
 	void noCyclesBetweenPackages() {
-		slices().matching("dev.tenancy.(*)..").should().beFreeOfCycles().check(core);
+		// Every package is a slice: nested ones (registry.jdbc apart from registry) and the model's
+		// own dev.tenancy, which "dev.tenancy.(**)" would leave out.
+		slices().matching("(dev.tenancy..)").should().beFreeOfCycles().check(core);
 	}
 
 	@Test

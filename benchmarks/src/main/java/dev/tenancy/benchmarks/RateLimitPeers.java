@@ -449,7 +449,7 @@ final class RateLimitPeers {
 
 		/**
 		 * Delete every key of a run: ours and bucket4j's under {@code bench:<run>:}, the gateway's
-		 * under {@code request_rate_limiter.{<route>.<run>-} (the gateway's own key format, with the route id).
+		 * under {@code request_rate_limiter.{<route>.<run>-...}} (the gateway's own key format, with the route id).
 		 * @param runId the run
 		 * @return keys deleted
 		 */

@@ -1,0 +1,17 @@
+package dev.tenancy.adopters;
+
+import org.junit.jupiter.api.Test;
+
+import dev.tenancy.test.TestConventions;
+
+/**
+ * This module's tests follow the house's test naming convention (docs/adopting/hygiene.md).
+ */
+class TestConventionsTest {
+
+	@Test
+	void everyTestClassFollowsTheConvention() {
+		TestConventions.of(TestConventionsTest.class).check();
+	}
+
+}
