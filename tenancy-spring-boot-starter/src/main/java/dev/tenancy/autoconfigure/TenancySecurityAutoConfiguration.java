@@ -29,7 +29,6 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 import dev.tenancy.TenancyError;
-import dev.tenancy.autoconfigure.security.TenancyHttpConfigurer;
 import dev.tenancy.web.ProblemResponses;
 
 /**

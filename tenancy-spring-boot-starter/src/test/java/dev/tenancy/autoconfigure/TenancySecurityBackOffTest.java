@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TenancySecurityBackOffTest {
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(TenancyAutoConfiguration.class, TenancyErrorsAutoConfiguration.class,
+			AutoConfigurations.of(TenancyAutoConfiguration.class, TenancyRegistryAutoConfiguration.class,
+					TenancyErrorsAutoConfiguration.class,
 					TenancyAdminAutoConfiguration.class, TenancySecurityAutoConfiguration.class,
 					SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class,
 					ManagementWebSecurityAutoConfiguration.class, OAuth2ResourceServerAutoConfiguration.class,
@@ -76,7 +77,7 @@ class TenancySecurityBackOffTest {
 		@Bean
 		SecurityFilterChain appChain(HttpSecurity http) throws Exception {
 			return http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
-				.with(dev.tenancy.autoconfigure.security.TenancyHttpConfigurer.tenancy(), Customizer.withDefaults())
+				.with(dev.tenancy.autoconfigure.TenancyHttpConfigurer.tenancy(), Customizer.withDefaults())
 				.build();
 		}
 

@@ -6,7 +6,7 @@ import jakarta.servlet.DispatcherType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.tenancy.autoconfigure.security.TenancyHttpConfigurer;
+import dev.tenancy.autoconfigure.TenancyHttpConfigurer;
 import dev.tenancy.configserver.ConfigServerProperties;
 
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;

@@ -53,7 +53,7 @@ import org.springframework.security.web.authentication.preauth.AbstractPreAuthen
 
 import dev.tenancy.autoconfigure.TenancyFailedAttemptsAutoConfiguration;
 import dev.tenancy.autoconfigure.TenancySecurityProperties;
-import dev.tenancy.autoconfigure.security.TenancyHttpConfigurer;
+import dev.tenancy.autoconfigure.TenancyHttpConfigurer;
 import dev.tenancy.ratelimit.FailedAttemptThrottle;
 import dev.tenancy.ratelimit.RateLimiter;
 

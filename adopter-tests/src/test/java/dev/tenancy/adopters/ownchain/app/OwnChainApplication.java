@@ -13,7 +13,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.tenancy.context.TenantContext;
 
-import static dev.tenancy.autoconfigure.security.TenancyHttpConfigurer.tenancy;
+import static dev.tenancy.autoconfigure.TenancyHttpConfigurer.tenancy;
 
 /**
  * An API with its own security filter chain, as an adopter writes it: its own resource server and

@@ -10,7 +10,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import static dev.tenancy.autoconfigure.security.TenancyHttpConfigurer.tenancy;
+import static dev.tenancy.autoconfigure.TenancyHttpConfigurer.tenancy;
 
 /**
  * A browser application with form login and sessions, no identity provider and no admin token:

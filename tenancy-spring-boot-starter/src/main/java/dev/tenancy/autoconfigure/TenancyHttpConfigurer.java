@@ -1,4 +1,4 @@
-package dev.tenancy.autoconfigure.security;
+package dev.tenancy.autoconfigure;
 
 import java.util.List;
 import java.util.function.Supplier;
@@ -32,9 +32,6 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.util.ClassUtils;
 
 import dev.tenancy.admin.AdminGuard;
-import dev.tenancy.autoconfigure.TenancyAdminProperties;
-import dev.tenancy.autoconfigure.TenancyFailedAttemptsAutoConfiguration;
-import dev.tenancy.autoconfigure.TenancySecurityProperties;
 import dev.tenancy.ratelimit.FailedAttemptThrottle;
 import dev.tenancy.web.AccessDeniedProblemFilter;
 import dev.tenancy.web.AdminAuthorizationManager;
@@ -49,7 +46,7 @@ import dev.tenancy.web.UnpublishedResourceMetadataFilter;
  * Applies Tenancy to a security filter chain the application builds itself:
  *
  * <pre class="code">
- * import static dev.tenancy.autoconfigure.security.TenancyHttpConfigurer.tenancy;
+ * import static dev.tenancy.autoconfigure.TenancyHttpConfigurer.tenancy;
  *
  * &#064;Bean
  * SecurityFilterChain app(HttpSecurity http) throws Exception {
