@@ -245,17 +245,17 @@ class TenantAdminInputTest {
 				Arguments.of("{\"displayName\":42}", "displayName"),
 				Arguments.of("{\"displayName\":\"" + longName + "\"}", "displayName"),
 				Arguments.of("{\"config\":5}", "config"), Arguments.of("{\"config\":[]}", "config"),
-				Arguments.of("{\"config\":{\"rateLimit\":{\"limit\":null}}}", "rateLimit.limit"),
-				Arguments.of("{\"config\":{\"rateLimit\":{\"limit\":-1}}}", "rateLimit.limit"),
-				Arguments.of("{\"config\":{\"rateLimit\":{\"limit\":\"100\"}}}", "rateLimit.limit"),
-				Arguments.of("{\"config\":{\"rateLimit\":{\"limit\":1000}}}", "rateLimit.burst"),
-				Arguments.of("{\"config\":{\"rateLimit\":{\"window\":\"60\"}}}", "rateLimit.window"),
-				Arguments.of("{\"config\":{\"rateLimit\":{\"perUser\":{\"window\":null}}}}", "rateLimit.perUser.window"),
-				Arguments.of("{\"config\":{\"features\":" + manyFeatures + "}}", "features"),
-				Arguments.of("{\"config\":{\"features\":[null]}}", "features[0]"),
-				Arguments.of("{\"config\":{\"attributes\":{\"k\":\"" + "v".repeat(1025) + "\"}}}", "attributes.k"),
-				Arguments.of("{\"config\":{\"colour\":\"red\"}}", "colour"),
-				Arguments.of("{\"config\":{\"locale\":\"not a locale\"}}", "locale"),
+				Arguments.of("{\"config\":{\"rateLimit\":{\"limit\":null}}}", "config.rateLimit.limit"),
+				Arguments.of("{\"config\":{\"rateLimit\":{\"limit\":-1}}}", "config.rateLimit.limit"),
+				Arguments.of("{\"config\":{\"rateLimit\":{\"limit\":\"100\"}}}", "config.rateLimit.limit"),
+				Arguments.of("{\"config\":{\"rateLimit\":{\"limit\":1000}}}", "config.rateLimit.burst"),
+				Arguments.of("{\"config\":{\"rateLimit\":{\"window\":\"60\"}}}", "config.rateLimit.window"),
+				Arguments.of("{\"config\":{\"rateLimit\":{\"perUser\":{\"window\":null}}}}", "config.rateLimit.perUser.window"),
+				Arguments.of("{\"config\":{\"features\":" + manyFeatures + "}}", "config.features"),
+				Arguments.of("{\"config\":{\"features\":[null]}}", "config.features[0]"),
+				Arguments.of("{\"config\":{\"attributes\":{\"k\":\"" + "v".repeat(1025) + "\"}}}", "config.attributes.k"),
+				Arguments.of("{\"config\":{\"colour\":\"red\"}}", "config.colour"),
+				Arguments.of("{\"config\":{\"locale\":\"not a locale\"}}", "config.locale"),
 				Arguments.of("{\"status\":\"ACTIVE\"}", "status"), Arguments.of("{\"id\":\"other\"}", "id"),
 				Arguments.of("{\"version\":7}", "version"), Arguments.of("[]", null), Arguments.of("\"x\"", null),
 				Arguments.of("null", null), Arguments.of("{", null), Arguments.of("", null),
@@ -357,9 +357,9 @@ class TenantAdminInputTest {
 	/** Where a text goes in a create body, and the field the answer must name. */
 	enum Field {
 
-		DISPLAY_NAME("displayName"), PLAN("plan"), FEATURE("features[1]"), ATTRIBUTE_KEY("attributes"),
-		ATTRIBUTE_VALUE("attributes.tagline"), COST_ROUTE("rateLimit.costs"), LOCALE("locale"),
-		EMAIL_DOMAIN("emailDomains[0]");
+		DISPLAY_NAME("displayName"), PLAN("config.plan"), FEATURE("config.features[1]"),
+		ATTRIBUTE_KEY("config.attributes"), ATTRIBUTE_VALUE("config.attributes.tagline"),
+		COST_ROUTE("config.rateLimit.costs"), LOCALE("config.locale"), EMAIL_DOMAIN("config.emailDomains[0]");
 
 		final String path;
 

@@ -96,10 +96,11 @@ class TenantFileReaderTest {
 		}
 		assertThat(reasons).doesNotContainKey("acme.yaml").hasSize(15);
 		assertThat(reasons.get("unknown-top.yaml")).startsWith("plan").contains("unknown key");
-		assertThat(reasons.get("unknown-nested.yaml")).startsWith("rateLimit.burts").contains("unknown key");
-		assertThat(reasons.get("wrong-type.yaml")).startsWith("rateLimit.limit");
-		assertThat(reasons.get("number-as-text.yaml")).startsWith("rateLimit.limit");
-		assertThat(reasons.get("negative.yaml")).contains("rateLimit").contains("positive");
+		assertThat(reasons.get("unknown-nested.yaml")).startsWith("config.rateLimit.burts").contains("unknown key");
+		assertThat(reasons.get("wrong-type.yaml"))
+			.isEqualTo("config.rateLimit.limit: must be a whole number of requests of at least 1");
+		assertThat(reasons.get("number-as-text.yaml")).startsWith("config.rateLimit.limit");
+		assertThat(reasons.get("negative.yaml")).startsWith("config.rateLimit.limit").contains("at least 1");
 		assertThat(reasons.get("duplicate-key.yaml")).containsIgnoringCase("duplicate");
 		assertThat(reasons.get("other-id.yaml")).startsWith("id");
 		assertThat(reasons.get("no-name.yaml")).startsWith("displayName");
@@ -108,8 +109,8 @@ class TenantFileReaderTest {
 		assertThat(reasons.get("not-a-mapping.yaml")).contains("mapping");
 		assertThat(reasons.get("broken.yaml")).contains("YAML");
 		assertThat(reasons.get("Upper.yaml")).contains("file name");
-		assertThat(reasons.get("bad-locale.yaml")).startsWith("locale");
-		assertThat(reasons.get("bad-domain.yaml")).startsWith("emailDomains[0]");
+		assertThat(reasons.get("bad-locale.yaml")).startsWith("config.locale");
+		assertThat(reasons.get("bad-domain.yaml")).startsWith("config.emailDomains[0]");
 	}
 
 	@Test
