@@ -1,8 +1,5 @@
 package dev.tenancy.autoconfigure;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 import jakarta.servlet.DispatcherType;
 
@@ -19,9 +16,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 
-import dev.tenancy.InvalidTenantIdException;
-import dev.tenancy.Tenant;
-import dev.tenancy.TenantId;
 import dev.tenancy.registry.InMemoryTenantRegistry;
 import dev.tenancy.registry.TenantRegistry;
 import dev.tenancy.resolve.CompositeTenantResolver;
@@ -51,22 +45,8 @@ public final class TenancyAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TenantRegistry tenantRegistry(TenancyProperties properties) {
-		List<Tenant> tenants = new ArrayList<>();
-		for (Map.Entry<String, TenancyProperties.TenantDefinition> entry : properties.tenants().entrySet()) {
-			TenantId id = tenantId(entry.getKey());
-			TenancyProperties.TenantDefinition definition = entry.getValue();
-			tenants.add(new Tenant(id, definition.displayName(), definition.status(), definition.config(), 0));
-		}
-		return new InMemoryTenantRegistry(tenants);
-	}
-
-	private static TenantId tenantId(String key) {
-		try {
-			return TenantId.of(key);
-		}
-		catch (InvalidTenantIdException ex) {
-			throw new IllegalStateException("tenancy.tenants." + key + ": " + ex.getMessage(), ex);
-		}
+		// tenancy.tenants.* was validated when it was bound (TenancyProperties)
+		return new InMemoryTenantRegistry(properties.tenantList());
 	}
 
 	@Bean
