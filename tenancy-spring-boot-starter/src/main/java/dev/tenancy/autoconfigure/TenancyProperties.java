@@ -25,10 +25,10 @@ import dev.tenancy.registry.TenantConfigJson;
  *
  * @param enabled Whether the tenant isolation filter is installed.
  * @param resolution How the tenant of a request is resolved.
- * @param tenants Tenants declared in properties, keyed by tenant id, each with display-name, status
- * and config (see the tenancy.tenants.<id>.* entries); used when no other TenantRegistry bean
- * exists. Validated at start-up like tenant files and the admin API: an unknown key or a wrong
- * value stops the application, naming the property.
+ * @param tenants Tenants declared in properties, keyed by tenant id, each with display-name, status and
+ * config (see the tenancy.tenants.*.* entries); used when no other TenantRegistry bean exists. Validated
+ * at start-up like tenant files and the admin API: an unknown key or a wrong value stops the application,
+ * naming the property.
  */
 @ConfigurationProperties("tenancy")
 public record TenancyProperties(@DefaultValue("true") boolean enabled, @DefaultValue Resolution resolution,
@@ -155,13 +155,13 @@ public record TenancyProperties(@DefaultValue("true") boolean enabled, @DefaultV
 	/**
 	 * Tenant resolution.
 	 *
-	 * @param requireGrant whether a tenant named by a header, host or path is only accepted when
-	 * a verified token grants it; turn off only for applications without per-user tokens
-	 * @param exemptPaths path patterns that need no tenant (health, docs, admin, errors)
-	 * @param jwt the JWT claim source
-	 * @param header the header source
-	 * @param host the host subdomain source
-	 * @param path the path prefix source
+	 * @param requireGrant Whether a tenant named by a header, host or path is only accepted when a verified
+	 * token grants it; turn off only for applications without per-user tokens.
+	 * @param exemptPaths Path patterns that need no tenant (health, docs, admin, errors).
+	 * @param jwt The JWT claim source.
+	 * @param header The header source.
+	 * @param host The host subdomain source.
+	 * @param path The path prefix source.
 	 */
 	public record Resolution(@DefaultValue("true") boolean requireGrant,
 			@DefaultValue({ "/actuator/health", "/actuator/health/**", "/actuator/info", "/error", "/admin/**",
@@ -173,9 +173,9 @@ public record TenancyProperties(@DefaultValue("true") boolean enabled, @DefaultV
 	/**
 	 * Tenants granted by the verified JWT.
 	 *
-	 * @param enabled whether JWT claims are read
-	 * @param claim claim holding the caller's single tenant
-	 * @param listClaim claim holding the list of tenants of a user who belongs to several
+	 * @param enabled Whether JWT claims are read.
+	 * @param claim Claim holding the caller's single tenant.
+	 * @param listClaim Claim holding the list of tenants of a user who belongs to several.
 	 */
 	public record Jwt(@DefaultValue("true") boolean enabled, @DefaultValue("tenant_id") String claim,
 			@DefaultValue("tenants") String listClaim) {
@@ -185,8 +185,8 @@ public record TenancyProperties(@DefaultValue("true") boolean enabled, @DefaultV
 	/**
 	 * Tenant selection by request header. A header only selects among the tenants a token grants.
 	 *
-	 * @param enabled whether headers are read
-	 * @param names header names; all that are present must agree
+	 * @param enabled Whether headers are read.
+	 * @param names Header names; all that are present must agree.
 	 */
 	public record Header(@DefaultValue("true") boolean enabled,
 			@DefaultValue({ "X-Client-ID", "X-Tenant-ID" }) List<String> names) {
@@ -196,8 +196,8 @@ public record TenancyProperties(@DefaultValue("true") boolean enabled, @DefaultV
 	/**
 	 * Tenant selection by host subdomain, such as {@code acme.travel.example}.
 	 *
-	 * @param enabled whether the host is read
-	 * @param baseDomain the domain under which each tenant has a subdomain
+	 * @param enabled Whether the host is read.
+	 * @param baseDomain The domain under which each tenant has a subdomain.
 	 */
 	public record Host(@DefaultValue("false") boolean enabled, String baseDomain) {
 
@@ -206,8 +206,8 @@ public record TenancyProperties(@DefaultValue("true") boolean enabled, @DefaultV
 	/**
 	 * Tenant selection by path prefix, such as {@code /t/acme/...}.
 	 *
-	 * @param enabled whether the path is read
-	 * @param prefix the prefix before the tenant segment
+	 * @param enabled Whether the path is read.
+	 * @param prefix The prefix before the tenant segment.
 	 */
 	public record Path(@DefaultValue("false") boolean enabled, @DefaultValue("/t") String prefix) {
 
@@ -216,9 +216,9 @@ public record TenancyProperties(@DefaultValue("true") boolean enabled, @DefaultV
 	/**
 	 * A tenant declared in properties, validated.
 	 *
-	 * @param displayName the human-readable name, {@code null} for the id
-	 * @param status the lifecycle state
-	 * @param config the tenant's configuration (plan, rate limits, features, ...)
+	 * @param displayName The human-readable name, null for the id.
+	 * @param status The lifecycle state.
+	 * @param config The tenant's configuration (plan, rate limits, features, ...).
 	 */
 	public record TenantDefinition(String displayName, TenantStatus status, TenantConfig config) {
 
