@@ -558,6 +558,57 @@ class TenantAdminInputTest {
 			.content(body.getBytes(StandardCharsets.UTF_8));
 	}
 
+	// --- one validator: the same violations as tenant files and tenancy.tenants.* properties
+
+	@Test
+	void everyInvalidValueIsListedWithThePathAndTheExpectedForm() throws Exception {
+		String id = unique("violations");
+		String config = "{\"plann\":\"gold\",\"rateLimit\":{\"limit\":5,\"window\":\"60\",\"burst\":2},"
+				+ "\"locale\":\"english\",\"emailDomains\":[\"NOT_A_DOMAIN\"]}";
+		Answer answer = send(post("/admin/tenants").contentType("application/json")
+			.content("{\"id\":\"" + id + "\",\"displayName\":\"Acme\",\"config\":" + config + "}"));
+		answer.assertProblem(400, "invalid_request", "config.plann");
+		JsonNode problem = answer.json();
+		assertThat(problem.path("type").asString()).isEqualTo("urn:problem-type:tenancy:invalid_request");
+		Map<String, String> violations = new java.util.LinkedHashMap<>();
+		problem.path("violations").forEach((v) -> violations.put(v.path("path").asString(), v.path("message").asString()));
+		assertThat(violations).containsExactly(
+				Map.entry("config.plann",
+						"unknown key (expected plan, rateLimit, features, emailDomains, locale, attributes)"),
+				Map.entry("config.rateLimit.window", "must be " + TenantConfigJson.DURATION_FORM),
+				Map.entry("config.rateLimit.burst",
+						"must be a whole number not less than the limit (the bucket's capacity; the limit when unset)"),
+				Map.entry("config.emailDomains[0]", "must be a lower-case domain name such as acme-travel.example"),
+				Map.entry("config.locale", "must be an IETF language tag such as en-GB"));
+		assertThat(exists(id)).isFalse();
+
+		// tenancy.tenants.<id>.config.* gets the very same messages, under its property names
+		InvalidTenantConfigException properties = org.assertj.core.api.Assertions.catchThrowableOfType(
+				InvalidTenantConfigException.class,
+				() -> TenantConfigJson.fromProperties(Map.of("rate-limit",
+						Map.of("limit", "5", "window", "60", "burst", "2"), "locale", "english", "email-domains",
+						"NOT_A_DOMAIN"), "tenancy.tenants.acme.config"));
+		Map<String, String> fromProperties = new java.util.LinkedHashMap<>();
+		properties.violations().forEach((v) -> fromProperties.put(v.path(), v.message()));
+		assertThat(fromProperties).containsEntry("tenancy.tenants.acme.config.rate-limit.window",
+				violations.get("config.rateLimit.window"))
+			.containsEntry("tenancy.tenants.acme.config.rate-limit.burst", violations.get("config.rateLimit.burst"))
+			.containsEntry("tenancy.tenants.acme.config.locale", violations.get("config.locale"))
+			.containsEntry("tenancy.tenants.acme.config.email-domains[0]", violations.get("config.emailDomains[0]"));
+	}
+
+	@Test
+	void durationsAreAcceptedAs1mAndPT1M() throws Exception {
+		for (String window : List.of("1m", "PT1M")) {
+			String id = unique("window");
+			Answer answer = send(post("/admin/tenants").contentType("application/json")
+				.content("{\"id\":\"" + id + "\",\"displayName\":\"Acme\",\"config\":{\"rateLimit\":"
+						+ "{\"limit\":5,\"window\":\"" + window + "\"}}}"));
+			answer.assertStatus(201);
+			assertThat(answer.json().path("config").path("rateLimit").path("window").asString()).isEqualTo("PT1M");
+		}
+	}
+
 	private boolean exists(String id) {
 		return jdbc.sql("select count(*) from " + schema + ".tenant where id = ?")
 			.param(id)
