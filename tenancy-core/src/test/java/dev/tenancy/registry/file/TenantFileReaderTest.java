@@ -114,6 +114,28 @@ class TenantFileReaderTest {
 	}
 
 	@Test
+	void filesGetTheSameMessagesAndDurationsInBothForms() throws IOException {
+		write("minute.yaml", "displayName: X\nconfig:\n  rateLimit: { limit: 10, window: 1m }\n");
+		write("iso.yaml", "displayName: X\nconfig:\n  rateLimit: { limit: 10, window: PT1M }\n");
+		write("several.yaml", "displayName: X\nconfig:\n  plann: gold\n  locale: english\n"
+				+ "  rateLimit: { limit: 10, window: 60, burst: 5 }\n");
+		List<TenantFile> files = TenantFileReader.readDirectory(this.dir);
+		assertThat(files).filteredOn(TenantFile.Valid.class::isInstance).hasSize(2);
+		assertThat(files).filteredOn(TenantFile.Invalid.class::isInstance)
+			.singleElement()
+			.satisfies((file) -> assertThat(((TenantFile.Invalid) file).reason()).isEqualTo(
+					"config.plann: unknown key (expected plan, rateLimit, features, emailDomains, locale, attributes); "
+							+ "config.rateLimit.window: must be " + dev.tenancy.registry.TenantConfigJson.DURATION_FORM
+							+ "; config.rateLimit.burst: must be a whole number not less than the limit (the bucket's "
+							+ "capacity; the limit when unset); config.locale: must be an IETF language tag such as en-GB"));
+		// for a registry that must not start with a broken file
+		dev.tenancy.registry.InvalidTenantConfigException ex = org.assertj.core.api.Assertions.catchThrowableOfType(
+				dev.tenancy.registry.InvalidTenantConfigException.class, () -> TenantFileReader.requireValid(files));
+		assertThat(ex.violations()).singleElement()
+			.satisfies((violation) -> assertThat(violation.toString()).startsWith("several.yaml: config.plann: unknown key"));
+	}
+
+	@Test
 	void oversizedFileIsRejectedBeforeParsing() throws IOException {
 		write("huge.yaml", "displayName: X\n# " + "x".repeat(TenantFileReader.MAX_FILE_SIZE) + "\n");
 		assertThat(TenantFileReader.readDirectory(this.dir)).singleElement()
