@@ -54,9 +54,10 @@ public record TenancySecurityProperties(@DefaultValue("true") boolean enabled,
 	/**
 	 * HTTP Strict Transport Security, sent on HTTPS responses.
 	 *
-	 * @param enabled True or false to force; unset means on except when a local or dev profile is active.
-	 * @param maxAge The max-age.
-	 * @param includeSubdomains Whether to add includeSubDomains.
+	 * @param enabled Whether to send the Strict-Transport-Security header; unset means on except when a local
+	 * or dev profile is active.
+	 * @param maxAge How long browsers keep to HTTPS (the header's max-age).
+	 * @param includeSubdomains Whether the policy covers subdomains too (the header's includeSubDomains).
 	 */
 	public record Hsts(Boolean enabled, @DefaultValue("365d") Duration maxAge,
 			@DefaultValue("true") boolean includeSubdomains) {
