@@ -3,12 +3,19 @@ package dev.tenancy.autoconfigure;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Configuration;
 
 import dev.tenancy.Tenant;
 import dev.tenancy.TenantId;
@@ -17,6 +24,7 @@ import dev.tenancy.registry.TenantConfigJson;
 import dev.tenancy.registry.TenantRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
  * {@code tenancy.tenants.<id>.*} is held to the rules of tenant files and the admin API: a mistake
@@ -24,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * message the admin API gives for the same mistake), instead of a tenant that quietly behaves
  * differently (a burst below the limit advertised {@code q=5}, an unknown key ignored).
  */
+@ExtendWith(OutputCaptureExtension.class)
 class TenantPropertiesValidationTest {
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
@@ -112,6 +121,26 @@ class TenantPropertiesValidationTest {
 					.contains("tenancy.tenants.acme.config.locale: must be an IETF language tag such as en-GB")
 					.contains("tenancy.tenants.Not_An_Id: the tenant id must be a DNS label");
 			});
+	}
+
+	@Test
+	void springBootReportsTheMistakeRatherThanABindingFailure(CapturedOutput output) {
+		SpringApplicationBuilder application = new SpringApplicationBuilder(PropertiesOnly.class)
+			.web(WebApplicationType.NONE)
+			.properties("spring.main.banner-mode=off", "tenancy.tenants.acme.config.rate-limit.limit=10",
+					"tenancy.tenants.acme.config.rate-limit.window=60");
+		assertThatException().isThrownBy(application::run);
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Invalid tenant definitions in tenancy.tenants:")
+			.contains("- tenancy.tenants.acme.config.rate-limit.window: must be a positive duration such as 1m or PT1M")
+			.contains("Durations are written as 1m or PT1M")
+			.doesNotContain("Failed to bind properties");
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableConfigurationProperties(TenancyProperties.class)
+	static class PropertiesOnly {
+
 	}
 
 	private static FailureAnalysis analyze(Throwable failure) {
