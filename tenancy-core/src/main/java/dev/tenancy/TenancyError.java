@@ -51,7 +51,26 @@ public enum TenancyError {
 			"The service cannot answer right now. Try again later."),
 
 	INTERNAL_ERROR("internal_error", 500, "Internal error",
-			"The request failed. Quote the correlation id when reporting it.");
+			"The request failed. Quote the correlation id when reporting it."),
+
+	// The admin API's own codes.
+
+	TENANT_NOT_FOUND("tenant_not_found", 404, "Tenant not found", "No such tenant."),
+
+	TENANT_EXISTS("tenant_exists", 409, "Tenant exists", "A tenant with this id already exists."),
+
+	VERSION_CONFLICT("version_conflict", 409, "Version conflict",
+			"The tenant was changed by someone else. Read it again and retry."),
+
+	INVALID_TRANSITION("invalid_transition", 409, "Invalid transition", "The tenant cannot change to that status."),
+
+	CONFLICT("conflict", 409, "Conflict", "The change conflicts with the tenant's state."),
+
+	PRECONDITION_REQUIRED("precondition_required", 428, "Precondition required",
+			"Send If-Match with the ETag of the tenant you read."),
+
+	REGISTRY_READ_ONLY("registry_read_only", 405, "Registry read-only",
+			"This registry is read-only; use the PostgreSQL registry to manage tenants.");
 
 	private final String code;
 

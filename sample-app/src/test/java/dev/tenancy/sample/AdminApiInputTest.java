@@ -104,7 +104,7 @@ class AdminApiInputTest {
 				"{\"displayName\":null}", ops(), "\"2\""), 400, "invalid_request", "displayName");
 		assertProblem(send("PATCH", "/admin/tenants/" + id, "application/merge-patch+json",
 				"{\"config\":{\"rateLimit\":{\"limit\":null}}}", ops(), "\"2\""), 400, "invalid_request",
-				"rateLimit.limit");
+				"config.rateLimit.limit");
 		assertProblem(send("PATCH", "/admin/tenants/" + id, "application/merge-patch+json",
 				"{\"displayName\":\"" + "x".repeat(201) + "\"}", ops(), "\"2\""), 400, "invalid_request",
 				"displayName");
@@ -128,11 +128,11 @@ class AdminApiInputTest {
 		String text = MARK + character + MARK;
 		String[][] cases = {
 				{ "{\"displayName\":\"" + text + "\",\"config\":{}}", "displayName" },
-				{ "{\"displayName\":\"Ok\",\"config\":{\"plan\":\"" + text + "\"}}", "plan" },
-				{ "{\"displayName\":\"Ok\",\"config\":{\"features\":[\"trips\",\"" + text + "\"]}}", "features[1]" },
-				{ "{\"displayName\":\"Ok\",\"config\":{\"attributes\":{\"" + text + "\":\"v\"}}}", "attributes" },
+				{ "{\"displayName\":\"Ok\",\"config\":{\"plan\":\"" + text + "\"}}", "config.plan" },
+				{ "{\"displayName\":\"Ok\",\"config\":{\"features\":[\"trips\",\"" + text + "\"]}}", "config.features[1]" },
+				{ "{\"displayName\":\"Ok\",\"config\":{\"attributes\":{\"" + text + "\":\"v\"}}}", "config.attributes" },
 				{ "{\"displayName\":\"Ok\",\"config\":{\"attributes\":{\"tagline\":\"" + text + "\"}}}",
-						"attributes.tagline" } };
+						"config.attributes.tagline" } };
 		String existing = create("chars");
 		for (String[] c : cases) {
 			String id = "chars-new-" + UUID.randomUUID().toString().substring(0, 8);

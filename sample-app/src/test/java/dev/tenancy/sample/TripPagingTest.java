@@ -151,7 +151,7 @@ class TripPagingTest {
 				(type) -> assertThat(type).startsWith("application/problem+json"));
 		JsonNode body = Api.json(response);
 		assertThat(body.path("code").asString()).isEqualTo("invalid_request");
-		assertThat(body.path("errors").get(0).path("field").asString()).isEqualTo("size");
+		assertThat(body.path("violations").get(0).path("path").asString()).isEqualTo("size");
 		assertThat(response.body()).doesNotContain("abc", "1e2", "0x10", "99999", "1000", "\u0000");
 	}
 
@@ -166,7 +166,7 @@ class TripPagingTest {
 		assertThat(response.statusCode()).isEqualTo(400);
 		JsonNode body = Api.json(response);
 		assertThat(body.path("code").asString()).isEqualTo("invalid_request");
-		assertThat(body.path("errors").get(0).path("field").asString()).isEqualTo("after");
+		assertThat(body.path("violations").get(0).path("path").asString()).isEqualTo("after");
 		if (!cursor.isEmpty()) {
 			assertThat(response.body()).doesNotContain(cursor);
 		}

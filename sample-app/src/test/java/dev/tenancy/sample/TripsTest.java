@@ -205,7 +205,7 @@ class TripsTest {
 		assertThat(problem.path("status").asInt()).isEqualTo(400);
 		if (field != null) {
 			List<String> fields = new ArrayList<>();
-			problem.path("errors").forEach((error) -> fields.add(error.path("field").asString()));
+			problem.path("violations").forEach((error) -> fields.add(error.path("path").asString()));
 			assertThat(fields).contains(field);
 		}
 		assertThat(response.body()).doesNotContain("<script>")

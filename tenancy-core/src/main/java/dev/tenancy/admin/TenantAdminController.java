@@ -1,6 +1,7 @@
 package dev.tenancy.admin;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -14,7 +15,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -22,6 +22,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -34,6 +35,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.tenancy.ReservedTenantIds;
+import dev.tenancy.TenancyError;
+import dev.tenancy.TenancyException;
+import dev.tenancy.TenancyException.Violation;
 import dev.tenancy.Tenant;
 import dev.tenancy.TenantConfig;
 import dev.tenancy.TenantId;
@@ -71,6 +75,8 @@ public class TenantAdminController {
 	private static final Set<String> CREATE_KEYS = Set.of("id", "displayName", "config");
 
 	private static final Set<String> UPDATE_KEYS = Set.of("displayName", "config");
+
+	private static final List<String> KEY_ORDER = List.of("id", "displayName", "config");
 
 	/** The media type of a JSON Merge Patch (RFC 7396). */
 	public static final String MERGE_PATCH_JSON = "application/merge-patch+json";
@@ -124,14 +130,16 @@ public class TenantAdminController {
 				filter = TenantStatus.valueOf(status.toUpperCase(Locale.ROOT));
 			}
 			catch (IllegalArgumentException ex) {
-				return problem(HttpStatus.BAD_REQUEST, "invalid_request", "status must be ACTIVE, SUSPENDED or DELETED");
+				throw new TenancyException(TenancyError.INVALID_REQUEST, "The request is invalid: see violations.",
+						List.of(new Violation("status", "must be ACTIVE, SUSPENDED or DELETED")));
 			}
 		}
 		int pageNumber = parseInt(page, -1);
 		int pageSize = parseInt(size, -1);
 		if (pageNumber < 0 || pageNumber > 1_000_000 || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-			return problem(HttpStatus.BAD_REQUEST, "invalid_request",
-					"page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE);
+			throw new TenancyException(TenancyError.INVALID_REQUEST, "The request is invalid: see violations.",
+					List.of(new Violation((pageNumber < 0 || pageNumber > 1_000_000) ? "page" : "size",
+							"page must be 0 to 1000000 and size 1 to " + MAX_PAGE_SIZE)));
 		}
 		TenantAdministration.TenantPage result;
 		if (this.administration != null) {
@@ -159,7 +167,7 @@ public class TenantAdminController {
 	@GetMapping("/{id}")
 	public ResponseEntity<?> get(@PathVariable String id) {
 		return TenantId.parse(id).flatMap(this.registry::find).<ResponseEntity<?>>map(TenantAdminController::ok)
-			.orElseGet(TenantAdminController::notFound);
+			.orElseThrow(TenantAdminController::notFound);
 	}
 
 	/**
@@ -171,36 +179,21 @@ public class TenantAdminController {
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	public ResponseEntity<?> create(@RequestBody(required = false) String body, HttpServletRequest request) {
 		if (this.administration == null) {
-			return readOnly();
+			throw readOnly();
 		}
-		JsonNode json;
+		NewTenant tenant = NewTenant.of(body(body, CREATE_KEYS));
 		try {
-			json = body(body, CREATE_KEYS);
-		}
-		catch (BadRequest ex) {
-			return ex.response;
-		}
-		JsonNode idNode = json.get("id");
-		if (idNode == null || !idNode.isString() || !TenantId.isValid(idNode.asString())) {
-			return problem(HttpStatus.BAD_REQUEST, "invalid_request", "id: required, a DNS label");
-		}
-		TenantId id = TenantId.of(idNode.asString());
-		if (ReservedTenantIds.isReserved(id)) {
-			return invalidConfig(new InvalidTenantConfigException("id", "is reserved; choose another id"));
-		}
-		try {
-			String displayName = displayName(json);
-			TenantConfig config = TenantConfigJson.fromTree(json.get("config"), "config");
-			Tenant created = this.administration.create(id, displayName, config, change(request));
-			return ResponseEntity.created(URI.create("/admin/tenants/" + id.value()))
+			Tenant created = this.administration.create(tenant.id(), tenant.displayName(), tenant.config(),
+					change(request));
+			return ResponseEntity.created(URI.create("/admin/tenants/" + tenant.id().value()))
 				.eTag(etag(created))
 				.body(TenantView.of(created));
 		}
 		catch (InvalidTenantConfigException ex) {
-			return invalidConfig(ex);
+			throw invalid(ex.path().equals("displayName") ? ex : ex.prefixed("config"));
 		}
 		catch (TenantRegistryException.AlreadyExists ex) {
-			return problem(HttpStatus.CONFLICT, "tenant_exists", "A tenant with this id already exists.");
+			throw new TenancyException(TenancyError.TENANT_EXISTS);
 		}
 	}
 
@@ -238,7 +231,7 @@ public class TenantAdminController {
 		return replace(id, ifMatch, body, request, (tenant, version, patch) -> {
 			for (String required : UPDATE_KEYS) {
 				if (patch.has(required) && patch.get(required).isNull()) {
-					throw new InvalidTenantConfigException(required, "required, cannot be removed");
+					throw new InvalidTenantConfigException(required, "is required, cannot be removed");
 				}
 			}
 			Tenant current = current(tenant);
@@ -264,35 +257,27 @@ public class TenantAdminController {
 	private ResponseEntity<?> replace(String id, String ifMatch, String body, HttpServletRequest request,
 			Replacement replacement) {
 		if (this.administration == null) {
-			return readOnly();
+			throw readOnly();
 		}
-		TenantId tenant = TenantId.parse(id).orElse(null);
-		if (tenant == null) {
-			return notFound();
-		}
+		TenantId tenant = TenantId.parse(id).orElseThrow(TenantAdminController::notFound);
 		Long version = version(ifMatch);
 		if (version == null) {
-			return problem(HttpStatus.PRECONDITION_REQUIRED, "precondition_required",
-					"Send If-Match with the ETag of the tenant you read.");
+			throw new TenancyException(TenancyError.PRECONDITION_REQUIRED);
 		}
-		JsonNode json;
+		JsonNode json = body(body, UPDATE_KEYS);
 		try {
-			json = body(body, UPDATE_KEYS);
-		}
-		catch (BadRequest ex) {
-			return ex.response;
-		}
-		try {
-			JsonNode replaced = replacement.of(tenant, version, json);
-			String displayName = displayName(replaced);
-			TenantConfig config = TenantConfigJson.fromTree(requiredConfig(replaced), "config");
-			return ok(this.administration.update(tenant, version, displayName, config, change(request)));
+			TenantUpdate update = TenantUpdate.of(replacement.of(tenant, version, json));
+			return ok(this.administration.update(tenant, version, update.displayName(), update.config(),
+					change(request)));
 		}
 		catch (InvalidTenantConfigException ex) {
-			return invalidConfig(ex);
+			// the merge patch's own refusals name top-level keys; the registry's (StoredText on
+			// write) name paths inside the configuration
+			boolean topLevel = ex.path().equals("displayName") || ex.path().equals("config");
+			throw invalid(topLevel ? ex : ex.prefixed("config"));
 		}
 		catch (TenantRegistryException ex) {
-			return registryProblem(ex);
+			throw registryProblem(ex);
 		}
 	}
 
@@ -342,13 +327,13 @@ public class TenantAdminController {
 	public ResponseEntity<?> delete(@PathVariable String id,
 			@RequestHeader(name = "If-Match", required = false) String ifMatch, HttpServletRequest request) {
 		if (this.administration == null) {
-			return readOnly();
+			throw readOnly();
 		}
 		if (TenantId.parse(id).isEmpty()) {
-			return notFound();
+			throw notFound();
 		}
 		if (ifMatch == null) {
-			return problem(HttpStatus.PRECONDITION_REQUIRED, "precondition_required",
+			throw new TenancyException(TenancyError.PRECONDITION_REQUIRED,
 					"Send If-Match with the ETag of the tenant you read: a deletion cannot be undone.");
 		}
 		ResponseEntity<?> response = changeStatus(id, TenantStatus.DELETED, ifMatch, request);
@@ -363,78 +348,92 @@ public class TenantAdminController {
 	@GetMapping("/{id}/audit")
 	public ResponseEntity<?> audit(@PathVariable String id) {
 		if (this.administration == null) {
-			return readOnly();
+			throw readOnly();
 		}
 		TenantId tenant = TenantId.parse(id).orElse(null);
 		if (tenant == null || this.registry.find(tenant).isEmpty()) {
-			return notFound();
+			throw notFound();
 		}
 		return ResponseEntity.ok(this.administration.audit(tenant).stream().map(AuditView::of).toList());
 	}
 
 	private ResponseEntity<?> changeStatus(String id, TenantStatus target, String ifMatch, HttpServletRequest request) {
 		if (this.administration == null) {
-			return readOnly();
+			throw readOnly();
 		}
-		TenantId tenant = TenantId.parse(id).orElse(null);
-		if (tenant == null) {
-			return notFound();
-		}
+		TenantId tenant = TenantId.parse(id).orElseThrow(TenantAdminController::notFound);
 		Long version = null;
 		if (ifMatch != null) {
 			version = version(ifMatch);
 			if (version == null) {
-				return problem(HttpStatus.BAD_REQUEST, "invalid_request", "If-Match must be an ETag such as \"3\".");
+				throw new TenancyException(TenancyError.INVALID_REQUEST, "If-Match must be an ETag such as \"3\".");
 			}
 		}
 		try {
 			return ok(this.administration.changeStatus(tenant, target, version, change(request)));
 		}
 		catch (TenantRegistryException ex) {
-			return registryProblem(ex);
+			throw registryProblem(ex);
 		}
 	}
 
-	private static JsonNode body(String body, Set<String> allowed) throws BadRequest {
+	private static JsonNode body(String body, Set<String> allowed) {
 		if (body == null || body.isBlank()) {
-			throw new BadRequest(problem(HttpStatus.BAD_REQUEST, "invalid_request", "A JSON body is required."));
+			throw new TenancyException(TenancyError.INVALID_REQUEST, "A JSON body is required.");
 		}
 		if (body.length() > MAX_BODY) {
-			throw new BadRequest(problem(HttpStatus.CONTENT_TOO_LARGE, "invalid_request", "The body is too large."));
+			throw new TenancyException(TenancyError.PAYLOAD_TOO_LARGE);
 		}
 		JsonNode json;
 		try {
 			json = JSON.readTree(body);
 		}
 		catch (JacksonException ex) {
-			throw new BadRequest(problem(HttpStatus.BAD_REQUEST, "invalid_request", "The body is not valid JSON."));
+			throw new TenancyException(TenancyError.INVALID_REQUEST, "The body is not valid JSON.");
 		}
 		if (json == null || !json.isObject()) {
-			throw new BadRequest(problem(HttpStatus.BAD_REQUEST, "invalid_request", "The body must be a JSON object."));
+			throw new TenancyException(TenancyError.INVALID_REQUEST, "The body must be a JSON object.");
 		}
+		List<Violation> unknown = new ArrayList<>();
 		for (String key : json.propertyNames()) {
 			if (!allowed.contains(key)) {
-				throw new BadRequest(invalidConfig(new InvalidTenantConfigException(key, "unknown key")));
+				unknown.add(new Violation(key, "unknown key (expected "
+						+ String.join(", ", KEY_ORDER.stream().filter(allowed::contains).toList()) + ")"));
 			}
+		}
+		if (!unknown.isEmpty()) {
+			throw invalid(new InvalidTenantConfigException(unknown));
 		}
 		return json;
 	}
 
-	private static String displayName(JsonNode json) {
+	/** The display name of a request, or its violation. */
+	private static String displayName(JsonNode json, List<Violation> violations) {
 		JsonNode name = json.get("displayName");
 		if (name == null || !name.isString() || name.asString().isBlank() || name.asString().length() > 200) {
-			throw new InvalidTenantConfigException("displayName", "required, 1 to 200 characters");
+			violations.add(new Violation("displayName", "is required, text of 1 to 200 characters"));
+			return null;
 		}
-		StoredText.require("displayName", name.asString());
+		if (!StoredText.isSafe(name.asString())) {
+			violations.add(new Violation("displayName", StoredText.REASON));
+			return null;
+		}
 		return name.asString();
 	}
 
-	private static JsonNode requiredConfig(JsonNode json) {
-		JsonNode config = json.get("config");
-		if (config == null || !config.isObject()) {
-			throw new InvalidTenantConfigException("config", "required, an object ({} for an empty configuration)");
+	/** The configuration of a request, validated like every tenant configuration, or its violations. */
+	private static TenantConfig config(JsonNode config, boolean required, List<Violation> violations) {
+		if (required && (config == null || !config.isObject())) {
+			violations.add(new Violation("config", "is required, an object ({} for an empty configuration)"));
+			return null;
 		}
-		return config;
+		try {
+			return TenantConfigJson.fromInput(config, "config");
+		}
+		catch (InvalidTenantConfigException ex) {
+			violations.addAll(ex.violations());
+			return null;
+		}
 	}
 
 	/** The tenant as stored now: from the database itself where the write side can read. */
@@ -484,53 +483,47 @@ public class TenantAdminController {
 		return "\"" + tenant.version() + "\"";
 	}
 
-	private static ResponseEntity<?> registryProblem(TenantRegistryException ex) {
+	/**
+	 * Every refusal of this API, as the catalogue's problem.
+	 * @param ex the refusal
+	 * @return the problem
+	 */
+	@ExceptionHandler(TenancyException.class)
+	public ResponseEntity<ProblemDetail> refused(TenancyException ex) {
+		return ex.toResponseEntity();
+	}
+
+	private static TenancyException registryProblem(TenantRegistryException ex) {
 		if (ex instanceof TenantRegistryException.NotFound) {
 			return notFound();
 		}
 		if (ex instanceof TenantRegistryException.StaleVersion stale) {
-			return ResponseEntity.status(HttpStatus.CONFLICT)
-				.eTag("\"" + stale.currentVersion() + "\"")
-				.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-				.body(problemDetail(HttpStatus.CONFLICT, "version_conflict",
-						"The tenant was changed by someone else. Read it again and retry."));
+			return new TenancyException(TenancyError.VERSION_CONFLICT).withHeader("ETag",
+					"\"" + stale.currentVersion() + "\"");
 		}
 		if (ex instanceof TenantRegistryException.InvalidTransition) {
-			return problem(HttpStatus.CONFLICT, "invalid_transition", "The tenant cannot change to that status.");
+			return new TenancyException(TenancyError.INVALID_TRANSITION);
 		}
-		return problem(HttpStatus.CONFLICT, "conflict", "The change conflicts with the tenant's state.");
+		return new TenancyException(TenancyError.CONFLICT);
 	}
 
-	private static ResponseEntity<?> invalidConfig(InvalidTenantConfigException ex) {
+	private static TenancyException invalid(InvalidTenantConfigException ex) {
 		// Paths are echoed only when they look like paths; anything else is the caller's own text.
-		boolean plain = SAFE_PATH.matcher(ex.path()).matches();
-		String path = plain ? ex.path() : "config";
-		String detail = plain ? ex.getMessage() : "config: unknown or malformed key";
-		ProblemDetail problem = problemDetail(HttpStatus.BAD_REQUEST, "invalid_request", detail);
-		problem.setProperty("path", path);
-		return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+		List<Violation> violations = ex.violations()
+			.stream()
+			.map((violation) -> SAFE_PATH.matcher(violation.path()).matches() ? violation
+					: new Violation("config", "unknown or malformed key"))
+			.toList();
+		return new TenancyException(TenancyError.INVALID_REQUEST, "The request is invalid: see violations.",
+				violations);
 	}
 
-	private static ResponseEntity<?> readOnly() {
-		return problem(HttpStatus.METHOD_NOT_ALLOWED, "registry_read_only",
-				"This registry is read-only; use the PostgreSQL registry to manage tenants.");
+	private static TenancyException readOnly() {
+		return new TenancyException(TenancyError.REGISTRY_READ_ONLY);
 	}
 
-	private static ResponseEntity<?> notFound() {
-		return problem(HttpStatus.NOT_FOUND, "tenant_not_found", "No such tenant.");
-	}
-
-	private static ResponseEntity<?> problem(HttpStatus status, String code, String detail) {
-		return ResponseEntity.status(status)
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.body(problemDetail(status, code, detail));
-	}
-
-	private static ProblemDetail problemDetail(HttpStatus status, String code, String detail) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		problem.setType(URI.create("urn:problem-type:tenancy:" + code));
-		problem.setProperty("code", code);
-		return problem;
+	private static TenancyException notFound() {
+		return new TenancyException(TenancyError.TENANT_NOT_FOUND);
 	}
 
 	private static int parseInt(String value, int fallback) {
@@ -542,13 +535,54 @@ public class TenantAdminController {
 		}
 	}
 
-	private static final class BadRequest extends Exception {
+	/**
+	 * The body of {@code POST /admin/tenants}, validated as a whole: every violation is reported.
+	 *
+	 * @param id the new tenant's id
+	 * @param displayName its name
+	 * @param config its configuration
+	 */
+	record NewTenant(TenantId id, String displayName, TenantConfig config) {
 
-		private final transient ResponseEntity<?> response;
+		static NewTenant of(JsonNode json) {
+			List<Violation> violations = new ArrayList<>();
+			JsonNode idNode = json.get("id");
+			TenantId id = null;
+			if (idNode == null || !idNode.isString() || !TenantId.isValid(idNode.asString())) {
+				violations.add(new Violation("id", "is required, a DNS label such as acme-travel"));
+			}
+			else if (ReservedTenantIds.isReserved(TenantId.of(idNode.asString()))) {
+				violations.add(new Violation("id", "is reserved; choose another id"));
+			}
+			else {
+				id = TenantId.of(idNode.asString());
+			}
+			String displayName = TenantAdminController.displayName(json, violations);
+			TenantConfig config = TenantAdminController.config(json.get("config"), false, violations);
+			if (!violations.isEmpty()) {
+				throw invalid(new InvalidTenantConfigException(violations));
+			}
+			return new NewTenant(id, displayName, config);
+		}
 
-		BadRequest(ResponseEntity<?> response) {
-			super(null, null, false, false);
-			this.response = response;
+	}
+
+	/**
+	 * The full tenant a {@code PUT} (or a merged {@code PATCH}) stands for.
+	 *
+	 * @param displayName the name
+	 * @param config the configuration, required ({@code {}} for an empty one)
+	 */
+	record TenantUpdate(String displayName, TenantConfig config) {
+
+		static TenantUpdate of(JsonNode json) {
+			List<Violation> violations = new ArrayList<>();
+			String displayName = TenantAdminController.displayName(json, violations);
+			TenantConfig config = TenantAdminController.config(json.get("config"), true, violations);
+			if (!violations.isEmpty()) {
+				throw invalid(new InvalidTenantConfigException(violations));
+			}
+			return new TenantUpdate(displayName, config);
 		}
 
 	}

@@ -1,6 +1,5 @@
 package dev.tenancy.web;
 
-import java.net.URI;
 import java.util.Map;
 
 import org.springframework.core.MethodParameter;
@@ -14,6 +13,7 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
 
 import dev.tenancy.TenancyError;
+import dev.tenancy.TenancyException;
 
 /**
  * Keeps {@link ProblemDetail} bodies to fixed text. Spring MVC fills in {@code instance} with the
@@ -43,11 +43,7 @@ public final class ProblemDetailAdvice implements ResponseBodyAdvice<Object> {
 		}
 		TenancyError error = ErrorStatuses.problemFor(problem.getStatus());
 		response.setStatusCode(HttpStatusCode.valueOf(error.status()));
-		ProblemDetail fixed = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(error.status()), error.detail());
-		fixed.setType(URI.create("urn:problem-type:tenancy:" + error.code()));
-		fixed.setTitle(error.title());
-		fixed.setProperty("code", error.code());
-		return fixed;
+		return TenancyException.problem(error, null);
 	}
 
 }

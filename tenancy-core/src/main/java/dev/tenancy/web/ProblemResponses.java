@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.tenancy.TenancyError;
+import dev.tenancy.TenancyException;
 
 /**
  * Writes {@code application/problem+json} (RFC 9457) bodies with a stable {@code code} member.
@@ -21,7 +22,7 @@ public final class ProblemResponses {
 	/** The problem media type. */
 	public static final String PROBLEM_JSON = "application/problem+json";
 
-	private static final String TYPE_PREFIX = "urn:problem-type:tenancy:";
+	private static final String TYPE_PREFIX = TenancyException.TYPE_PREFIX;
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 

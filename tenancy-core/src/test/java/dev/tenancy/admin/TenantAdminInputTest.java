@@ -245,17 +245,17 @@ class TenantAdminInputTest {
 				Arguments.of("{\"displayName\":42}", "displayName"),
 				Arguments.of("{\"displayName\":\"" + longName + "\"}", "displayName"),
 				Arguments.of("{\"config\":5}", "config"), Arguments.of("{\"config\":[]}", "config"),
-				Arguments.of("{\"config\":{\"rateLimit\":{\"limit\":null}}}", "rateLimit.limit"),
-				Arguments.of("{\"config\":{\"rateLimit\":{\"limit\":-1}}}", "rateLimit.limit"),
-				Arguments.of("{\"config\":{\"rateLimit\":{\"limit\":\"100\"}}}", "rateLimit.limit"),
-				Arguments.of("{\"config\":{\"rateLimit\":{\"limit\":1000}}}", "rateLimit.burst"),
-				Arguments.of("{\"config\":{\"rateLimit\":{\"window\":\"60\"}}}", "rateLimit.window"),
-				Arguments.of("{\"config\":{\"rateLimit\":{\"perUser\":{\"window\":null}}}}", "rateLimit.perUser.window"),
-				Arguments.of("{\"config\":{\"features\":" + manyFeatures + "}}", "features"),
-				Arguments.of("{\"config\":{\"features\":[null]}}", "features[0]"),
-				Arguments.of("{\"config\":{\"attributes\":{\"k\":\"" + "v".repeat(1025) + "\"}}}", "attributes.k"),
-				Arguments.of("{\"config\":{\"colour\":\"red\"}}", "colour"),
-				Arguments.of("{\"config\":{\"locale\":\"not a locale\"}}", "locale"),
+				Arguments.of("{\"config\":{\"rateLimit\":{\"limit\":null}}}", "config.rateLimit.limit"),
+				Arguments.of("{\"config\":{\"rateLimit\":{\"limit\":-1}}}", "config.rateLimit.limit"),
+				Arguments.of("{\"config\":{\"rateLimit\":{\"limit\":\"100\"}}}", "config.rateLimit.limit"),
+				Arguments.of("{\"config\":{\"rateLimit\":{\"limit\":1000}}}", "config.rateLimit.burst"),
+				Arguments.of("{\"config\":{\"rateLimit\":{\"window\":\"60\"}}}", "config.rateLimit.window"),
+				Arguments.of("{\"config\":{\"rateLimit\":{\"perUser\":{\"window\":null}}}}", "config.rateLimit.perUser.window"),
+				Arguments.of("{\"config\":{\"features\":" + manyFeatures + "}}", "config.features"),
+				Arguments.of("{\"config\":{\"features\":[null]}}", "config.features[0]"),
+				Arguments.of("{\"config\":{\"attributes\":{\"k\":\"" + "v".repeat(1025) + "\"}}}", "config.attributes.k"),
+				Arguments.of("{\"config\":{\"colour\":\"red\"}}", "config.colour"),
+				Arguments.of("{\"config\":{\"locale\":\"not a locale\"}}", "config.locale"),
 				Arguments.of("{\"status\":\"ACTIVE\"}", "status"), Arguments.of("{\"id\":\"other\"}", "id"),
 				Arguments.of("{\"version\":7}", "version"), Arguments.of("[]", null), Arguments.of("\"x\"", null),
 				Arguments.of("null", null), Arguments.of("{", null), Arguments.of("", null),
@@ -357,9 +357,9 @@ class TenantAdminInputTest {
 	/** Where a text goes in a create body, and the field the answer must name. */
 	enum Field {
 
-		DISPLAY_NAME("displayName"), PLAN("plan"), FEATURE("features[1]"), ATTRIBUTE_KEY("attributes"),
-		ATTRIBUTE_VALUE("attributes.tagline"), COST_ROUTE("rateLimit.costs"), LOCALE("locale"),
-		EMAIL_DOMAIN("emailDomains[0]");
+		DISPLAY_NAME("displayName"), PLAN("config.plan"), FEATURE("config.features[1]"),
+		ATTRIBUTE_KEY("config.attributes"), ATTRIBUTE_VALUE("config.attributes.tagline"),
+		COST_ROUTE("config.rateLimit.costs"), LOCALE("config.locale"), EMAIL_DOMAIN("config.emailDomains[0]");
 
 		final String path;
 
@@ -556,6 +556,57 @@ class TenantAdminInputTest {
 			.contentType(TenantAdminController.MERGE_PATCH_JSON)
 			.characterEncoding(StandardCharsets.UTF_8)
 			.content(body.getBytes(StandardCharsets.UTF_8));
+	}
+
+	// --- one validator: the same violations as tenant files and tenancy.tenants.* properties
+
+	@Test
+	void everyInvalidValueIsListedWithThePathAndTheExpectedForm() throws Exception {
+		String id = unique("violations");
+		String config = "{\"plann\":\"gold\",\"rateLimit\":{\"limit\":5,\"window\":\"60\",\"burst\":2},"
+				+ "\"locale\":\"english\",\"emailDomains\":[\"NOT_A_DOMAIN\"]}";
+		Answer answer = send(post("/admin/tenants").contentType("application/json")
+			.content("{\"id\":\"" + id + "\",\"displayName\":\"Acme\",\"config\":" + config + "}"));
+		answer.assertProblem(400, "invalid_request", "config.plann");
+		JsonNode problem = answer.json();
+		assertThat(problem.path("type").asString()).isEqualTo("urn:problem-type:tenancy:invalid_request");
+		Map<String, String> violations = new java.util.LinkedHashMap<>();
+		problem.path("violations").forEach((v) -> violations.put(v.path("path").asString(), v.path("message").asString()));
+		assertThat(violations).containsExactly(
+				Map.entry("config.plann",
+						"unknown key (expected plan, rateLimit, features, emailDomains, locale, attributes)"),
+				Map.entry("config.rateLimit.window", "must be " + TenantConfigJson.DURATION_FORM),
+				Map.entry("config.rateLimit.burst",
+						"must be a whole number not less than the limit (the bucket's capacity; the limit when unset)"),
+				Map.entry("config.emailDomains[0]", "must be a lower-case domain name such as acme-travel.example"),
+				Map.entry("config.locale", "must be an IETF language tag such as en-GB"));
+		assertThat(exists(id)).isFalse();
+
+		// tenancy.tenants.<id>.config.* gets the very same messages, under its property names
+		InvalidTenantConfigException properties = org.assertj.core.api.Assertions.catchThrowableOfType(
+				InvalidTenantConfigException.class,
+				() -> TenantConfigJson.fromProperties(Map.of("rate-limit",
+						Map.of("limit", "5", "window", "60", "burst", "2"), "locale", "english", "email-domains",
+						"NOT_A_DOMAIN"), "tenancy.tenants.acme.config"));
+		Map<String, String> fromProperties = new java.util.LinkedHashMap<>();
+		properties.violations().forEach((v) -> fromProperties.put(v.path(), v.message()));
+		assertThat(fromProperties).containsEntry("tenancy.tenants.acme.config.rate-limit.window",
+				violations.get("config.rateLimit.window"))
+			.containsEntry("tenancy.tenants.acme.config.rate-limit.burst", violations.get("config.rateLimit.burst"))
+			.containsEntry("tenancy.tenants.acme.config.locale", violations.get("config.locale"))
+			.containsEntry("tenancy.tenants.acme.config.email-domains[0]", violations.get("config.emailDomains[0]"));
+	}
+
+	@Test
+	void durationsAreAcceptedAs1mAndPT1M() throws Exception {
+		for (String window : List.of("1m", "PT1M")) {
+			String id = unique("window");
+			Answer answer = send(post("/admin/tenants").contentType("application/json")
+				.content("{\"id\":\"" + id + "\",\"displayName\":\"Acme\",\"config\":{\"rateLimit\":"
+						+ "{\"limit\":5,\"window\":\"" + window + "\"}}}"));
+			answer.assertStatus(201);
+			assertThat(answer.json().path("config").path("rateLimit").path("window").asString()).isEqualTo("PT1M");
+		}
 	}
 
 	private boolean exists(String id) {

@@ -70,7 +70,7 @@ class TenantConfigJsonTest {
 	void unknownKeyIsRejectedNamingItsPath(String json, String path) {
 		InvalidTenantConfigException ex = rejected(json);
 		assertThat(ex.path()).isEqualTo(path);
-		assertThat(ex).hasMessage(path + ": unknown key");
+		assertThat(ex).hasMessageStartingWith(path + ": unknown key (expected ");
 	}
 
 	@ParameterizedTest(name = "{0} is rejected at {1}")
@@ -146,7 +146,8 @@ class TenantConfigJsonTest {
 		InvalidTenantConfigException ex = rejected(
 				"{\"rateLimit\": {\"limit\": 100, \"window\": \"PT1M\", \"burst\": 99}}");
 		assertThat(ex.path()).isEqualTo("rateLimit.burst");
-		assertThat(ex).hasMessageContaining("must not be less than rateLimit.limit");
+		assertThat(ex).hasMessage("rateLimit.burst: must be a whole number not less than the limit "
+				+ "(the bucket's capacity; the limit when unset)");
 	}
 
 	@Test
@@ -198,7 +199,7 @@ class TenantConfigJsonTest {
 		InvalidTenantConfigException ex = rejected("{\"rateLimit\": {\"limit\": \"secret-value\", \"window\": \"PT1M\"}}");
 		assertThat(ex.getMessage()).startsWith("rateLimit.limit: ").doesNotContain("secret-value");
 		ex = rejected("{\"plan\": \"standard\", \"secret-key-value\": 1}");
-		assertThat(ex.getMessage()).isEqualTo("secret-key-value: unknown key");
+		assertThat(ex.getMessage()).startsWith("secret-key-value: unknown key (expected plan, rateLimit, ");
 	}
 
 	@Test
@@ -232,7 +233,7 @@ class TenantConfigJsonTest {
 			.path()).isEqualTo("tenants/acme.yml: config");
 		assertThat(catchThrowableOfType(InvalidTenantConfigException.class,
 				() -> TenantConfigJson.fromTree(mapper.readTree("{\"rateLimit\": {\"limit\": \"1\"}}"), "config"))
-			.path()).isEqualTo("rateLimit.limit");
+			.path()).isEqualTo("config.rateLimit.limit");
 	}
 
 	@Test
@@ -240,6 +241,72 @@ class TenantConfigJsonTest {
 		TenantConfig config = TenantConfigJson.parse(DESIGN_EXAMPLE);
 		assertThat(TenantConfigJson.tree(config).get("rateLimit").get("window").asString()).isEqualTo("PT1M");
 		assertThat(TenantConfigJson.tree(config).get("features").size()).isEqualTo(2);
+	}
+
+	@ParameterizedTest(name = "{0} is {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			1m    | PT1M
+			PT1M  | PT1M
+			pt1m  | PT1M
+			30s   | PT30S
+			500ms | PT0.5S
+			2h    | PT2H
+			1d    | PT24H
+			""")
+	void durationsAreAcceptedInBothForms(String text, String iso) {
+		TenantConfig config = TenantConfigJson
+			.parse("{\"rateLimit\": {\"limit\": 10, \"window\": \"" + text + "\"}}");
+		assertThat(config.rateLimit().window()).isEqualTo(Duration.parse(iso));
+	}
+
+	@Test
+	void aWrongDurationSaysWhichFormsAreAccepted() {
+		assertThat(rejected("{\"rateLimit\": {\"limit\": 10, \"window\": \"1 minute\"}}"))
+			.hasMessage("rateLimit.window: must be " + TenantConfigJson.DURATION_FORM)
+			.hasMessageContaining("1m")
+			.hasMessageContaining("PT1M");
+	}
+
+	@Test
+	void everyViolationIsReportedAtOnce() {
+		InvalidTenantConfigException ex = rejected("""
+				{"plann": "gold", "rateLimit": {"limit": 10, "window": "60", "burst": 5},
+				 "locale": "english", "emailDomains": ["NOT_A_DOMAIN"]}""");
+		assertThat(ex.violations()).extracting(dev.tenancy.TenancyException.Violation::path)
+			.containsExactly("plann", "rateLimit.window", "rateLimit.burst", "emailDomains[0]", "locale");
+	}
+
+	@Test
+	void propertiesAreReadWithRelaxedNamesAndTheSameRules() {
+		Map<String, Object> values = new java.util.LinkedHashMap<>();
+		values.put("plan", "gold");
+		values.put("rate-limit", Map.of("limit", "100", "window", "1m", "per-user", Map.of("limit", 10, "window", "PT1M")));
+		values.put("features", "trips, helpdesk");
+		values.put("emailDomains", Map.of("0", "acme.example"));
+		TenantConfig config = TenantConfigJson.fromProperties(values, "tenancy.tenants.acme.config");
+		assertThat(config.rateLimit().limit()).isEqualTo(100);
+		assertThat(config.rateLimit().window()).isEqualTo(Duration.ofMinutes(1));
+		assertThat(config.rateLimit().perUser()).isEqualTo(new TenantConfig.UserLimit(10, Duration.ofMinutes(1)));
+		assertThat(config.features()).containsExactly("trips", "helpdesk");
+		assertThat(config.emailDomains()).containsExactly("acme.example");
+	}
+
+	@Test
+	void propertiesGetTheSameMessagesUnderTheirPropertyNames() {
+		Map<String, Object> values = Map.of("rateLimit", Map.of("limit", "5", "window", "sixty", "burst", "2"));
+		InvalidTenantConfigException ex = catchThrowableOfType(InvalidTenantConfigException.class,
+				() -> TenantConfigJson.fromProperties(values, "tenancy.tenants.acme.config"));
+		InvalidTenantConfigException json = rejected(
+				"{\"rateLimit\": {\"limit\": 5, \"window\": \"sixty\", \"burst\": 2}}");
+		assertThat(ex.violations()).extracting(dev.tenancy.TenancyException.Violation::path)
+			.containsExactly("tenancy.tenants.acme.config.rate-limit.window",
+					"tenancy.tenants.acme.config.rate-limit.burst");
+		assertThat(ex.violations()).extracting(dev.tenancy.TenancyException.Violation::message)
+			.isEqualTo(json.violations().stream().map(dev.tenancy.TenancyException.Violation::message).toList());
+		assertThat(catchThrowableOfType(InvalidTenantConfigException.class,
+				() -> TenantConfigJson.fromProperties(Map.of("plann", "gold"), "tenancy.tenants.acme.config")))
+			.hasMessage("tenancy.tenants.acme.config.plann: unknown key (expected plan, rate-limit, features, "
+					+ "email-domains, locale, attributes)");
 	}
 
 	private static InvalidTenantConfigException rejected(String json) {

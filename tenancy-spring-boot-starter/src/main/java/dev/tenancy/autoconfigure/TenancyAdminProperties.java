@@ -9,14 +9,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Admin access (decided inside Spring Security by the admin rule) and the tenant admin API.
  *
- * @param token bootstrap admin token, sent as {@code X-Admin-Token} on the admin paths; unset or
- * blank means no token is accepted, and when there is no JWT decoder either every admin request
- * gets 503 {@code admin_not_configured}. Never logged.
- * @param scope JWT scope that grants admin rights
- * @param paths the admin paths: decided by the admin rule (an administrator or nobody) and exempt
- * from tenant resolution
- * @param api the tenant admin REST API
- * @param failedAttempts throttling of wrong {@code X-Admin-Token} values
+ * @param token Bootstrap admin token, sent as X-Admin-Token on the admin paths; unset or blank means no
+ * token is accepted, and when there is no JWT decoder either every admin request gets 503
+ * admin_not_configured. Never logged.
+ * @param scope JWT scope that grants admin rights.
+ * @param paths The admin paths: decided by the admin rule (an administrator or nobody) and exempt from
+ * tenant resolution.
+ * @param api The tenant admin REST API.
+ * @param failedAttempts Throttling of wrong X-Admin-Token values.
  */
 @ConfigurationProperties("tenancy.admin")
 public record TenancyAdminProperties(String token, @DefaultValue("tenancy.admin") String scope,
@@ -28,10 +28,10 @@ public record TenancyAdminProperties(String token, @DefaultValue("tenancy.admin"
 	 * whole (only while a token is configured). A throttled caller gets 429 {@code rate_limited} with {@code Retry-After} for every
 	 * request that sends the header, the right token included, until the window passes.
 	 *
-	 * @param enabled whether wrong admin tokens are throttled
-	 * @param perAddress wrong tokens accepted from one source address per window
-	 * @param perToken wrong tokens accepted from all addresses together per window
-	 * @param window the window; a throttled caller waits until it passes
+	 * @param enabled Whether wrong admin tokens are throttled.
+	 * @param perAddress Wrong tokens accepted from one source address per window.
+	 * @param perToken Wrong tokens accepted from all addresses together per window.
+	 * @param window The window; a throttled caller waits until it passes.
 	 */
 	public record FailedAttempts(@DefaultValue("true") boolean enabled, @DefaultValue("10") long perAddress,
 			@DefaultValue("20") long perToken, @DefaultValue("1m") Duration window) {
@@ -50,7 +50,7 @@ public record TenancyAdminProperties(String token, @DefaultValue("tenancy.admin"
 	/**
 	 * The tenant admin REST API under {@code /admin/tenants}.
 	 *
-	 * @param enabled whether the API is exposed (opt-in)
+	 * @param enabled Whether the API is exposed (opt-in).
 	 */
 	public record Api(@DefaultValue("false") boolean enabled) {
 

@@ -16,26 +16,25 @@ import dev.tenancy.ratelimit.FailureMode;
  * configuration ({@code rateLimit} in the registry); these properties say where the buckets live
  * and how the limiter behaves when Redis does not answer.
  *
- * @param enabled whether to limit requests; the limiter is only set up when a Redis location is
- * known too ({@code tenancy.rate-limit.redis.*}, or else Spring Boot's Redis connection details:
- * {@code spring.data.redis.*}, {@code @ServiceConnection} or Docker Compose)
- * @param redis where the buckets live
- * @param timeout how long one decision may wait for Redis before the failure mode decides it
- * (at most 1s)
- * @param breaker the circuit breaker in front of Redis
- * @param expectedInstances how many instances of the application share each tenant's limit; while
- * Redis is unreachable each instance limits locally at the plan divided by this number
- * @param failureMode what happens while Redis is unreachable, for plans not listed under
- * {@code plans}: {@code local} (limit in this instance at its share), {@code open} (admit) or
- * {@code closed} (reject with 429)
- * @param plans settings per plan name (the {@code plan} of a tenant's configuration), such as
- * {@code plans.login.failure-mode=closed}
- * @param routes route cost classes: path patterns per class name, in matching order, such as
- * {@code helpdesk: [/api/helpdesk/**]}; a tenant's {@code rateLimit.costs} says how many tokens a
- * request of each class takes (1 for a route in no class)
- * @param metrics Micrometer metrics of the limiter
- * @param keyPrefix the prefix of every Redis key the limiter writes; keys are
- * {@code <prefix>:{<tenant>}:tenant} and {@code <prefix>:{<tenant>}:user:<hash>}
+ * @param enabled Whether to limit requests. The limiter is set up when Lettuce and bucket4j are on the
+ * classpath and a Redis location is known (tenancy.rate-limit.redis.*, or else Spring Boot's Redis connection
+ * details: spring.data.redis.*, @ServiceConnection or Docker Compose); set to true explicitly, start-up fails
+ * when either is missing.
+ * @param redis Where the buckets live.
+ * @param timeout How long one decision may wait for Redis before the failure mode decides it (at most 1s).
+ * @param breaker The circuit breaker in front of Redis.
+ * @param expectedInstances How many instances of the application share each tenant's limit; while Redis is
+ * unreachable each instance limits locally at the plan divided by this number.
+ * @param failureMode What happens while Redis is unreachable, for plans not listed under plans: local (limit
+ * in this instance at its share), open (admit) or closed (reject with 429).
+ * @param plans Settings per plan name (the plan of a tenant's configuration), such as
+ * plans.login.failure-mode=closed.
+ * @param routes Route cost classes: path patterns per class name, in matching order, such as helpdesk:
+ * [/api/helpdesk/**]; a tenant's rateLimit.costs says how many tokens a request of each class takes (1 for a
+ * route in no class).
+ * @param metrics Micrometer metrics of the limiter.
+ * @param keyPrefix The prefix of every Redis key the limiter writes; a tenant's keys are the prefix, the
+ * tenant id in braces (the Redis Cluster hash tag) and tenant or user, separated by colons.
  */
 @ConfigurationProperties("tenancy.rate-limit")
 public record TenancyRateLimitProperties(@DefaultValue("true") boolean enabled, @DefaultValue Redis redis,
@@ -91,15 +90,15 @@ public record TenancyRateLimitProperties(@DefaultValue("true") boolean enabled, 
 	 * {@code @ServiceConnection}, Docker Compose; SSL bundles included) when
 	 * {@code spring-boot-starter-data-redis} is present.
 	 *
-	 * @param url a standalone server, such as {@code redis://127.0.0.1:6379} ({@code rediss://} for
-	 * TLS; user, password and database may be part of it)
-	 * @param username the user for servers given without one (ACL); none by default
-	 * @param password the password for servers given without one
-	 * @param cluster a Redis Cluster
-	 * @param sentinel a master managed by Redis Sentinel
-	 * @param connectTimeout how long opening the connection may take; until it is open (also when
-	 * Redis is away at start-up) requests are decided per failure mode
-	 * @param maxReconnectDelay the longest wait between connection attempts while Redis is away
+	 * @param url A standalone server, such as redis://127.0.0.1:6379 (rediss:// for TLS; user, password and
+	 * database may be part of it).
+	 * @param username The user for servers given without one (ACL); none by default.
+	 * @param password The password for servers given without one.
+	 * @param cluster A Redis Cluster.
+	 * @param sentinel A master managed by Redis Sentinel.
+	 * @param connectTimeout How long opening the connection may take; until it is open (also when Redis is away
+	 * at start-up) requests are decided per failure mode.
+	 * @param maxReconnectDelay The longest wait between connection attempts while Redis is away.
 	 */
 	public record Redis(String url, String username, String password, @DefaultValue Cluster cluster,
 			@DefaultValue Sentinel sentinel, @DefaultValue("1s") Duration connectTimeout,
@@ -140,8 +139,7 @@ public record TenancyRateLimitProperties(@DefaultValue("true") boolean enabled, 
 	/**
 	 * A Redis Cluster.
 	 *
-	 * @param nodes some of its nodes, as {@code host:port} or {@code redis://...} URIs; the client
-	 * learns the rest from them
+	 * @param nodes Some of its nodes, as host:port or redis://... URIs; the client learns the rest from them.
 	 */
 	public record Cluster(List<String> nodes) {
 
@@ -154,8 +152,8 @@ public record TenancyRateLimitProperties(@DefaultValue("true") boolean enabled, 
 	/**
 	 * A master managed by Redis Sentinel.
 	 *
-	 * @param master the master's name
-	 * @param nodes the sentinels, as {@code host:port}
+	 * @param master The master's name.
+	 * @param nodes The sentinels, as host:port.
 	 */
 	public record Sentinel(String master, List<String> nodes) {
 
@@ -168,9 +166,9 @@ public record TenancyRateLimitProperties(@DefaultValue("true") boolean enabled, 
 	/**
 	 * The circuit breaker in front of Redis.
 	 *
-	 * @param failureThreshold consecutive failed or late decisions that open it; while open, no
-	 * request waits for Redis
-	 * @param probeDelay how long it stays open before one request probes Redis again
+	 * @param failureThreshold Consecutive failed or late decisions that open it; while open, no request waits
+	 * for Redis.
+	 * @param probeDelay How long it stays open before one request probes Redis again.
 	 */
 	public record Breaker(@DefaultValue("5") int failureThreshold, @DefaultValue("1s") Duration probeDelay) {
 
@@ -189,8 +187,8 @@ public record TenancyRateLimitProperties(@DefaultValue("true") boolean enabled, 
 	/**
 	 * Settings of one plan.
 	 *
-	 * @param failureMode what happens to this plan's tenants while Redis is unreachable, instead of
-	 * {@code tenancy.rate-limit.failure-mode}
+	 * @param failureMode What happens to this plan's tenants while Redis is unreachable, instead of
+	 * tenancy.rate-limit.failure-mode.
 	 */
 	public record Plan(FailureMode failureMode) {
 
@@ -199,8 +197,7 @@ public record TenancyRateLimitProperties(@DefaultValue("true") boolean enabled, 
 	/**
 	 * Metrics of the limiter, recorded when a Micrometer {@code MeterRegistry} exists.
 	 *
-	 * @param maxTenantTags how many tenants get their own {@code tenant} tag value; every other
-	 * tenant is tagged {@code other}
+	 * @param maxTenantTags How many tenants get their own tenant tag value; every other tenant is tagged other.
 	 */
 	public record Metrics(@DefaultValue("100") int maxTenantTags) {
 

@@ -124,7 +124,7 @@ public final class TenancyRegistryAutoConfiguration {
 		@ConditionalOnMissingBean
 		TenantRegistry tenantRegistry(TenancyProperties properties) {
 			List<Tenant> tenants = new ArrayList<>();
-			for (Map.Entry<String, TenancyProperties.TenantDefinition> entry : properties.tenants().entrySet()) {
+			for (Map.Entry<String, TenancyProperties.TenantDefinition> entry : properties.definitions().entrySet()) {
 				TenantId id = tenantId(entry.getKey());
 				TenancyProperties.TenantDefinition definition = entry.getValue();
 				tenants.add(new Tenant(id, definition.displayName(), definition.status(), definition.config(), 0));

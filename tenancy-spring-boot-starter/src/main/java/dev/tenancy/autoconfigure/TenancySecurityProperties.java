@@ -12,19 +12,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * accepted algorithms of tokens are Spring Boot's {@code spring.security.oauth2.resourceserver.jwt.*}
  * properties.
  *
- * @param enabled whether the starter contributes its default security filter chain (bearer JWT,
- * stateless, problem+json errors, headers); it backs off by itself when the application declares
- * any {@code SecurityFilterChain}, which then applies Tenancy with
- * {@code http.with(TenancyHttpConfigurer.tenancy(), withDefaults())}
- * @param publicPaths path patterns reachable without a token
- * @param contentSecurityPolicy the {@code Content-Security-Policy} header value
- * @param hsts HTTP Strict Transport Security
- * @param jwt extra JWT checks, and how the identity provider's keys are fetched
- * @param resourceBaseUrl the public base URL of this API (such as
- * {@code https://api.example.com}), published as the {@code resource} of the OAuth 2.0 protected
- * resource metadata ({@code /.well-known/oauth-protected-resource}) and named in the
- * {@code resource_metadata} of 401 challenges; unset, neither is published (the URL is never built
- * from the request's {@code Host} header)
+ * @param enabled Whether the starter contributes its default security filter chain (bearer JWT, stateless,
+ * problem+json errors, headers); it backs off by itself when the application declares any
+ * SecurityFilterChain, which then applies Tenancy with http.with(TenancyHttpConfigurer.tenancy(),
+ * withDefaults()).
+ * @param publicPaths Path patterns reachable without a token.
+ * @param contentSecurityPolicy The Content-Security-Policy header value.
+ * @param hsts HTTP Strict Transport Security.
+ * @param jwt Extra JWT checks, and how the identity provider's keys are fetched.
+ * @param resourceBaseUrl The public base URL of this API (such as https://api.example.com), published as the
+ * resource of the OAuth 2.0 protected resource metadata (/.well-known/oauth-protected-resource) and named in
+ * the resource_metadata of 401 challenges; unset, neither is published (the URL is never built from the
+ * request's Host header).
  */
 @ConfigurationProperties("tenancy.security")
 public record TenancySecurityProperties(@DefaultValue("true") boolean enabled,
@@ -57,10 +56,10 @@ public record TenancySecurityProperties(@DefaultValue("true") boolean enabled,
 	/**
 	 * HTTP Strict Transport Security, sent on HTTPS responses.
 	 *
-	 * @param enabled {@code true} or {@code false} to force; unset means on except when a
-	 * {@code local} or {@code dev} profile is active
-	 * @param maxAge the {@code max-age}
-	 * @param includeSubdomains whether to add {@code includeSubDomains}
+	 * @param enabled Whether to send the Strict-Transport-Security header; unset means on except when a local
+	 * or dev profile is active.
+	 * @param maxAge How long browsers keep to HTTPS (the header's max-age).
+	 * @param includeSubdomains Whether the policy covers subdomains too (the header's includeSubDomains).
 	 */
 	public record Hsts(Boolean enabled, @DefaultValue("365d") Duration maxAge,
 			@DefaultValue("true") boolean includeSubdomains) {
@@ -73,18 +72,16 @@ public record TenancySecurityProperties(@DefaultValue("true") boolean enabled,
 	 * {@code spring.security.oauth2.resourceserver.jwt.jwk-set-uri} or {@code issuer-uri} is set
 	 * and the application declares no {@code JwtDecoder}.
 	 *
-	 * @param clockSkew tolerated clock skew for {@code exp} and {@code nbf}, at most 60 seconds
-	 * @param acceptedTypes accepted values of the token's {@code typ} header (compared ignoring
-	 * case); a token without {@code typ} is always accepted. The default accepts plain JWTs and RFC
-	 * 9068 access tokens ({@code at+jwt})
-	 * @param jwksRefetchInterval shortest time between two fetches of the JWK set: a token whose
-	 * key id is unknown within this time of the last fetch is refused (401) without a fetch
-	 * @param jwksCacheTtl how long fetched keys are used before they are fetched again (in the
-	 * background)
-	 * @param jwksOutageTolerance how long keys are still used after {@code jwks-cache-ttl} while
-	 * the JWK set cannot be fetched
-	 * @param jwksConnectTimeout longest wait for a connection to the identity provider
-	 * @param jwksReadTimeout longest wait for the identity provider's whole answer once connected
+	 * @param clockSkew Tolerated clock skew for exp and nbf, at most 60 seconds.
+	 * @param acceptedTypes Accepted values of the token's typ header (compared ignoring case); a token without
+	 * typ is always accepted. The default accepts plain JWTs and RFC 9068 access tokens (at+jwt).
+	 * @param jwksRefetchInterval Shortest time between two fetches of the JWK set: a token whose key id is
+	 * unknown within this time of the last fetch is refused (401) without a fetch.
+	 * @param jwksCacheTtl How long fetched keys are used before they are fetched again (in the background).
+	 * @param jwksOutageTolerance How long keys are still used after jwks-cache-ttl while the JWK set cannot be
+	 * fetched.
+	 * @param jwksConnectTimeout Longest wait for a connection to the identity provider.
+	 * @param jwksReadTimeout Longest wait for the identity provider's whole answer once connected.
 	 */
 	public record Jwt(@DefaultValue("60s") Duration clockSkew,
 			@DefaultValue({ "JWT", "at+jwt", "application/at+jwt" }) List<String> acceptedTypes,

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,6 +27,11 @@ class ConfigurationMetadataTest {
 
 	private static final Map<String, JsonNode> properties = new LinkedHashMap<>();
 
+	private static final Map<String, JsonNode> hints = new LinkedHashMap<>();
+
+	/** HTML a description must not carry (angle brackets around a placeholder are fine). */
+	private static final Pattern HTML = Pattern.compile("</?(a|b|br|code|em|i|li|ol|p|pre|strong|ul)\\b[^>]*>");
+
 	@BeforeAll
 	static void readMetadata() throws Exception {
 		JsonMapper json = JsonMapper.builder().build();
@@ -40,6 +46,11 @@ class ConfigurationMetadataTest {
 					if (property.path("name").asString().startsWith("tenancy.")) {
 						properties.put(property.path("name").asString(), property);
 						tenancy = true;
+					}
+				}
+				for (JsonNode hint : root.path("hints")) {
+					if (hint.path("name").asString().startsWith("tenancy.")) {
+						hints.put(hint.path("name").asString(), hint);
 					}
 				}
 				if (tenancy) {
@@ -126,6 +137,83 @@ class ConfigurationMetadataTest {
 		assertThat(defaultOf("tenancy.admin.failed-attempts.per-address")).isEqualTo("10");
 		assertThat(defaultOf("tenancy.admin.failed-attempts.per-token")).isEqualTo("20");
 		assertThat(defaultOf("tenancy.admin.failed-attempts.window")).isEqualTo("1m");
+	}
+
+	@Test
+	void descriptionsReadLikeSpringBootsOwn() {
+		assertThat(properties).hasSizeGreaterThan(60);
+		properties.forEach((name, property) -> {
+			String description = property.path("description").asString();
+			assertThat(description).as(name).isNotBlank();
+			assertThat(Character.isUpperCase(description.charAt(0))).as("%s starts upper case: %s", name, description)
+				.isTrue();
+			assertThat(description).as(name).endsWith(".").doesNotContain("{@").doesNotContain("&lt;");
+			assertThat(HTML.matcher(description).find()).as("%s has HTML: %s", name, description).isFalse();
+		});
+	}
+
+	@Test
+	void everyEnumPropertyHasAHintWithEveryValue() throws ClassNotFoundException {
+		int enums = 0;
+		for (Map.Entry<String, JsonNode> property : properties.entrySet()) {
+			String type = property.getValue().path("type").asString();
+			Class<?> enumType = enumType(type);
+			if (enumType == null) {
+				continue;
+			}
+			enums++;
+			JsonNode hint = hints.get(property.getKey());
+			assertThat(hint).as("hint for " + property.getKey()).isNotNull();
+			List<String> values = new ArrayList<>();
+			hint.path("values").forEach((value) -> {
+				values.add(value.path("value").asString());
+				assertThat(value.path("description").asString()).as(property.getKey() + " " + value)
+					.isNotBlank()
+					.endsWith(".");
+			});
+			List<String> expected = new ArrayList<>();
+			for (Object constant : enumType.getEnumConstants()) {
+				expected.add(((Enum<?>) constant).name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+			}
+			assertThat(values).as(property.getKey()).containsExactlyInAnyOrderElementsOf(expected);
+		}
+		assertThat(enums).as("enum properties").isGreaterThanOrEqualTo(4);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "display-name", "status", "config.plan", "config.rate-limit.limit",
+			"config.rate-limit.window", "config.rate-limit.burst", "config.rate-limit.per-user.limit",
+			"config.rate-limit.per-user.window", "config.rate-limit.costs", "config.features", "config.email-domains",
+			"config.locale", "config.attributes" })
+	void everyTenantKeyIsDocumented(String key) {
+		propertyIsDocumented("tenancy.tenants.<id>." + key);
+	}
+
+	@Test
+	void durationsOfTenantsSayBothForms() {
+		assertThat(properties.get("tenancy.tenants.<id>.config.rate-limit.window").path("description").asString())
+			.contains("1m", "PT1M");
+	}
+
+	private static Class<?> enumType(String type) throws ClassNotFoundException {
+		if (type.isEmpty() || type.startsWith("java.") || type.contains("<")) {
+			return null;
+		}
+		String binary = type;
+		Class<?> found = null;
+		while (found == null) {
+			try {
+				found = Class.forName(binary);
+			}
+			catch (ClassNotFoundException ex) {
+				int dot = binary.lastIndexOf('.');
+				if (dot < 0) {
+					throw ex;
+				}
+				binary = binary.substring(0, dot) + "$" + binary.substring(dot + 1);
+			}
+		}
+		return found.isEnum() ? found : null;
 	}
 
 	private static String defaultOf(String name) {

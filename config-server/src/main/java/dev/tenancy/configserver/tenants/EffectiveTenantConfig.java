@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -14,8 +15,11 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.tenancy.TenancyException.Violation;
 import dev.tenancy.Tenant;
 import dev.tenancy.TenantConfig;
+import dev.tenancy.autoconfigure.TenancyConfigurationException;
+import dev.tenancy.registry.InvalidTenantConfigException;
 import dev.tenancy.registry.TenantConfigJson;
 
 /**
@@ -51,13 +55,21 @@ public final class EffectiveTenantConfig {
      */
     public EffectiveTenantConfig(TenantApiProperties properties) {
         this.defaults = objectOf(properties.tenantDefaults(), "");
-        TenantConfigJson.fromTree(this.defaults, "tenancy.config-server.tenant-defaults");
+        List<Violation> violations = new ArrayList<>();
+        validate(this.defaults, "tenancy.config-server.tenant-defaults", violations);
         properties.plans().forEach((name, values) -> {
             ObjectNode plan = objectOf(values, "");
-            TenantConfigJson.fromTree(merge(this.defaults.deepCopy(), plan),
-                    "tenancy.config-server.plans." + name);
+            validate(merge(this.defaults.deepCopy(), plan), "tenancy.config-server.plans." + name, violations);
             this.plans.put(name, plan);
         });
+        if (!violations.isEmpty()) {
+            // The same rules and messages as tenant files, the admin API and tenancy.tenants.*.
+            throw new TenancyConfigurationException("Invalid tenant defaults or plans:" + violations.stream()
+                .map((violation) -> "\n    - " + violation)
+                .collect(Collectors.joining()),
+                    "Correct the properties listed above (a plan is checked merged over the defaults). Durations "
+                            + "are written as 1m or PT1M.");
+        }
         for (String key : properties.protectedKeys()) {
             if (key != null && !key.isBlank()) {
                 this.protectedPaths.add(key.strip().split("\\."));
@@ -89,6 +101,15 @@ public final class EffectiveTenantConfig {
         merge(merged, own);
         TenantConfig effective = TenantConfigJson.fromTree(merged, "config");
         return prune(TenantConfigJson.tree(effective));
+    }
+
+    private static void validate(ObjectNode values, String path, List<Violation> violations) {
+        try {
+            TenantConfigJson.fromTree(values, path);
+        }
+        catch (InvalidTenantConfigException ex) {
+            violations.addAll(ex.violations());
+        }
     }
 
     private static String textAt(ObjectNode node, String field) {

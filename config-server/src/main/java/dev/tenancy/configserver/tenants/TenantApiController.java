@@ -11,6 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
+import dev.tenancy.TenancyError;
+import dev.tenancy.TenancyException;
+import dev.tenancy.TenancyException.Violation;
 import dev.tenancy.Tenant;
 import dev.tenancy.TenantId;
 import dev.tenancy.TenantStatus;
@@ -23,7 +26,9 @@ import dev.tenancy.registry.TenantRegistryUnavailableException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -53,9 +58,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class TenantApiController {
 
-    /** The one body of every "no such tenant" answer, byte for byte. */
-    static final String NOT_FOUND_BODY = "{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,"
-            + "\"detail\":\"No such tenant.\",\"code\":\"tenant_not_found\"}";
+    /** The one body of every "no such tenant" answer, byte for byte, in the catalogue's shape. */
+    static final String NOT_FOUND_BODY = "{\"type\":\"" + TenancyException.TYPE_PREFIX + "tenant_not_found\","
+            + "\"title\":\"" + TenancyError.TENANT_NOT_FOUND.title() + "\",\"status\":404,"
+            + "\"detail\":\"" + TenancyError.TENANT_NOT_FOUND.detail() + "\",\"code\":\"tenant_not_found\"}";
 
     static final MediaType PROBLEM = MediaType.APPLICATION_PROBLEM_JSON;
 
@@ -92,7 +98,7 @@ public class TenantApiController {
             found = this.registry.find(tenantId.get());
         }
         catch (TenantRegistryUnavailableException ex) {
-            return unavailable(ex);
+            throw unavailable(ex);
         }
         if (found.isEmpty() || found.get().status() == TenantStatus.DELETED) {
             return notFound();
@@ -109,7 +115,7 @@ public class TenantApiController {
         catch (InvalidTenantConfigException ex) {
             LOG.error("Effective configuration of tenant {} (version {}) is invalid: {}", tenant.id(),
                     tenant.version(), ex.getMessage());
-            return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "Internal error.");
+            throw new TenancyException(TenancyError.INTERNAL_ERROR, "The tenant's configuration cannot be served.");
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", tenant.id().value());
@@ -126,14 +132,14 @@ public class TenantApiController {
         long cursor = 0;
         if (after != null) {
             if (!DIGITS.matcher(after).matches()) {
-                return problem(HttpStatus.BAD_REQUEST, "invalid_request", "after must be a non-negative integer.");
+                throw invalid("after", "must be a whole number of 0 or more");
             }
             cursor = Long.parseLong(after);
         }
         int size = DEFAULT_LIMIT;
         if (limit != null) {
             if (!DIGITS.matcher(limit).matches() || Long.parseLong(limit) < 1) {
-                return problem(HttpStatus.BAD_REQUEST, "invalid_request", "limit must be a positive integer.");
+                throw invalid("limit", "must be a whole number of at least 1");
             }
             size = (int) Math.min(Long.parseLong(limit), MAX_LIMIT);
         }
@@ -142,7 +148,7 @@ public class TenantApiController {
             page = this.administration.changesAfter(cursor, size);
         }
         catch (TenantRegistryUnavailableException ex) {
-            return unavailable(ex);
+            throw unavailable(ex);
         }
         List<Map<String, Object>> changes = page.changes().stream().map((change) -> {
             Map<String, Object> entry = new LinkedHashMap<>();
@@ -166,14 +172,13 @@ public class TenantApiController {
                 .body(Map.of("cursor", this.administration.latestChange()));
         }
         catch (TenantRegistryUnavailableException ex) {
-            return unavailable(ex);
+            throw unavailable(ex);
         }
     }
 
-    private static ResponseEntity<Map<String, Object>> unavailable(TenantRegistryUnavailableException ex) {
+    private static TenancyException unavailable(TenantRegistryUnavailableException ex) {
         LOG.warn("Tenant registry unavailable: {}", ex.getMessage());
-        return problem(HttpStatus.SERVICE_UNAVAILABLE, "registry_unavailable",
-                "The tenant registry is unavailable; retry later.");
+        return new TenancyException(TenancyError.REGISTRY_UNAVAILABLE).withHeader(HttpHeaders.RETRY_AFTER, "1");
     }
 
     private static boolean matches(String ifNoneMatch, String etag) {
@@ -198,13 +203,20 @@ public class TenantApiController {
             .body(NOT_FOUND_BODY.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static ResponseEntity<Map<String, Object>> problem(HttpStatus status, String code, String detail) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "about:blank");
-        body.put("title", status.getReasonPhrase());
-        body.put("status", status.value());
-        body.put("detail", detail);
-        body.put("code", code);
-        return ResponseEntity.status(status).contentType(PROBLEM).body(body);
+    /**
+     * Every refusal of this API, in the catalogue's problem shape (the admin API's and the
+     * applications' too).
+     *
+     * @param ex the refusal
+     * @return the problem
+     */
+    @ExceptionHandler(TenancyException.class)
+    public ResponseEntity<ProblemDetail> refused(TenancyException ex) {
+        return ex.toResponseEntity();
+    }
+
+    private static TenancyException invalid(String parameter, String message) {
+        return new TenancyException(TenancyError.INVALID_REQUEST, "The request is invalid: see violations.",
+                List.of(new Violation(parameter, message)));
     }
 }

@@ -165,6 +165,7 @@ class TenantApiTests {
             assertThat(response.body()).isEqualTo(unknown.body());
         }
         assertThat(json(unknown).path("code").asString()).isEqualTo("tenant_not_found");
+        assertThat(json(unknown).path("type").asString()).isEqualTo("urn:problem-type:tenancy:tenant_not_found");
         assertThat(unknown.body()).doesNotContain("never-existed");
     }
 
@@ -224,6 +225,14 @@ class TenantApiTests {
         assertThat(get("/tenants/changes?after=-1").statusCode()).isEqualTo(400);
         assertThat(get("/tenants/changes?after=abc").statusCode()).isEqualTo(400);
         assertThat(get("/tenants/changes?limit=0").statusCode()).isEqualTo(400);
+        // the catalogue's problem shape, as the admin API and applications answer
+        JsonNode problem = json(get("/tenants/changes?after=abc"));
+        assertThat(problem.path("type").asString()).isEqualTo("urn:problem-type:tenancy:invalid_request");
+        assertThat(problem.path("code").asString()).isEqualTo("invalid_request");
+        assertThat(problem.path("violations").get(0).path("path").asString()).isEqualTo("after");
+        assertThat(problem.path("violations").get(0).path("message").asString())
+            .isEqualTo("must be a whole number of 0 or more");
+        assertThat(problem.toString()).doesNotContain("abc");
         assertThat(get("/tenants/changes?limit=100000").statusCode()).isEqualTo(200);
     }
 

@@ -18,7 +18,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 import dev.tenancy.ReservedTenantIds;
+import dev.tenancy.TenancyException.Violation;
 import dev.tenancy.Tenant;
+import dev.tenancy.TenantConfig;
 import dev.tenancy.TenantId;
 import dev.tenancy.TenantStatus;
 import dev.tenancy.registry.InvalidTenantConfigException;
@@ -139,25 +141,55 @@ public final class TenantFileReader {
 		}
 	}
 
+	/**
+	 * The tenants of files that must all be valid, for a registry that refuses to start with a
+	 * broken file rather than serve fewer tenants than it was given.
+	 * @param files the files read
+	 * @return their tenants, in file name order
+	 * @throws InvalidTenantConfigException listing every invalid file, its path as
+	 * {@code <file>: <key>}, such as {@code acme.yaml: config.rateLimit.window}
+	 */
+	public static List<Tenant> requireValid(List<TenantFile> files) {
+		List<Violation> violations = new ArrayList<>();
+		List<Tenant> tenants = new ArrayList<>();
+		for (TenantFile file : files) {
+			if (file instanceof TenantFile.Valid valid) {
+				tenants.add(valid.tenant());
+			}
+			else if (file instanceof TenantFile.Invalid invalid) {
+				violations.add(new Violation(String.valueOf(invalid.path().getFileName()), invalid.reason()));
+			}
+		}
+		if (!violations.isEmpty()) {
+			throw new InvalidTenantConfigException(violations);
+		}
+		return tenants;
+	}
+
 	private static Tenant tenant(String stem, JsonNode root) {
 		if (root == null || !root.isObject()) {
 			throw new InvalidTenantConfigException("", "the document must be a mapping");
 		}
+		List<Violation> violations = new ArrayList<>();
 		for (String key : root.propertyNames()) {
 			if (!TOP_LEVEL_KEYS.contains(key)) {
-				throw new InvalidTenantConfigException(key, "unknown key");
+				violations.add(new Violation(StoredText.escape(key),
+						"unknown key (expected id, displayName, status, config)"));
 			}
 		}
 		if (ReservedTenantIds.isReserved(stem)) {
-			throw new InvalidTenantConfigException("id", "is reserved (see ReservedTenantIds); rename the tenant");
+			violations.add(new Violation("id", "is reserved (see ReservedTenantIds); rename the tenant"));
 		}
 		JsonNode id = root.get("id");
 		if (id != null && !(id.isString() && stem.equals(id.asString()))) {
-			throw new InvalidTenantConfigException("id", "must equal the file name '" + stem + "'");
+			violations.add(new Violation("id", "must equal the file name '" + stem + "'"));
 		}
 		JsonNode name = root.get("displayName");
 		if (name == null || !name.isString() || name.asString().isBlank() || name.asString().length() > 200) {
-			throw new InvalidTenantConfigException("displayName", "required, 1 to 200 characters");
+			violations.add(new Violation("displayName", "is required, text of 1 to 200 characters"));
+		}
+		else if (!StoredText.isSafe(name.asString())) {
+			violations.add(new Violation("displayName", StoredText.REASON));
 		}
 		TenantStatus status = TenantStatus.ACTIVE;
 		JsonNode statusNode = root.get("status");
@@ -166,16 +198,23 @@ public final class TenantFileReader {
 				status = TenantStatus.valueOf(statusNode.asString().toUpperCase(Locale.ROOT));
 			}
 			catch (IllegalArgumentException ex) {
-				throw new InvalidTenantConfigException("status", "must be ACTIVE or SUSPENDED");
+				status = null;
 			}
-			if (status == TenantStatus.DELETED || !statusNode.isString()) {
-				throw new InvalidTenantConfigException("status", "must be ACTIVE or SUSPENDED");
+			if (status == null || status == TenantStatus.DELETED || !statusNode.isString()) {
+				violations.add(new Violation("status", "must be ACTIVE or SUSPENDED"));
 			}
 		}
-		Tenant tenant = new Tenant(TenantId.of(stem), name.asString(), status,
-				TenantConfigJson.fromTree(root.get("config"), "config"), 0);
-		StoredText.require(tenant);
-		return tenant;
+		TenantConfig config = null;
+		try {
+			config = TenantConfigJson.fromInput(root.get("config"), "config");
+		}
+		catch (InvalidTenantConfigException ex) {
+			violations.addAll(ex.violations());
+		}
+		if (!violations.isEmpty()) {
+			throw new InvalidTenantConfigException(violations);
+		}
+		return new Tenant(TenantId.of(stem), name.asString(), status, config, 0);
 	}
 
 	private static List<TenantFile> rejectDuplicates(List<TenantFile> results) {

@@ -96,10 +96,11 @@ class TenantFileReaderTest {
 		}
 		assertThat(reasons).doesNotContainKey("acme.yaml").hasSize(15);
 		assertThat(reasons.get("unknown-top.yaml")).startsWith("plan").contains("unknown key");
-		assertThat(reasons.get("unknown-nested.yaml")).startsWith("rateLimit.burts").contains("unknown key");
-		assertThat(reasons.get("wrong-type.yaml")).startsWith("rateLimit.limit");
-		assertThat(reasons.get("number-as-text.yaml")).startsWith("rateLimit.limit");
-		assertThat(reasons.get("negative.yaml")).contains("rateLimit").contains("positive");
+		assertThat(reasons.get("unknown-nested.yaml")).startsWith("config.rateLimit.burts").contains("unknown key");
+		assertThat(reasons.get("wrong-type.yaml"))
+			.isEqualTo("config.rateLimit.limit: must be a whole number of requests of at least 1");
+		assertThat(reasons.get("number-as-text.yaml")).startsWith("config.rateLimit.limit");
+		assertThat(reasons.get("negative.yaml")).startsWith("config.rateLimit.limit").contains("at least 1");
 		assertThat(reasons.get("duplicate-key.yaml")).containsIgnoringCase("duplicate");
 		assertThat(reasons.get("other-id.yaml")).startsWith("id");
 		assertThat(reasons.get("no-name.yaml")).startsWith("displayName");
@@ -108,8 +109,30 @@ class TenantFileReaderTest {
 		assertThat(reasons.get("not-a-mapping.yaml")).contains("mapping");
 		assertThat(reasons.get("broken.yaml")).contains("YAML");
 		assertThat(reasons.get("Upper.yaml")).contains("file name");
-		assertThat(reasons.get("bad-locale.yaml")).startsWith("locale");
-		assertThat(reasons.get("bad-domain.yaml")).startsWith("emailDomains[0]");
+		assertThat(reasons.get("bad-locale.yaml")).startsWith("config.locale");
+		assertThat(reasons.get("bad-domain.yaml")).startsWith("config.emailDomains[0]");
+	}
+
+	@Test
+	void filesGetTheSameMessagesAndDurationsInBothForms() throws IOException {
+		write("minute.yaml", "displayName: X\nconfig:\n  rateLimit: { limit: 10, window: 1m }\n");
+		write("iso.yaml", "displayName: X\nconfig:\n  rateLimit: { limit: 10, window: PT1M }\n");
+		write("several.yaml", "displayName: X\nconfig:\n  plann: gold\n  locale: english\n"
+				+ "  rateLimit: { limit: 10, window: 60, burst: 5 }\n");
+		List<TenantFile> files = TenantFileReader.readDirectory(this.dir);
+		assertThat(files).filteredOn(TenantFile.Valid.class::isInstance).hasSize(2);
+		assertThat(files).filteredOn(TenantFile.Invalid.class::isInstance)
+			.singleElement()
+			.satisfies((file) -> assertThat(((TenantFile.Invalid) file).reason()).isEqualTo(
+					"config.plann: unknown key (expected plan, rateLimit, features, emailDomains, locale, attributes); "
+							+ "config.rateLimit.window: must be " + dev.tenancy.registry.TenantConfigJson.DURATION_FORM
+							+ "; config.rateLimit.burst: must be a whole number not less than the limit (the bucket's "
+							+ "capacity; the limit when unset); config.locale: must be an IETF language tag such as en-GB"));
+		// for a registry that must not start with a broken file
+		dev.tenancy.registry.InvalidTenantConfigException ex = org.assertj.core.api.Assertions.catchThrowableOfType(
+				dev.tenancy.registry.InvalidTenantConfigException.class, () -> TenantFileReader.requireValid(files));
+		assertThat(ex.violations()).singleElement()
+			.satisfies((violation) -> assertThat(violation.toString()).startsWith("several.yaml: config.plann: unknown key"));
 	}
 
 	@Test

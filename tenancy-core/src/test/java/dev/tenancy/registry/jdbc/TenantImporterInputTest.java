@@ -69,23 +69,23 @@ class TenantImporterInputTest {
 		return Stream.of(
 				// YAML escapes in double-quoted strings: backslash-0 is NUL, backslash-e is ESC, and so on
 				Arguments.of("displayName: \"Nul\\0Agency\"\n", "displayName"),
-				Arguments.of("displayName: Agency\nconfig:\n  plan: \"std\\0\"\n", "plan"),
-				Arguments.of("displayName: Agency\nconfig:\n  features: [trips, \"help\\0desk\"]\n", "features[1]"),
-				Arguments.of("displayName: Agency\nconfig:\n  attributes: { \"k\\0\": v }\n", "attributes"),
-				Arguments.of("displayName: Agency\nconfig:\n  attributes: { tagline: \"v\\0\" }\n", "attributes.tagline"),
+				Arguments.of("displayName: Agency\nconfig:\n  plan: \"std\\0\"\n", "config.plan"),
+				Arguments.of("displayName: Agency\nconfig:\n  features: [trips, \"help\\0desk\"]\n", "config.features[1]"),
+				Arguments.of("displayName: Agency\nconfig:\n  attributes: { \"k\\0\": v }\n", "config.attributes"),
+				Arguments.of("displayName: Agency\nconfig:\n  attributes: { tagline: \"v\\0\" }\n", "config.attributes.tagline"),
 				Arguments.of("displayName: \"\\e[31mRed\\e[0m\"\n", "displayName"),
 				Arguments.of("displayName: \"C1 \\x9b2J\"\n", "displayName"),
 				Arguments.of("displayName: \"Del \\x7f\"\n", "displayName"),
-				Arguments.of("displayName: Agency\nconfig:\n  plan: \"evil\\u202Egnp\"\n", "plan"),
+				Arguments.of("displayName: Agency\nconfig:\n  plan: \"evil\\u202Egnp\"\n", "config.plan"),
 				Arguments.of("displayName: \"isolate \\u2066x\\u2069\"\n", "displayName"),
-				Arguments.of("displayName: Agency\nconfig:\n  features: [\"zero\\u200Bwidth\"]\n", "features[0]"),
+				Arguments.of("displayName: Agency\nconfig:\n  features: [\"zero\\u200Bwidth\"]\n", "config.features[0]"),
 				Arguments.of("displayName: \"bom \\uFEFF\"\n", "displayName"),
 				Arguments.of("displayName: Agency\nconfig:\n  rateLimit: { limit: 10, window: PT1M, costs: { \"h\\u200D\": 1 } }\n",
-						"rateLimit.costs"),
+						"config.rateLimit.costs"),
 				// the same characters raw in the file (UTF-8)
-				Arguments.of("displayName: Agency\nconfig:\n  plan: evil\u202Egnp\n", "plan"),
+				Arguments.of("displayName: Agency\nconfig:\n  plan: evil\u202Egnp\n", "config.plan"),
 				Arguments.of("displayName: zero\u200Bwidth\n", "displayName"),
-				Arguments.of("displayName: Agency\nconfig:\n  attributes: { tagline: \"a\u2067b\" }\n", "attributes.tagline"));
+				Arguments.of("displayName: Agency\nconfig:\n  attributes: { tagline: \"a\u2067b\" }\n", "config.attributes.tagline"));
 	}
 
 	@ParameterizedTest
