@@ -1,8 +1,8 @@
 package dev.tenancy;
 
 /**
- * Thrown when a value is not a valid {@link TenantId}. The message never repeats the rejected
- * value: it is untrusted input and may be huge or hostile.
+ * Thrown when a value is not a valid {@link TenantId}. The message never repeats the
+ * rejected value: it is untrusted input and may be huge or hostile.
  */
 public class InvalidTenantIdException extends IllegalArgumentException {
 

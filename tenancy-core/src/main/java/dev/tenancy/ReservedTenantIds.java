@@ -4,22 +4,25 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Tenant ids that are valid DNS labels but must not name a new tenant, because they collide with
- * a route or carry a meaning of their own:
+ * Tenant ids that are valid DNS labels but must not name a new tenant, because they
+ * collide with a route or carry a meaning of their own:
  * <ul>
  * <li>routes and path segments of the apps and of Spring: {@code admin}, {@code api},
- * {@code actuator}, {@code audit}, {@code changes}, {@code tenants}, {@code oauth2}, {@code login},
- * {@code logout}, {@code error}, {@code health}, {@code static}, {@code assets}, ...;</li>
- * <li>host names a subdomain resolver would see: {@code www}, {@code localhost}, {@code mail},
- * {@code ftp}, ...;</li>
+ * {@code actuator}, {@code audit}, {@code changes}, {@code tenants}, {@code oauth2},
+ * {@code login}, {@code logout}, {@code error}, {@code health}, {@code static},
+ * {@code assets}, ...;</li>
+ * <li>host names a subdomain resolver would see: {@code www}, {@code localhost},
+ * {@code mail}, {@code ftp}, ...;</li>
  * <li>words that mean "no tenant" or "every tenant" to people and programs: {@code null},
- * {@code undefined}, {@code none}, {@code default}, {@code all}, {@code system}, {@code root}, ...;</li>
- * <li>any id with {@code --} as its third and fourth characters ({@code xn--...}): DNS reserves these
- * labels (RFC 5891), and a punycode label shows as another text in a browser.</li>
+ * {@code undefined}, {@code none}, {@code default}, {@code all}, {@code system},
+ * {@code root}, ...;</li>
+ * <li>any id with {@code --} as its third and fourth characters ({@code xn--...}): DNS
+ * reserves these labels (RFC 5891), and a punycode label shows as another text in a
+ * browser.</li>
  * </ul>
- * Only the creation of a tenant is refused (admin API, registry, importer, tenant files); an existing
- * tenant with such an id keeps working, so no stored data becomes unreachable. Upper-case variants
- * need no entry: they are not valid ids at all.
+ * Only the creation of a tenant is refused (admin API, registry, importer, tenant files);
+ * an existing tenant with such an id keeps working, so no stored data becomes
+ * unreachable. Upper-case variants need no entry: they are not valid ids at all.
  */
 public final class ReservedTenantIds {
 
@@ -31,8 +34,8 @@ public final class ReservedTenantIds {
 			// host names a subdomain resolver would see
 			"www", "localhost", "mail", "smtp", "imap", "ftp", "ns", "mx", "cdn",
 			// "nobody", "everybody" and friends
-			"null", "nil", "none", "undefined", "true", "false", "nan", "default", "all", "any", "unknown",
-			"anonymous", "system", "root", "self", "me", "current", "test", "example", "invalid");
+			"null", "nil", "none", "undefined", "true", "false", "nan", "default", "all", "any", "unknown", "anonymous",
+			"system", "root", "self", "me", "current", "test", "example", "invalid");
 
 	private ReservedTenantIds() {
 	}
@@ -60,7 +63,8 @@ public final class ReservedTenantIds {
 	}
 
 	/**
-	 * The reserved words, sorted (ids with {@code --} in third and fourth place are reserved too).
+	 * The reserved words, sorted (ids with {@code --} in third and fourth place are
+	 * reserved too).
 	 * @return the words
 	 */
 	public static Set<String> words() {

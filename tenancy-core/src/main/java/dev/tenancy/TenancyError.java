@@ -1,8 +1,8 @@
 package dev.tenancy;
 
 /**
- * The stable error codes of the external contract, each with its HTTP status and a fixed title.
- * Titles and details are constants so that bodies never echo untrusted input.
+ * The stable error codes of the external contract, each with its HTTP status and a fixed
+ * title. Titles and details are constants so that bodies never echo untrusted input.
  */
 public enum TenancyError {
 
@@ -18,7 +18,8 @@ public enum TenancyError {
 
 	INVALID_REQUEST("invalid_request", 400, "Invalid request", "The request is malformed."),
 
-	PAYLOAD_TOO_LARGE("payload_too_large", 413, "Payload too large", "The request body is larger than this server accepts."),
+	PAYLOAD_TOO_LARGE("payload_too_large", 413, "Payload too large",
+			"The request body is larger than this server accepts."),
 
 	RATE_LIMITED("rate_limited", 429, "Too many requests", "Too many requests. Retry after the time in Retry-After."),
 
@@ -87,22 +88,30 @@ public enum TenancyError {
 		this.detail = detail;
 	}
 
-	/** @return the stable machine-readable code */
+	/**
+	 * @return the stable machine-readable code
+	 */
 	public String code() {
 		return this.code;
 	}
 
-	/** @return the HTTP status */
+	/**
+	 * @return the HTTP status
+	 */
 	public int status() {
 		return this.status;
 	}
 
-	/** @return a short fixed title */
+	/**
+	 * @return a short fixed title
+	 */
 	public String title() {
 		return this.title;
 	}
 
-	/** @return a fixed explanation */
+	/**
+	 * @return a fixed explanation
+	 */
 	public String detail() {
 		return this.detail;
 	}

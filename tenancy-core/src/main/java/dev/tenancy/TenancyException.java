@@ -12,14 +12,16 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponse;
 
 /**
- * An answer with one of the {@linkplain TenancyError stable codes}, thrown by handlers (the admin
- * API, the config server, applications) and written as the one problem shape every Tenancy
- * answer has: {@code type} {@value #TYPE_PREFIX}{@code <code>}, the code's fixed title, the status,
- * a fixed detail, {@code code} and, for invalid input, {@code violations} (each a {@code path} and
- * a {@code message}, never the rejected value) plus {@code path}, the first violation's path.
+ * An answer with one of the {@linkplain TenancyError stable codes}, thrown by handlers
+ * (the admin API, the config server, applications) and written as the one problem shape
+ * every Tenancy answer has: {@code type} {@value #TYPE_PREFIX}{@code <code>}, the code's
+ * fixed title, the status, a fixed detail, {@code code} and, for invalid input,
+ * {@code violations} (each a {@code path} and a {@code message}, never the rejected
+ * value) plus {@code path}, the first violation's path.
  * <p>
- * It is Spring's {@link ErrorResponse}; a controller answers it with {@link #toResponseEntity()}
- * from an {@code @ExceptionHandler}. No stack trace is recorded: it is an answer, not a failure.
+ * It is Spring's {@link ErrorResponse}; a controller answers it with
+ * {@link #toResponseEntity()} from an {@code @ExceptionHandler}. No stack trace is
+ * recorded: it is an answer, not a failure.
  */
 public class TenancyException extends RuntimeException implements ErrorResponse {
 
@@ -45,7 +47,8 @@ public class TenancyException extends RuntimeException implements ErrorResponse 
 	/**
 	 * An answer with a detail of its own.
 	 * @param error the code
-	 * @param detail fixed text (never request input), or {@code null} for the code's own detail
+	 * @param detail fixed text (never request input), or {@code null} for the code's own
+	 * detail
 	 */
 	public TenancyException(TenancyError error, String detail) {
 		this(error, detail, List.of());
@@ -54,7 +57,8 @@ public class TenancyException extends RuntimeException implements ErrorResponse 
 	/**
 	 * An answer listing what is wrong with the input.
 	 * @param error the code
-	 * @param detail fixed text (never request input), or {@code null} for the code's own detail
+	 * @param detail fixed text (never request input), or {@code null} for the code's own
+	 * detail
 	 * @param violations what is wrong, each naming its path (never the rejected value)
 	 */
 	public TenancyException(TenancyError error, String detail, List<Violation> violations) {
@@ -75,12 +79,16 @@ public class TenancyException extends RuntimeException implements ErrorResponse 
 		return this;
 	}
 
-	/** @return the code */
+	/**
+	 * @return the code
+	 */
 	public TenancyError error() {
 		return this.error;
 	}
 
-	/** @return what is wrong with the input; empty when the answer is not about input */
+	/**
+	 * @return what is wrong with the input; empty when the answer is not about input
+	 */
 	public List<Violation> violations() {
 		return this.violations;
 	}
@@ -136,7 +144,8 @@ public class TenancyException extends RuntimeException implements ErrorResponse 
 	 *
 	 * @param path where, such as {@code config.rateLimit.window} or
 	 * {@code tenancy.tenants.acme.config.rate-limit.window}
-	 * @param message what is expected there, such as {@code must be a positive duration such as 1m or
+	 * @param message what is expected there, such as
+	 * {@code must be a positive duration such as 1m or
 	 * PT1M}; never the rejected value
 	 */
 	public record Violation(String path, String message) {

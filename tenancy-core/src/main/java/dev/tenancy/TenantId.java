@@ -6,9 +6,9 @@ import java.util.regex.Pattern;
 /**
  * A tenant identifier: a DNS label, {@code ^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$}.
  * <p>
- * The syntax is checked before anything else looks at a candidate, so a hostile value (padded,
- * upper case, a comma list, non-ASCII, kilobytes long) never reaches a registry, a log line or a
- * cache key.
+ * The syntax is checked before anything else looks at a candidate, so a hostile value
+ * (padded, upper case, a comma list, non-ASCII, kilobytes long) never reaches a registry,
+ * a log line or a cache key.
  *
  * @param value the identifier, always valid
  */

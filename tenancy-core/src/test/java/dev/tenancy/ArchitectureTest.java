@@ -21,7 +21,8 @@ class ArchitectureTest {
 
 	@BeforeAll
 	static void importCore() {
-		// Only tenancy-core's own classes matter; resolving every referenced library class from the
+		// Only tenancy-core's own classes matter; resolving every referenced library
+		// class from the
 		// classpath would cost seconds and add nothing to these rules.
 		ArchConfiguration.get().setResolveMissingDependenciesFromClassPath(false);
 		try {
@@ -32,7 +33,8 @@ class ArchitectureTest {
 		finally {
 			ArchConfiguration.get().reset();
 		}
-		// Guard against a vacuous pass: the main classes of every package are there, test classes are not.
+		// Guard against a vacuous pass: the main classes of every package are there, test
+		// classes are not.
 		assertThat(core.contain(TenantId.class)).isTrue();
 		assertThat(core.contain(dev.tenancy.web.TenantIsolationFilter.class)).isTrue();
 		assertThat(core.contain(dev.tenancy.context.TenantContext.class)).isTrue();
@@ -73,7 +75,8 @@ class ArchitectureTest {
 
 	@Test
 	void noCyclesBetweenPackages() {
-		// Every package is a slice: nested ones (registry.jdbc apart from registry) and the model's
+		// Every package is a slice: nested ones (registry.jdbc apart from registry) and
+		// the model's
 		// own dev.tenancy, which "dev.tenancy.(**)" would leave out.
 		slices().matching("(dev.tenancy..)").should().beFreeOfCycles().check(core);
 	}
@@ -89,15 +92,16 @@ class ArchitectureTest {
 
 	@Test
 	void rulesSeeRealDependencies() {
-		// Canaries: rules that must be violated, so the rules above cannot pass for want of data.
+		// Canaries: rules that must be violated, so the rules above cannot pass for want
+		// of data.
 		assertThatThrownBy(() -> noClasses().should()
 			.dependOnClassesThat()
 			.resideInAPackage("org.springframework.web..")
 			.check(core)).isInstanceOf(AssertionError.class);
-		assertThatThrownBy(() -> noClasses().should()
-			.dependOnClassesThat()
-			.areAssignableTo(ThreadLocal.class)
-			.check(core)).isInstanceOf(AssertionError.class).hasMessageContaining("TenantContext");
+		assertThatThrownBy(
+				() -> noClasses().should().dependOnClassesThat().areAssignableTo(ThreadLocal.class).check(core))
+			.isInstanceOf(AssertionError.class)
+			.hasMessageContaining("TenantContext");
 		assertThatThrownBy(() -> noClasses().that()
 			.resideOutsideOfPackage("dev.tenancy")
 			.should()

@@ -52,11 +52,11 @@ class TenantIdTest {
 				Arguments.of("greek omicron look-alike", "gl\u03bfbex"),
 				Arguments.of("fullwidth latin", "\uff41\uff43\uff4d\uff45"),
 				Arguments.of("fullwidth digits", "\uff11\uff12\uff13"),
-				Arguments.of("fullwidth digit suffix", "acme\uff11"),
-				Arguments.of("zero-width space", "ac\u200bme"), Arguments.of("non-breaking space", "acme\u00a0"),
-				Arguments.of("dotless i", "\u0131nitech"), Arguments.of("kelvin sign", "\u212aelvin"),
-				Arguments.of("arabic-indic digit", "acme\u0661"), Arguments.of("emoji", "acme\ud83d\ude00"),
-				Arguments.of("html", "<script>"), Arguments.of("quote", "acme\""));
+				Arguments.of("fullwidth digit suffix", "acme\uff11"), Arguments.of("zero-width space", "ac\u200bme"),
+				Arguments.of("non-breaking space", "acme\u00a0"), Arguments.of("dotless i", "\u0131nitech"),
+				Arguments.of("kelvin sign", "\u212aelvin"), Arguments.of("arabic-indic digit", "acme\u0661"),
+				Arguments.of("emoji", "acme\ud83d\ude00"), Arguments.of("html", "<script>"),
+				Arguments.of("quote", "acme\""));
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -88,8 +88,8 @@ class TenantIdTest {
 		String secret = "s3cr3t-" + "X".repeat(20) + "<script>alert(1)</script>";
 		assertThatThrownBy(() -> TenantId.of(secret)).isInstanceOf(InvalidTenantIdException.class)
 			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("s3cr3t", "script", "XXXX"));
-		assertThatThrownBy(() -> TenantId.of("Globex")).satisfies(
-				(ex) -> assertThat(ex.getMessage()).doesNotContainIgnoringCase("globex"));
+		assertThatThrownBy(() -> TenantId.of("Globex"))
+			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContainIgnoringCase("globex"));
 	}
 
 	@Test

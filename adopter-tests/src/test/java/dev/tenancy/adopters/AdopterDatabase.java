@@ -10,10 +10,11 @@ import dev.tenancy.test.Databases;
 import dev.tenancy.test.Databases.ScratchDatabase;
 
 /**
- * A database set up the way a team runs theirs: a database of its own, an owner role that runs the
- * migrations ({@code spring.flyway.user}) and a separate application role that owns nothing, is no
- * superuser and cannot bypass row-level security ({@code spring.datasource.username}). Roles are
- * cluster-wide, so their names are unique; everything is dropped by {@link #close()}.
+ * A database set up the way a team runs theirs: a database of its own, an owner role that
+ * runs the migrations ({@code spring.flyway.user}) and a separate application role that
+ * owns nothing, is no superuser and cannot bypass row-level security
+ * ({@code spring.datasource.username}). Roles are cluster-wide, so their names are
+ * unique; everything is dropped by {@link #close()}.
  *
  * @param scratch the database
  * @param url its JDBC URL without credentials
@@ -21,8 +22,8 @@ import dev.tenancy.test.Databases.ScratchDatabase;
  * @param app the application role
  * @param password both roles' password
  */
-public record AdopterDatabase(ScratchDatabase scratch, String url, String owner, String app, String password)
-		implements AutoCloseable {
+public record AdopterDatabase(ScratchDatabase scratch, String url, String owner, String app,
+		String password) implements AutoCloseable {
 
 	/**
 	 * Create the database and both roles.
@@ -44,8 +45,9 @@ public record AdopterDatabase(ScratchDatabase scratch, String url, String owner,
 
 	/**
 	 * Spring Boot properties for an application of this database: the app role in
-	 * {@code spring.datasource.*}, the owner in {@code spring.flyway.*}, and the migrations of
-	 * {@code location} into {@code schema}, with the app role as the placeholder {@code app-role}.
+	 * {@code spring.datasource.*}, the owner in {@code spring.flyway.*}, and the
+	 * migrations of {@code location} into {@code schema}, with the app role as the
+	 * placeholder {@code app-role}.
 	 * @param location the application's migrations
 	 * @param schema the application's schema
 	 * @return the properties, as {@code key=value}
@@ -65,12 +67,16 @@ public record AdopterDatabase(ScratchDatabase scratch, String url, String owner,
 		return result;
 	}
 
-	/** @return a URL for the owner role */
+	/**
+	 * @return a URL for the owner role
+	 */
 	public String ownerUrl() {
 		return Databases.asUser(this.url, this.owner, this.password);
 	}
 
-	/** @return a URL for the superuser of the test server (sees every row) */
+	/**
+	 * @return a URL for the superuser of the test server (sees every row)
+	 */
 	public String superuserUrl() {
 		return this.scratch.jdbcUrl();
 	}
@@ -82,7 +88,9 @@ public record AdopterDatabase(ScratchDatabase scratch, String url, String owner,
 				"drop role if exists " + this.owner);
 	}
 
-	/** The URL without {@code user} and {@code password}: credentials go in properties. */
+	/**
+	 * The URL without {@code user} and {@code password}: credentials go in properties.
+	 */
 	private static String withoutCredentials(String jdbcUrl) {
 		int query = jdbcUrl.indexOf('?');
 		if (query < 0) {

@@ -9,13 +9,13 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 /**
- * A fresh database for one benchmark trial on the server named by {@code TENANCY_BENCH_POSTGRES_URL}
- * (default: the local server's maintenance database).
+ * A fresh database for one benchmark trial on the server named by
+ * {@code TENANCY_BENCH_POSTGRES_URL} (default: the local server's maintenance database).
  */
 final class BenchDatabase implements AutoCloseable {
 
-	private static final String SERVER = System.getenv().getOrDefault("TENANCY_BENCH_POSTGRES_URL",
-			"jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+	private static final String SERVER = System.getenv()
+		.getOrDefault("TENANCY_BENCH_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
 
 	private final String name = "tenancy_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
 

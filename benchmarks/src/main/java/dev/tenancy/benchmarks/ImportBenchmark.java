@@ -26,8 +26,8 @@ import dev.tenancy.registry.jdbc.TenantImportReport;
 import dev.tenancy.registry.jdbc.TenantImporter;
 
 /**
- * Importing 1,000 tenant YAML files into an empty registry (validate all, then write all in one
- * transaction), and the idempotent re-run that finds everything unchanged.
+ * Importing 1,000 tenant YAML files into an empty registry (validate all, then write all
+ * in one transaction), and the idempotent re-run that finds everything unchanged.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -49,16 +49,18 @@ public class ImportBenchmark {
 	public void writeFiles() throws IOException {
 		this.directory = Files.createTempDirectory("tenancy-import-bench");
 		for (int i = 0; i < FILES; i++) {
-			Files.writeString(this.directory.resolve("agency-" + i + ".yaml"), """
-					displayName: "Agency %d"
-					config:
-					  plan: standard
-					  rateLimit: { limit: 1000, window: PT1M, burst: 1000, perUser: { limit: 100, window: PT1M }, costs: { helpdesk: 5 } }
-					  features: [trips, helpdesk]
-					  emailDomains: [agency-%d.example]
-					  locale: en-GB
-					  attributes: { brandColour: "#0a5" }
-					""".formatted(i, i));
+			Files.writeString(this.directory.resolve("agency-" + i + ".yaml"),
+					"""
+							displayName: "Agency %d"
+							config:
+							  plan: standard
+							  rateLimit: { limit: 1000, window: PT1M, burst: 1000, perUser: { limit: 100, window: PT1M }, costs: { helpdesk: 5 } }
+							  features: [trips, helpdesk]
+							  emailDomains: [agency-%d.example]
+							  locale: en-GB
+							  attributes: { brandColour: "#0a5" }
+							"""
+						.formatted(i, i));
 		}
 	}
 

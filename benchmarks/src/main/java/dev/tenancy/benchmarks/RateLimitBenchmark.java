@@ -25,22 +25,24 @@ import dev.tenancy.benchmarks.RateLimitPeers.Peer;
 import dev.tenancy.benchmarks.RateLimitPeers.Plan;
 
 /**
- * Rate-limit decisions per second and their latency, side by side on one Redis: no limiter
- * ({@link #none}), and {@link #decide} for ours, Spring Cloud Gateway's {@code RedisRateLimiter}
- * and plain bucket4j-lettuce (see {@link RateLimitPeers}). The plan is big enough never to
- * reject, so every decision is an admission (the expensive path: bucket4j writes only on
- * admission). The rejected path is measured by {@link RateLimitComparison}.
+ * Rate-limit decisions per second and their latency, side by side on one Redis: no
+ * limiter ({@link #none}), and {@link #decide} for ours, Spring Cloud Gateway's
+ * {@code RedisRateLimiter} and plain bucket4j-lettuce (see {@link RateLimitPeers}). The
+ * plan is big enough never to reject, so every decision is an admission (the expensive
+ * path: bucket4j writes only on admission). The rejected path is measured by
+ * {@link RateLimitComparison}.
  * <p>
- * Concurrent callers are JMH threads: run with {@code -t 1}, {@code -t 8} and {@code -t 64}.
- * {@code keys=hot}: every caller decides for the same tenant (one Redis key, the case batching
- * helps and compare-and-swap contention hurts); {@code keys=spread}: each caller its own tenant
- * (nothing to batch). With one caller both are the same, so {@code -t 1} runs need only
- * {@code -p keys=hot}.
+ * Concurrent callers are JMH threads: run with {@code -t 1}, {@code -t 8} and
+ * {@code -t 64}. {@code keys=hot}: every caller decides for the same tenant (one Redis
+ * key, the case batching helps and compare-and-swap contention hurts);
+ * {@code keys=spread}: each caller its own tenant (nothing to batch). With one caller
+ * both are the same, so {@code -t 1} runs need only {@code -p keys=hot}.
  * <p>
- * Each trial uses keys under a prefix of its own and deletes them afterwards; at the end of each
- * trial it prints the Redis commands the limiter sent per decision (Lettuce command listener),
- * and how many decisions were not made by Redis (fallbacks or fail-open answers; expected 0).
- * Redis is {@code TENANCY_BENCH_REDIS_URL} or 127.0.0.1:6379.
+ * Each trial uses keys under a prefix of its own and deletes them afterwards; at the end
+ * of each trial it prints the Redis commands the limiter sent per decision (Lettuce
+ * command listener), and how many decisions were not made by Redis (fallbacks or
+ * fail-open answers; expected 0). Redis is {@code TENANCY_BENCH_REDIS_URL} or
+ * 127.0.0.1:6379.
  */
 @BenchmarkMode({ Mode.Throughput, Mode.SampleTime })
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -49,7 +51,10 @@ import dev.tenancy.benchmarks.RateLimitPeers.Plan;
 @Fork(1)
 public class RateLimitBenchmark {
 
-	/** Tenants available to callers; {@code keys=spread} gives each caller its own (64 callers at most distinct). */
+	/**
+	 * Tenants available to callers; {@code keys=spread} gives each caller its own (64
+	 * callers at most distinct).
+	 */
 	static final int TENANTS = 64;
 
 	@State(Scope.Benchmark)

@@ -19,24 +19,27 @@ import dev.tenancy.benchmarks.RateLimitPeers.Peer;
 import dev.tenancy.benchmarks.RateLimitPeers.Plan;
 
 /**
- * The rate-limit measurements that are not JMH benchmarks, for ours, Spring Cloud Gateway's
- * {@code RedisRateLimiter} and plain bucket4j-lettuce (see {@link RateLimitPeers}):
+ * The rate-limit measurements that are not JMH benchmarks, for ours, Spring Cloud
+ * Gateway's {@code RedisRateLimiter} and plain bucket4j-lettuce (see
+ * {@link RateLimitPeers}):
  * <ol>
- * <li>Redis commands per decision: {@code INFO commandstats} (sum of {@code calls} over all
- * commands, {@code info} excluded; commands a Lua script runs count too) before and after a fixed
- * number of decisions at a fixed concurrency, next to the commands each client sent (its round
- * trips), for one hot tenant admitted, one tenant per caller admitted, and one hot tenant
- * rejected, with the Redis main thread's CPU time per decision ({@code INFO cpu}). Only meaningful
- * on a Redis nobody else uses meanwhile.</li>
- * <li>Over-admission: three limiter instances (three Redis clients) with {@code N} callers each
- * send requests for one tenant as fast as they can, on a plan of 1,000 per minute with burst
- * 1,000; admitted requests are compared with what the plan allows over the run (burst plus refill
- * during the run).</li>
+ * <li>Redis commands per decision: {@code INFO commandstats} (sum of {@code calls} over
+ * all commands, {@code info} excluded; commands a Lua script runs count too) before and
+ * after a fixed number of decisions at a fixed concurrency, next to the commands each
+ * client sent (its round trips), for one hot tenant admitted, one tenant per caller
+ * admitted, and one hot tenant rejected, with the Redis main thread's CPU time per
+ * decision ({@code INFO cpu}). Only meaningful on a Redis nobody else uses
+ * meanwhile.</li>
+ * <li>Over-admission: three limiter instances (three Redis clients) with {@code N}
+ * callers each send requests for one tenant as fast as they can, on a plan of 1,000 per
+ * minute with burst 1,000; admitted requests are compared with what the plan allows over
+ * the run (burst plus refill during the run).</li>
  * </ol>
- * Run: {@code java -cp benchmarks/target/benchmarks.jar dev.tenancy.benchmarks.RateLimitComparison}
+ * Run:
+ * {@code java -cp benchmarks/target/benchmarks.jar dev.tenancy.benchmarks.RateLimitComparison}
  * with optional system properties {@code decisions} (20000), {@code threads} (8),
- * {@code perInstance} (the callers of each instance, 8), {@code requests} (3600), {@code rounds}
- * (3). Redis is {@code TENANCY_BENCH_REDIS_URL} or 127.0.0.1:6379.
+ * {@code perInstance} (the callers of each instance, 8), {@code requests} (3600),
+ * {@code rounds} (3). Redis is {@code TENANCY_BENCH_REDIS_URL} or 127.0.0.1:6379.
  */
 public final class RateLimitComparison {
 
@@ -54,7 +57,8 @@ public final class RateLimitComparison {
 		try (Admin admin = new Admin()) {
 			System.out.printf(Locale.ROOT, "Redis %s at %s; %d cores; load average %s%n", admin.serverVersion(),
 					RateLimitPeers.redisUri(), Runtime.getRuntime().availableProcessors(), loadAverage());
-			System.out.printf(Locale.ROOT, "%n## Redis commands per decision (%,d decisions, %d threads, after %,d warm-up decisions)%n%n",
+			System.out.printf(Locale.ROOT,
+					"%n## Redis commands per decision (%,d decisions, %d threads, after %,d warm-up decisions)%n%n",
 					decisions, threads, decisions / 10);
 			System.out.println("| limiter | scenario | admitted | rejected | client commands/decision | "
 					+ "commandstats calls/decision | commandstats breakdown (calls/decision) | Redis main-thread CPU µs/decision | "
@@ -101,7 +105,8 @@ public final class RateLimitComparison {
 		Plan plan = (scenario == Scenario.HOT_REJECTED) ? Plan.exhausted() : Plan.unlimited();
 		try (Peer peer = RateLimitPeers.create(kind, runId, spread ? threads : 1, plan)) {
 			IntUnaryOperator tenantOf = spread ? (caller) -> caller : (caller) -> 0;
-			run(peer, threads, decisions / 10, tenantOf); // warm-up: scripts loaded, keys exist, JIT
+			run(peer, threads, decisions / 10, tenantOf); // warm-up: scripts loaded, keys
+															// exist, JIT
 			long commandsBefore = peer.commands();
 			long anomaliesBefore = peer.anomalies();
 			Map<String, Long> before = admin.commandCalls();
@@ -129,7 +134,10 @@ public final class RateLimitComparison {
 		}
 	}
 
-	/** {@code decisions} decisions over {@code threads} callers; returns how many were admitted. */
+	/**
+	 * {@code decisions} decisions over {@code threads} callers; returns how many were
+	 * admitted.
+	 */
 	private static long run(Peer peer, int threads, int decisions, IntUnaryOperator tenantOf) throws Exception {
 		AtomicInteger remaining = new AtomicInteger(decisions);
 		AtomicLong admitted = new AtomicLong();
@@ -171,7 +179,10 @@ public final class RateLimitComparison {
 		List<Peer> instances = new ArrayList<>();
 		try {
 			for (int i = 0; i < 3; i++) {
-				instances.add(RateLimitPeers.create(kind, runId, 1, plan)); // same run, same tenant: one key
+				instances.add(RateLimitPeers.create(kind, runId, 1, plan)); // same run,
+																			// same
+																			// tenant: one
+																			// key
 			}
 			AtomicInteger remaining = new AtomicInteger(requests);
 			AtomicLong admitted = new AtomicLong();
@@ -207,9 +218,10 @@ public final class RateLimitComparison {
 				throw new IllegalStateException("a caller failed", failure.get());
 			}
 			long allowed = (kind == Kind.GATEWAY)
-					// whole-second refill on Redis TIME: at most floor(elapsed s) + 1 second boundaries crossed
-					? plan.burst() + (long) Math.floor(plan.limit() * (Math.floor(elapsed / 1e9) + 1)
-							/ plan.window().toSeconds())
+					// whole-second refill on Redis TIME: at most floor(elapsed s) + 1
+					// second boundaries crossed
+					? plan.burst() + (long) Math
+						.floor(plan.limit() * (Math.floor(elapsed / 1e9) + 1) / plan.window().toSeconds())
 					: plan.allowed(elapsed);
 			long commands = instances.stream().mapToLong(Peer::commands).sum();
 			long anomalies = instances.stream().mapToLong(Peer::anomalies).sum();

@@ -54,30 +54,37 @@ import dev.tenancy.ratelimit.RateLimitRequest;
 import dev.tenancy.ratelimit.RedisRateLimiter;
 
 /**
- * The rate limiters compared side by side, each on its own Redis client and under keys unique to
- * one run, with a count of the commands each sends to Redis (a Lettuce {@link CommandListener}:
- * one started command is one request/response exchange with Redis).
+ * The rate limiters compared side by side, each on its own Redis client and under keys
+ * unique to one run, with a count of the commands each sends to Redis (a Lettuce
+ * {@link CommandListener}: one started command is one request/response exchange with
+ * Redis).
  * <ul>
  * <li>{@link Kind#NONE}: no limiter, a decision made in memory (the baseline).</li>
- * <li>{@link Kind#OURS}: tenancy's {@link RedisRateLimiter} (bucket4j compare-and-swap through
- * Lettuce, asynchronous, proxies cached, {@code batching()}), wrapped as in production in a
- * {@link FallbackRateLimiter} with a local fallback; the timeouts are generous (2 s) so no decision
- * falls back, and any that does is counted as an anomaly.</li>
- * <li>{@link Kind#GATEWAY}: Spring Cloud Gateway's own {@code RedisRateLimiter} (the real
- * artifact), on a {@link ReactiveStringRedisTemplate} over a {@link LettuceConnectionFactory} and
- * the gateway's {@code META-INF/scripts/request_rate_limiter.lua}, wired as its
- * {@code GatewayRedisAutoConfiguration} does; each call blocks on the {@code Mono}. A response
- * with {@code X-RateLimit-Remaining: -1} (the gateway fails open on Redis errors) is an
+ * <li>{@link Kind#OURS}: tenancy's {@link RedisRateLimiter} (bucket4j compare-and-swap
+ * through Lettuce, asynchronous, proxies cached, {@code batching()}), wrapped as in
+ * production in a {@link FallbackRateLimiter} with a local fallback; the timeouts are
+ * generous (2 s) so no decision falls back, and any that does is counted as an
  * anomaly.</li>
+ * <li>{@link Kind#GATEWAY}: Spring Cloud Gateway's own {@code RedisRateLimiter} (the real
+ * artifact), on a {@link ReactiveStringRedisTemplate} over a
+ * {@link LettuceConnectionFactory} and the gateway's
+ * {@code META-INF/scripts/request_rate_limiter.lua}, wired as its
+ * {@code GatewayRedisAutoConfiguration} does; each call blocks on the {@code Mono}. A
+ * response with {@code X-RateLimit-Remaining: -1} (the gateway fails open on Redis
+ * errors) is an anomaly.</li>
  * <li>{@link Kind#BUCKET4J}: plain bucket4j-lettuce set up the default way:
  * {@code Bucket4jLettuce.casBasedBuilder(redisClient)} with
  * {@code basedOnTimeForRefillingBucketUpToMax(10 s)}, no optimizations, default retries,
- * synchronous, and a new bucket proxy per call as a typical servlet filter builds it.</li>
+ * synchronous, and a new bucket proxy per call as a typical servlet filter builds
+ * it.</li>
  * </ul>
  */
 final class RateLimitPeers {
 
-	/** Where the benchmarks find Redis: {@code TENANCY_BENCH_REDIS_URL}, else 127.0.0.1:6379. */
+	/**
+	 * Where the benchmarks find Redis: {@code TENANCY_BENCH_REDIS_URL}, else
+	 * 127.0.0.1:6379.
+	 */
 	static final String REDIS_URL_ENV = "TENANCY_BENCH_REDIS_URL";
 
 	private RateLimitPeers() {
@@ -94,8 +101,8 @@ final class RateLimitPeers {
 	}
 
 	/**
-	 * A plan in the issue's terms: {@code limit} tokens per {@code window}, bucket capacity
-	 * {@code burst}.
+	 * A plan in the issue's terms: {@code limit} tokens per {@code window}, bucket
+	 * capacity {@code burst}.
 	 */
 	record Plan(long limit, Duration window, long burst) {
 
@@ -114,7 +121,10 @@ final class RateLimitPeers {
 			return new Plan(1, Duration.ofHours(1), 1);
 		}
 
-		/** The most a limiter may admit over {@code elapsedNanos} (greedy refill; an upper bound for interval refill). */
+		/**
+		 * The most a limiter may admit over {@code elapsedNanos} (greedy refill; an upper
+		 * bound for interval refill).
+		 */
 		long allowed(long elapsedNanos) {
 			return this.burst + (long) Math.floor((double) this.limit * elapsedNanos / this.window.toNanos());
 		}
@@ -137,7 +147,8 @@ final class RateLimitPeers {
 	}
 
 	/**
-	 * One limiter instance (one Redis client) deciding for tenants {@code 0 .. tenants-1}.
+	 * One limiter instance (one Redis client) deciding for tenants
+	 * {@code 0 .. tenants-1}.
 	 */
 	abstract static class Peer implements AutoCloseable {
 
@@ -161,12 +172,16 @@ final class RateLimitPeers {
 		 */
 		abstract boolean tryAcquire(int tenant);
 
-		/** @return commands sent to Redis so far */
+		/**
+		 * @return commands sent to Redis so far
+		 */
 		long commands() {
 			return this.commands.sum();
 		}
 
-		/** @return decisions not made by Redis (fallbacks, fail-open answers) */
+		/**
+		 * @return decisions not made by Redis (fallbacks, fail-open answers)
+		 */
 		long anomalies() {
 			return this.anomalies.sum();
 		}
@@ -189,7 +204,10 @@ final class RateLimitPeers {
 		return runId + "-t" + index;
 	}
 
-	/** Baseline: a trivial in-memory decision through the same {@code RateLimiter} interface. */
+	/**
+	 * Baseline: a trivial in-memory decision through the same {@code RateLimiter}
+	 * interface.
+	 */
 	static final class NonePeer extends Peer {
 
 		private final RateLimitRequest[] requests;
@@ -215,7 +233,10 @@ final class RateLimitPeers {
 
 	static final class OursPeer extends Peer {
 
-		/** Generous, so that no decision falls back during a benchmark (production default: 100 ms). */
+		/**
+		 * Generous, so that no decision falls back during a benchmark (production
+		 * default: 100 ms).
+		 */
 		static final Duration TIMEOUT = Duration.ofSeconds(2);
 
 		private final RedisClient client;
@@ -232,7 +253,9 @@ final class RateLimitPeers {
 			this.client.addListener(this.listener);
 			this.connection = this.client.connect(RedisRateLimiter.CODEC);
 			RedisRateLimiter redis = new RedisRateLimiter(this.connection,
-					RedisRateLimiter.Settings.defaults().withKeyPrefix("bench:" + runId + ":ours:").withRequestTimeout(TIMEOUT));
+					RedisRateLimiter.Settings.defaults()
+						.withKeyPrefix("bench:" + runId + ":ours:")
+						.withRequestTimeout(TIMEOUT));
 			this.limiter = new FallbackRateLimiter(redis, new LocalRateLimiter(3),
 					new FallbackRateLimiter.Settings(TIMEOUT, 5, Duration.ofSeconds(1)),
 					FailureModePolicy.always(FailureMode.LOCAL), RateLimitMetrics.NONE);
@@ -286,7 +309,8 @@ final class RateLimitPeers {
 			if (uri.getPassword() != null) {
 				standalone.setPassword(RedisPassword.of(uri.getPassword()));
 			}
-			// as Spring Boot's LettuceConnectionConfiguration: timeout options enabled, shared native connection
+			// as Spring Boot's LettuceConnectionConfiguration: timeout options enabled,
+			// shared native connection
 			LettuceClientConfiguration clientConfiguration = LettuceClientConfiguration.builder()
 				.clientOptions(ClientOptions.builder().timeoutOptions(TimeoutOptions.enabled()).build())
 				.build();
@@ -296,7 +320,8 @@ final class RateLimitPeers {
 			this.factory.getRequiredNativeClient().addListener(this.listener);
 			// as Spring Boot's RedisReactiveAutoConfiguration
 			ReactiveStringRedisTemplate template = new ReactiveStringRedisTemplate(this.factory);
-			// as GatewayRedisAutoConfiguration.redisRequestRateLimiterScript() and redisRateLimiter(...)
+			// as GatewayRedisAutoConfiguration.redisRequestRateLimiterScript() and
+			// redisRateLimiter(...)
 			DefaultRedisScript script = new DefaultRedisScript<>();
 			script.setScriptSource(
 					new ResourceScriptSource(new ClassPathResource("META-INF/scripts/request_rate_limiter.lua")));
@@ -314,11 +339,11 @@ final class RateLimitPeers {
 		}
 
 		/**
-		 * The gateway's equivalent of a plan. Its rate is per second and an int, so a per-minute
-		 * plan uses the documented {@code requestedTokens} trick: every request costs
-		 * {@code window in seconds} tokens, {@code replenishRate = limit} tokens per second and
-		 * {@code burstCapacity = burst × window seconds}. Refill still happens in whole seconds
-		 * (the script reads Redis {@code TIME} seconds).
+		 * The gateway's equivalent of a plan. Its rate is per second and an int, so a
+		 * per-minute plan uses the documented {@code requestedTokens} trick: every
+		 * request costs {@code window in seconds} tokens, {@code replenishRate = limit}
+		 * tokens per second and {@code burstCapacity = burst × window seconds}. Refill
+		 * still happens in whole seconds (the script reads Redis {@code TIME} seconds).
 		 */
 		static org.springframework.cloud.gateway.filter.ratelimit.RedisRateLimiter.Config config(Plan plan) {
 			long windowSeconds = plan.window().toSeconds();
@@ -375,7 +400,8 @@ final class RateLimitPeers {
 
 		@Override
 		boolean tryAcquire(int tenant) {
-			// a new proxy per call, as a filter does (building one sends nothing to Redis)
+			// a new proxy per call, as a filter does (building one sends nothing to
+			// Redis)
 			return this.proxies.builder()
 				.build(this.keys[tenant], this.configuration)
 				.tryConsumeAndReturnRemaining(1)
@@ -398,7 +424,10 @@ final class RateLimitPeers {
 
 		private final RedisCommands<String, String> commands = this.connection.sync();
 
-		/** @return calls per command since the server's last stats reset, {@code info} excluded */
+		/**
+		 * @return calls per command since the server's last stats reset, {@code info}
+		 * excluded
+		 */
 		Map<String, Long> commandCalls() {
 			Map<String, Long> calls = new TreeMap<>();
 			for (String line : this.commands.info("commandstats").split("\r?\n")) {
@@ -427,7 +456,9 @@ final class RateLimitPeers {
 			return diff;
 		}
 
-		/** @return CPU seconds (user + system) of the Redis main thread so far */
+		/**
+		 * @return CPU seconds (user + system) of the Redis main thread so far
+		 */
 		double mainThreadCpuSeconds() {
 			double seconds = 0;
 			for (String line : this.commands.info("cpu").split("\r?\n")) {
@@ -448,13 +479,15 @@ final class RateLimitPeers {
 		}
 
 		/**
-		 * Delete every key of a run: ours and bucket4j's under {@code bench:<run>:}, the gateway's
-		 * under {@code request_rate_limiter.{<route>.<run>-...}} (the gateway's own key format, with the route id).
+		 * Delete every key of a run: ours and bucket4j's under {@code bench:<run>:}, the
+		 * gateway's under {@code request_rate_limiter.{<route>.<run>-...}} (the gateway's
+		 * own key format, with the route id).
 		 * @param runId the run
 		 * @return keys deleted
 		 */
 		long deleteRun(String runId) {
-			return delete("bench:" + runId + ":*") + delete("request_rate_limiter.{" + GatewayPeer.ROUTE + "." + runId + "-*");
+			return delete("bench:" + runId + ":*")
+					+ delete("request_rate_limiter.{" + GatewayPeer.ROUTE + "." + runId + "-*");
 		}
 
 		private long delete(String pattern) {

@@ -26,8 +26,8 @@ import dev.tenancy.registry.jdbc.JdbcTenantRegistry;
 import dev.tenancy.registry.jdbc.RegistryMigrations;
 
 /**
- * Tenant lookups against the PostgreSQL registry holding 10,000 tenants: through the cache (the
- * request path's normal case) and straight from the database (a cache miss).
+ * Tenant lookups against the PostgreSQL registry holding 10,000 tenants: through the
+ * cache (the request path's normal case) and straight from the database (a cache miss).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode({ Mode.Throughput, Mode.SampleTime })

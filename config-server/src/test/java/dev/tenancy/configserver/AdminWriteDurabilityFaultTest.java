@@ -38,12 +38,12 @@ import dev.tenancy.test.OwnPostgresCluster.StopMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The config server is where operators manage tenants, and it runs without tenant isolation
- * ({@code tenancy.enabled=false}). Its admin API must still never acknowledge a tenant that was
- * not stored: tenants are created by several writers while the registry's PostgreSQL (a cluster of
- * this test's own, ports 55441-55449) is stopped fast and started again. Every 201 is in the
- * registry afterwards, every tenant that is not got a 503 {@code database_unavailable}, and the
- * server recovers by itself.
+ * The config server is where operators manage tenants, and it runs without tenant
+ * isolation ({@code tenancy.enabled=false}). Its admin API must still never acknowledge a
+ * tenant that was not stored: tenants are created by several writers while the registry's
+ * PostgreSQL (a cluster of this test's own, ports 55441-55449) is stopped fast and
+ * started again. Every 201 is in the registry afterwards, every tenant that is not got a
+ * 503 {@code database_unavailable}, and the server recovers by itself.
  */
 class AdminWriteDurabilityFaultTest {
 
@@ -182,8 +182,8 @@ class AdminWriteDurabilityFaultTest {
 			if (at >= 0) {
 				code = response.body().substring(at + 8, response.body().indexOf('"', at + 8));
 			}
-			return new Outcome(id, response.statusCode(), code, response.headers().firstValue("Retry-After").orElse(null),
-					millis);
+			return new Outcome(id, response.statusCode(), code,
+					response.headers().firstValue("Retry-After").orElse(null), millis);
 		}
 		catch (java.io.IOException ex) {
 			return new Outcome(id, -1, ex.getClass().getSimpleName(), null, 0);
@@ -198,7 +198,8 @@ class AdminWriteDurabilityFaultTest {
 		Set<String> ids = new HashSet<>();
 		try (Connection connection = cluster.connect("postgres");
 				Statement statement = connection.createStatement();
-				ResultSet rows = statement.executeQuery("select id from tenancy.tenant where id like '" + pattern + "'")) {
+				ResultSet rows = statement
+					.executeQuery("select id from tenancy.tenant where id like '" + pattern + "'")) {
 			while (rows.next()) {
 				ids.add(rows.getString(1));
 			}

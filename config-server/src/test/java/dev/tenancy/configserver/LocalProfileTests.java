@@ -18,49 +18,54 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ActiveProfiles("local")
 class LocalProfileTests {
 
-    @LocalServerPort
-    int port;
+	@LocalServerPort
+	int port;
 
-    @Autowired
-    Environment environment;
+	@Autowired
+	Environment environment;
 
-    @Test
-    void nativeBackendStaysOnWhenAnotherProfileIsActive() {
-        assertThat(environment.getActiveProfiles()).contains("local", "native");
-    }
+	@Test
+	void nativeBackendStaysOnWhenAnotherProfileIsActive() {
+		assertThat(environment.getActiveProfiles()).contains("local", "native");
+	}
 
-    @Test
-    void demoCredentialReadsSampleAppConfiguration() {
-        HttpResponse<String> response = Http.get(port, "/sample-app/default", Http.basic("sample-app", "sample-app-secret"));
+	@Test
+	void demoCredentialReadsSampleAppConfiguration() {
+		HttpResponse<String> response = Http.get(port, "/sample-app/default",
+				Http.basic("sample-app", "sample-app-secret"));
 
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(Http.propertySources(response).values())
-            .anySatisfy((source) -> assertThat(source.path("tenancy.admin.api.enabled").asBoolean(false)).isTrue());
-    }
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(Http.propertySources(response).values())
+			.anySatisfy((source) -> assertThat(source.path("tenancy.admin.api.enabled").asBoolean(false)).isTrue());
+	}
 
-    @Test
-    void demoKeyDecryptsTheShippedSecret() {
-        HttpResponse<String> response = Http.get(port, "/sample-app/default", Http.basic("sample-app", "sample-app-secret"));
+	@Test
+	void demoKeyDecryptsTheShippedSecret() {
+		HttpResponse<String> response = Http.get(port, "/sample-app/default",
+				Http.basic("sample-app", "sample-app-secret"));
 
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(Http.propertySources(response).values())
-            .anySatisfy((source) -> assertThat(source.path("sample.demo-secret").asString())
-                .isEqualTo("demo-secret-value-decrypted"));
-    }
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(Http.propertySources(response).values())
+			.anySatisfy((source) -> assertThat(source.path("sample.demo-secret").asString())
+				.isEqualTo("demo-secret-value-decrypted"));
+	}
 
-    @Test
-    void demoCredentialNeedsTheRightPassword() {
-        HttpResponse<String> response = Http.get(port, "/sample-app/default", Http.basic("sample-app", "sample-app"));
+	@Test
+	void demoCredentialNeedsTheRightPassword() {
+		HttpResponse<String> response = Http.get(port, "/sample-app/default", Http.basic("sample-app", "sample-app"));
 
-        assertThat(response.statusCode()).isEqualTo(401);
-    }
+		assertThat(response.statusCode()).isEqualTo(401);
+	}
 
-    @Test
-    void localProfileOfTheServerIsNotServedToClients() {
-        HttpResponse<String> response = Http.get(port, "/application/local", Http.basic("sample-app", "sample-app-secret"));
+	@Test
+	void localProfileOfTheServerIsNotServedToClients() {
+		HttpResponse<String> response = Http.get(port, "/application/local",
+				Http.basic("sample-app", "sample-app-secret"));
 
-        // the shared 'application' config reaches clients only through the merge of their own
-        assertThat(response.statusCode()).isEqualTo(403);
-        assertThat(response.body()).doesNotContain("tenancy.config-server").doesNotContain("$2a$");
-    }
+		// the shared 'application' config reaches clients only through the merge of their
+		// own
+		assertThat(response.statusCode()).isEqualTo(403);
+		assertThat(response.body()).doesNotContain("tenancy.config-server").doesNotContain("$2a$");
+	}
+
 }

@@ -11,15 +11,16 @@ import dev.tenancy.sample.cli.ImportTenantsCommand;
 /**
  * A multi-tenant travel platform built on the Tenancy starter.
  * <p>
- * Every {@code /api/**} request is authenticated by a bearer JWT and tied to exactly one tenant by
- * the starter. Outside the {@code local} profile tokens come from an external issuer
- * ({@code spring.security.oauth2.resourceserver.jwt.issuer-uri}); with the {@code local} profile
- * the app also runs its own authorization server with demo clients (see
- * {@link dev.tenancy.sample.local.LocalAuthorizationServerConfiguration}).
+ * Every {@code /api/**} request is authenticated by a bearer JWT and tied to exactly one
+ * tenant by the starter. Outside the {@code local} profile tokens come from an external
+ * issuer ({@code spring.security.oauth2.resourceserver.jwt.issuer-uri}); with the
+ * {@code local} profile the app also runs its own authorization server with demo clients
+ * (see {@link dev.tenancy.sample.local.LocalAuthorizationServerConfiguration}).
  * <p>
- * Trips live in PostgreSQL under row-level security, tenants in the PostgreSQL tenant registry.
- * {@code java -jar sample-app.jar import-tenants DIR [--dry-run]} imports tenant YAML files into
- * the registry instead of starting the server (see {@link ImportTenantsCommand}).
+ * Trips live in PostgreSQL under row-level security, tenants in the PostgreSQL tenant
+ * registry. {@code java -jar sample-app.jar import-tenants DIR [--dry-run]} imports
+ * tenant YAML files into the registry instead of starting the server (see
+ * {@link ImportTenantsCommand}).
  */
 @SpringBootApplication
 @EnableAsync

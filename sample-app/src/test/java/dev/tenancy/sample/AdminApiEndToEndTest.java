@@ -27,10 +27,11 @@ import dev.tenancy.registry.jdbc.PostgresChangeListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The tenant admin API end to end over HTTP, with an admin token from the local issuer: a tenant's
- * whole life (create, read with ETag, update with If-Match, stale and missing If-Match, suspend,
- * resume, delete) and its audit trail. Every status change is seen by ANOTHER instance of the app
- * (its own cache and change listener, same database) on that tenant's next request within 1 s.
+ * The tenant admin API end to end over HTTP, with an admin token from the local issuer: a
+ * tenant's whole life (create, read with ETag, update with If-Match, stale and missing
+ * If-Match, suspend, resume, delete) and its audit trail. Every status change is seen by
+ * ANOTHER instance of the app (its own cache and change listener, same database) on that
+ * tenant's next request within 1 s.
  */
 @LocalAppTest
 class AdminApiEndToEndTest {
@@ -63,7 +64,8 @@ class AdminApiEndToEndTest {
 		String id = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
 		String run = UUID.randomUUID().toString().substring(0, 8);
 		Api other = SecondInstance.api();
-		assertThat(SecondInstance.context().getBean(PostgresChangeListener.class).awaitListening(Duration.ofSeconds(10)))
+		assertThat(
+				SecondInstance.context().getBean(PostgresChangeListener.class).awaitListening(Duration.ofSeconds(10)))
 			.isTrue();
 		String tokenHere = Api.bearer(LocalTokens.forTenant(this.context, id));
 		String tokenThere = Api.bearer(LocalTokens.forTenant(SecondInstance.context(), id));
@@ -71,7 +73,8 @@ class AdminApiEndToEndTest {
 		// create
 		HttpResponse<String> created = send("POST", "/admin/tenants", """
 				{"id":"%s","displayName":"E2E Voyages","config":{"plan":"standard","features":["trips"],
-				 "rateLimit":{"limit":200,"window":"PT1M"},"locale":"en-GB"}}""".formatted(id), "req-create-" + run, null);
+				 "rateLimit":{"limit":200,"window":"PT1M"},"locale":"en-GB"}}""".formatted(id), "req-create-" + run,
+				null);
 		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 		assertThat(created.headers().firstValue("ETag")).hasValue("\"0\"");
 		assertThat(created.headers().firstValue("Location")).hasValue("/admin/tenants/" + id);
@@ -115,7 +118,8 @@ class AdminApiEndToEndTest {
 		assertThat(Api.json(afterConflicts).path("displayName").asString()).isEqualTo("E2E Voyages Ltd");
 		assertThat(Api.json(afterConflicts).path("config").path("plan").asString()).isEqualTo("premium");
 
-		// the other instance has the updated tenant cached (its cache lives for minutes): only the
+		// the other instance has the updated tenant cached (its cache lives for minutes):
+		// only the
 		// change notification can make it see what happens next
 		assertThat(tenantStatus(other, tokenThere)).isEqualTo("200");
 
@@ -134,14 +138,15 @@ class AdminApiEndToEndTest {
 		Duration resumption = awaitOn(other, tokenThere, "200"::equals);
 		assertThat(tenantStatus(api(), tokenHere)).isEqualTo("200");
 
-		// delete (with the version read: a deletion cannot be undone): the tenant is gone for its
+		// delete (with the version read: a deletion cannot be undone): the tenant is gone
+		// for its
 		// own token, like any unknown tenant
 		HttpResponse<String> deleted = send("DELETE", "/admin/tenants/" + id, null, "req-delete-" + run, "\"3\"");
 		assertThat(deleted.statusCode()).isEqualTo(204);
 		Duration deletion = awaitOn(other, tokenThere, "403 tenant_forbidden"::equals);
 		assertThat(tenantStatus(api(), tokenHere)).isEqualTo("403 tenant_forbidden");
-		assertThat(this.registry.find(TenantId.of(id))).hasValueSatisfying(
-				(tenant) -> assertThat(tenant.status()).isEqualTo(TenantStatus.DELETED));
+		assertThat(this.registry.find(TenantId.of(id)))
+			.hasValueSatisfying((tenant) -> assertThat(tenant.status()).isEqualTo(TenantStatus.DELETED));
 		HttpResponse<String> recreated = send("POST", "/admin/tenants", """
 				{"id":"%s","displayName":"Reused id"}""".formatted(id), "req-recreate-" + run, null);
 		assertThat(recreated.statusCode()).isEqualTo(409);
@@ -175,7 +180,10 @@ class AdminApiEndToEndTest {
 		assertThat(audit.body()).doesNotContain("Lost update").doesNotContain("Blind write");
 	}
 
-	/** Poll the other instance as fast as it answers until the tenant's status is as expected. */
+	/**
+	 * Poll the other instance as fast as it answers until the tenant's status is as
+	 * expected.
+	 */
 	private static Duration awaitOn(Api instance, String authorization, Predicate<String> expected) {
 		long start = System.nanoTime();
 		long deadline = start + PROPAGATION_LIMIT.toNanos();

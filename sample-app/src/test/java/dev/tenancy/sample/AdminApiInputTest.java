@@ -24,12 +24,12 @@ import org.springframework.context.ApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Hostile and careless input on the admin API over real HTTP, as an operator or an attacker with
- * an admin token would send it: reserved tenant ids, a PUT that forgets {@code config} (it used to
- * wipe the rate limit), JSON Merge Patch, NUL/bidi/zero-width/C1 characters in every stored text
- * (they used to give 500), a token subject with NUL or an ANSI escape as the audit actor, and
- * DELETE without, with a stale and with the right If-Match (and what becomes of the tenant's
- * trips).
+ * Hostile and careless input on the admin API over real HTTP, as an operator or an
+ * attacker with an admin token would send it: reserved tenant ids, a PUT that forgets
+ * {@code config} (it used to wipe the rate limit), JSON Merge Patch,
+ * NUL/bidi/zero-width/C1 characters in every stored text (they used to give 500), a token
+ * subject with NUL or an ANSI escape as the audit actor, and DELETE without, with a stale
+ * and with the right If-Match (and what becomes of the tenant's trips).
  */
 @LocalAppTest
 class AdminApiInputTest {
@@ -100,37 +100,43 @@ class AdminApiInputTest {
 		assertThat(limit.statusCode()).as(limit.body()).isEqualTo(200);
 		assertThat(Api.json(limit).path("config").path("rateLimit").path("window").asString()).isEqualTo("PT1M");
 
-		assertProblem(send("PATCH", "/admin/tenants/" + id, "application/merge-patch+json",
-				"{\"displayName\":null}", ops(), "\"2\""), 400, "invalid_request", "displayName");
-		assertProblem(send("PATCH", "/admin/tenants/" + id, "application/merge-patch+json",
-				"{\"config\":{\"rateLimit\":{\"limit\":null}}}", ops(), "\"2\""), 400, "invalid_request",
-				"config.rateLimit.limit");
-		assertProblem(send("PATCH", "/admin/tenants/" + id, "application/merge-patch+json",
-				"{\"displayName\":\"" + "x".repeat(201) + "\"}", ops(), "\"2\""), 400, "invalid_request",
-				"displayName");
+		assertProblem(send("PATCH", "/admin/tenants/" + id, "application/merge-patch+json", "{\"displayName\":null}",
+				ops(), "\"2\""), 400, "invalid_request", "displayName");
+		assertProblem(
+				send("PATCH", "/admin/tenants/" + id, "application/merge-patch+json",
+						"{\"config\":{\"rateLimit\":{\"limit\":null}}}", ops(), "\"2\""),
+				400, "invalid_request", "config.rateLimit.limit");
+		assertProblem(
+				send("PATCH", "/admin/tenants/" + id, "application/merge-patch+json",
+						"{\"displayName\":\"" + "x".repeat(201) + "\"}", ops(), "\"2\""),
+				400, "invalid_request", "displayName");
 		assertProblem(send("PATCH", "/admin/tenants/" + id, "application/merge-patch+json",
 				"{\"displayName\":\"Blind\"}", ops(), null), 428, "precondition_required", null);
 		assertProblem(send("PATCH", "/admin/tenants/" + id, "application/merge-patch+json",
 				"{\"displayName\":\"Lost\"}", ops(), "\"1\""), 409, "version_conflict", null);
 		assertThat(send("PATCH", "/admin/tenants/" + id, "application/json", "{\"displayName\":\"Plain JSON\"}", ops(),
-				"\"2\"").statusCode()).isEqualTo(415);
+				"\"2\"")
+			.statusCode()).isEqualTo(415);
 
 		JsonNode stored = Api.json(api().get("/admin/tenants/" + id, "Authorization", ops()));
 		assertThat(stored.path("version").asLong()).isEqualTo(2);
 		assertThat(stored.path("displayName").asString()).isEqualTo("Renamed only");
 	}
 
-	/** Characters as JSON text: escaped ({@code \}{@code u0000}) or raw UTF-8 in the body. */
+	/**
+	 * Characters as JSON text: escaped ({@code \}{@code u0000}) or raw UTF-8 in the body.
+	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "\\u0000", "\\u001b[31m", "\\u009b", "\\u007f", "\u202e", "\u2066", "\u200b", "\ufeff",
 			"\\ud800" })
 	void aForbiddenCharacterInAnyTextIsA400NamingTheField(String character) throws Exception {
 		String text = MARK + character + MARK;
-		String[][] cases = {
-				{ "{\"displayName\":\"" + text + "\",\"config\":{}}", "displayName" },
+		String[][] cases = { { "{\"displayName\":\"" + text + "\",\"config\":{}}", "displayName" },
 				{ "{\"displayName\":\"Ok\",\"config\":{\"plan\":\"" + text + "\"}}", "config.plan" },
-				{ "{\"displayName\":\"Ok\",\"config\":{\"features\":[\"trips\",\"" + text + "\"]}}", "config.features[1]" },
-				{ "{\"displayName\":\"Ok\",\"config\":{\"attributes\":{\"" + text + "\":\"v\"}}}", "config.attributes" },
+				{ "{\"displayName\":\"Ok\",\"config\":{\"features\":[\"trips\",\"" + text + "\"]}}",
+						"config.features[1]" },
+				{ "{\"displayName\":\"Ok\",\"config\":{\"attributes\":{\"" + text + "\":\"v\"}}}",
+						"config.attributes" },
 				{ "{\"displayName\":\"Ok\",\"config\":{\"attributes\":{\"tagline\":\"" + text + "\"}}}",
 						"config.attributes.tagline" } };
 		String existing = create("chars");
@@ -142,8 +148,9 @@ class AdminApiInputTest {
 			assertThat(api().get("/admin/tenants/" + id, "Authorization", ops()).statusCode()).isEqualTo(404);
 			assertProblem(send("PUT", "/admin/tenants/" + existing, "application/json", c[0], ops(), "\"0\""), 400,
 					"invalid_request", c[1]);
-			assertProblem(send("PATCH", "/admin/tenants/" + existing, "application/merge-patch+json", c[0], ops(),
-					"\"0\""), 400, "invalid_request", c[1]);
+			assertProblem(
+					send("PATCH", "/admin/tenants/" + existing, "application/merge-patch+json", c[0], ops(), "\"0\""),
+					400, "invalid_request", c[1]);
 		}
 		assertThat(Api.json(api().get("/admin/tenants/" + existing, "Authorization", ops())).path("version").asLong())
 			.isZero();
@@ -190,7 +197,8 @@ class AdminApiInputTest {
 		HttpResponse<String> deleted = send("DELETE", "/admin/tenants/" + id, null, null, ops(), "\"0\"");
 		assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
 
-		// the tenant is refused like any unknown one; its rows stay, under row-level security
+		// the tenant is refused like any unknown one; its rows stay, under row-level
+		// security
 		assertThat(Api.code(api().get("/api/trips/" + tripId, "Authorization", tenant))).isEqualTo("tenant_forbidden");
 		assertThat(ownerString("select count(*)::text from travel.trip where tenant_id = ?", id)).isEqualTo("1");
 		assertThat(ownerString("select status from tenancy.tenant where id = ?", id)).isEqualTo("DELETED");
@@ -219,8 +227,8 @@ class AdminApiInputTest {
 
 	private static void assertProblem(HttpResponse<String> response, int status, String code, String field) {
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 		JsonNode problem = Api.json(response);
 		assertThat(problem.path("code").asString()).isEqualTo(code);
 		if (field != null) {
@@ -240,8 +248,8 @@ class AdminApiInputTest {
 		}
 	}
 
-	private HttpResponse<String> send(String method, String path, String contentType, String body,
-			String authorization, String ifMatch) throws Exception {
+	private HttpResponse<String> send(String method, String path, String contentType, String body, String authorization,
+			String ifMatch) throws Exception {
 		HttpRequest.Builder request = HttpRequest.newBuilder(api().uri(path))
 			.timeout(Duration.ofSeconds(30))
 			.header("Authorization", authorization)

@@ -18,9 +18,10 @@ import org.springframework.test.context.ActiveProfiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The admin API behind the admin guard, with a bootstrap token configured: 200 for an admin, 401
- * without a credential, 403 for a wrong one; and the token never appears in the output, from
- * startup on (this class has a context of its own, started while output is captured).
+ * The admin API behind the admin guard, with a bootstrap token configured: 200 for an
+ * admin, 401 without a credential, 403 for a wrong one; and the token never appears in
+ * the output, from startup on (this class has a context of its own, started while output
+ * is captured).
  */
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -50,7 +51,8 @@ class AdminApiTest {
 				Api.bearer(api().token("ops-client")));
 
 		assertThat(response.statusCode()).isEqualTo(200);
-		// The 64 shipped tenant files, imported on the local profile's first start (plus any
+		// The 64 shipped tenant files, imported on the local profile's first start (plus
+		// any
 		// tenants other tests created).
 		assertThat(Api.json(response).path("total").asInt()).isGreaterThanOrEqualTo(64);
 		assertThat(ids(response)).contains("acme", "globex", "initech", "zephyr-sails").isSorted();
@@ -112,8 +114,7 @@ class AdminApiTest {
 
 	@Test
 	void adminTokenDoesNotActForATenant() {
-		HttpResponse<String> response = api().get("/api/tenant", "X-Admin-Token", ADMIN_TOKEN, "X-Client-ID",
-				"acme");
+		HttpResponse<String> response = api().get("/api/tenant", "X-Admin-Token", ADMIN_TOKEN, "X-Client-ID", "acme");
 
 		assertThat(response.statusCode()).isEqualTo(401);
 	}

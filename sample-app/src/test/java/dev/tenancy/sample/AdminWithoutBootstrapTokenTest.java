@@ -9,10 +9,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * With {@code tenancy.admin.token} unset, the local issuer's JWTs are the only admin credential:
- * no credential is 401, any {@code X-Admin-Token} or a tenant's token is 403, a verified token with
- * the admin scope gets in. (503 {@code admin_not_configured} is only for an app with no admin
- * credential mechanism at all; the starter's tests cover it.)
+ * With {@code tenancy.admin.token} unset, the local issuer's JWTs are the only admin
+ * credential: no credential is 401, any {@code X-Admin-Token} or a tenant's token is 403,
+ * a verified token with the admin scope gets in. (503 {@code admin_not_configured} is
+ * only for an app with no admin credential mechanism at all; the starter's tests cover
+ * it.)
  */
 @LocalAppTest
 class AdminWithoutBootstrapTokenTest {

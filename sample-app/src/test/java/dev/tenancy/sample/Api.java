@@ -19,10 +19,10 @@ import dev.tenancy.test.RawHttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-
 /**
- * Real HTTP against the app under test: tokens from its own {@code /oauth2/token}, requests
- * through {@link HttpClient}, and a raw socket for requests whose exact bytes matter.
+ * Real HTTP against the app under test: tokens from its own {@code /oauth2/token},
+ * requests through {@link HttpClient}, and a raw socket for requests whose exact bytes
+ * matter.
  */
 public final class Api {
 
@@ -47,13 +47,15 @@ public final class Api {
 	}
 
 	/**
-	 * An access token for a demo client, from the app's token endpoint (client_secret_basic).
+	 * An access token for a demo client, from the app's token endpoint
+	 * (client_secret_basic).
 	 * @param client the client id; the secret is derived from it
 	 * @return the token
 	 */
 	public String token(String client) {
 		return TOKENS.computeIfAbsent(this.port + "/" + client, (key) -> {
-			HttpResponse<String> response = tokenRequestBasic(client, secretOf(client), "grant_type=client_credentials");
+			HttpResponse<String> response = tokenRequestBasic(client, secretOf(client),
+					"grant_type=client_credentials");
 			assertThat(response.statusCode()).as("token for %s: %s", client, response.body()).isEqualTo(200);
 			return json(response).path("access_token").asString();
 		});
@@ -156,8 +158,8 @@ public final class Api {
 	}
 
 	/**
-	 * Send a GET whose header block is written byte for byte, so that duplicates, odd spacing and
-	 * non-ASCII bytes reach the server exactly as given.
+	 * Send a GET whose header block is written byte for byte, so that duplicates, odd
+	 * spacing and non-ASCII bytes reach the server exactly as given.
 	 * @param path the path
 	 * @param headerBlock header lines, each ending in CRLF, already encoded
 	 * @return the response

@@ -22,8 +22,9 @@ import dev.tenancy.sample.async.TenantEcho;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The tenant travels to {@code @Async} methods and to the application task executor, and only
- * there: thousands of interleaved calls for acme, globex and no tenant each see exactly their own.
+ * The tenant travels to {@code @Async} methods and to the application task executor, and
+ * only there: thousands of interleaved calls for acme, globex and no tenant each see
+ * exactly their own.
  */
 abstract class AsyncContextPropagationTests {
 

@@ -32,10 +32,11 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The sample app as a real Spring Cloud Config client of the REAL config server (the
- * config-server module's executable jar, started as a separate process on loopback with its
- * {@code local} profile and the test database): configuration with a decrypted secret, wrong and
- * foreign credentials, a corrupt {@code '{cipher}'} value, and tenants through the tenant API in
- * {@code tenancy.registry.source=config-server} mode, across a config server outage.
+ * config-server module's executable jar, started as a separate process on loopback with
+ * its {@code local} profile and the test database): configuration with a decrypted
+ * secret, wrong and foreign credentials, a corrupt {@code '{cipher}'} value, and tenants
+ * through the tenant API in {@code tenancy.registry.source=config-server} mode, across a
+ * config server outage.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConfigServerClientTest {
@@ -54,10 +55,13 @@ class ConfigServerClientTest {
 	@BeforeAll
 	static void startConfigServer() throws Exception {
 		ConfigServer.jar();
-		// The shared local (JDBC registry) instance: migrates the test database as the owner and, on an
-		// empty registry, imports the shipped tenants (acme among them), as a first local start does.
+		// The shared local (JDBC registry) instance: migrates the test database as the
+		// owner and, on an
+		// empty registry, imports the shipped tenants (acme among them), as a first local
+		// start does.
 		SecondInstance.context();
-		server = ConfigServer.start("main", List.of("--tenancy.config-server.clients.billing.password={noop}billing-secret"));
+		server = ConfigServer.start("main",
+				List.of("--tenancy.config-server.clients.billing.password={noop}billing-secret"));
 	}
 
 	@AfterAll
@@ -87,9 +91,8 @@ class ConfigServerClientTest {
 	@Test
 	@Order(2)
 	void withAWrongPasswordTheSampleAppDoesNotStart() {
-		assertThatThrownBy(() -> boot(server, "sample-app", "not-the-password").close())
-			.satisfies((ex) -> assertThat(chain(ex)).containsIgnoringCase("config")
-				.containsAnyOf("401", "Unauthorized"));
+		assertThatThrownBy(() -> boot(server, "sample-app", "not-the-password").close()).satisfies(
+				(ex) -> assertThat(chain(ex)).containsIgnoringCase("config").containsAnyOf("401", "Unauthorized"));
 	}
 
 	@Test
@@ -141,7 +144,8 @@ class ConfigServerClientTest {
 	void inConfigServerRegistryModeTheAppFollowsTheTenantApiAndSurvivesAnOutage() throws Exception {
 		ConfigurableApplicationContext context = app();
 		Api api = new Api(context.getEnvironment().getRequiredProperty("local.server.port", Integer.class));
-		// "e2e-" like the other end-to-end tenants, which checks of the shipped tenants leave out
+		// "e2e-" like the other end-to-end tenants, which checks of the shipped tenants
+		// leave out
 		String id = "e2e-cfg-" + UUID.randomUUID().toString().substring(0, 8);
 		HttpResponse<String> created = admin("POST", "/admin/tenants", """
 				{"id":"%s","displayName":"Config Server Voyages","config":{"plan":"standard","features":["trips"],
@@ -150,11 +154,13 @@ class ConfigServerClientTest {
 		String token = Api.bearer(LocalTokens.forTenant(context, id));
 		String acme = Api.bearer(api.token("acme-client"));
 		try {
-			// acme (imported by the local profile's first start) and the new tenant resolve through the tenant API
+			// acme (imported by the local profile's first start) and the new tenant
+			// resolve through the tenant API
 			awaitStatus(api, acme, "200", Duration.ofSeconds(5));
 			awaitStatus(api, token, "200", Duration.ofSeconds(5));
 
-			// a suspension made through the config server's admin API reaches the app within 2 s
+			// a suspension made through the config server's admin API reaches the app
+			// within 2 s
 			HttpResponse<String> suspended = admin("POST", "/admin/tenants/" + id + "/suspend", null);
 			assertThat(suspended.statusCode()).as(suspended.body()).isEqualTo(200);
 			awaitStatus(api, token, "403 tenant_suspended", Duration.ofSeconds(2));
@@ -181,7 +187,9 @@ class ConfigServerClientTest {
 		finally {
 			if (server.isRunning()) {
 				// a deletion needs the current version
-				String version = admin("GET", "/admin/tenants/" + id, null).headers().firstValue("ETag").orElse("\"0\"");
+				String version = admin("GET", "/admin/tenants/" + id, null).headers()
+					.firstValue("ETag")
+					.orElse("\"0\"");
 				admin("DELETE", "/admin/tenants/" + id, null, "If-Match", version);
 			}
 		}

@@ -22,15 +22,15 @@ import dev.tenancy.autoconfigure.TenancyHealthContributorAutoConfiguration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Failing fast while the database is away, as the starter configures it for an application with a
- * Hikari pool: the pool's connection timeout and the {@code db} health component.
+ * Failing fast while the database is away, as the starter configures it for an
+ * application with a Hikari pool: the pool's connection timeout and the {@code db} health
+ * component.
  */
 class DatabaseFailFastConfigurationTest {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
-				TenancyDatabaseAutoConfiguration.class, TenancyHealthContributorAutoConfiguration.class,
-				DataSourceHealthContributorAutoConfiguration.class));
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations
+		.of(DataSourceAutoConfiguration.class, TenancyDatabaseAutoConfiguration.class,
+				TenancyHealthContributorAutoConfiguration.class, DataSourceHealthContributorAutoConfiguration.class));
 
 	@Test
 	void poolWaitsOneSecondForAConnectionByDefault() {
@@ -68,25 +68,28 @@ class DatabaseFailFastConfigurationTest {
 	@Test
 	void dbHealthIsOursAndUpWithTheDatabase() {
 		TestDatabase.Settings db = TestDatabase.settings();
-		this.runner.withPropertyValues("spring.datasource.url=" + db.url(), "spring.datasource.username=" + db.owner(),
-				"spring.datasource.password=" + db.ownerPassword()).run((context) -> {
-			// the starter's, in place of Spring Boot's DataSourceHealthIndicator
-			assertThat(context.getBeansOfType(HealthIndicator.class)).containsOnlyKeys("dbHealthIndicator");
-			assertThat(context.getBean("dbHealthIndicator").getClass().getName())
-				.isEqualTo("dev.tenancy.autoconfigure.DatabaseHealthIndicator");
-			Health health = context.getBean("dbHealthIndicator", HealthIndicator.class).health();
-			assertThat(health.getStatus()).isEqualTo(Status.UP);
-		});
+		this.runner
+			.withPropertyValues("spring.datasource.url=" + db.url(), "spring.datasource.username=" + db.owner(),
+					"spring.datasource.password=" + db.ownerPassword())
+			.run((context) -> {
+				// the starter's, in place of Spring Boot's DataSourceHealthIndicator
+				assertThat(context.getBeansOfType(HealthIndicator.class)).containsOnlyKeys("dbHealthIndicator");
+				assertThat(context.getBean("dbHealthIndicator").getClass().getName())
+					.isEqualTo("dev.tenancy.autoconfigure.DatabaseHealthIndicator");
+				Health health = context.getBean("dbHealthIndicator", HealthIndicator.class).health();
+				assertThat(health.getStatus()).isEqualTo(Status.UP);
+			});
 	}
 
 	@Test
 	void dbHealthIsDownWithinTheHealthTimeoutWhenNothingAnswers() throws Exception {
-		// A port that accepts connections but never speaks: the pool waits its whole timeout.
+		// A port that accepts connections but never speaks: the pool waits its whole
+		// timeout.
 		try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
 			this.runner
-				.withPropertyValues("spring.datasource.url=jdbc:postgresql://127.0.0.1:" + silent.getLocalPort()
-						+ "/postgres", "spring.datasource.hikari.initialization-fail-timeout=-1",
-						"tenancy.jdbc.connection-timeout=3s")
+				.withPropertyValues(
+						"spring.datasource.url=jdbc:postgresql://127.0.0.1:" + silent.getLocalPort() + "/postgres",
+						"spring.datasource.hikari.initialization-fail-timeout=-1", "tenancy.jdbc.connection-timeout=3s")
 				.run((context) -> {
 					HealthIndicator db = context.getBean("dbHealthIndicator", HealthIndicator.class);
 					for (int i = 0; i < 3; i++) {
@@ -94,8 +97,8 @@ class DatabaseFailFastConfigurationTest {
 						Health health = db.health();
 						long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 						assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-						assertThat(health.getDetails().get("database")).isIn(List.of("unreachable",
-								"no answer within the health timeout"));
+						assertThat(health.getDetails().get("database"))
+							.isIn(List.of("unreachable", "no answer within the health timeout"));
 						assertThat(millis).as("health within 1 s (timeout 500 ms)").isLessThan(1000);
 					}
 				});

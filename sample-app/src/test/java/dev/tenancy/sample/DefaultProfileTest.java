@@ -25,9 +25,9 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 
 /**
- * Without the {@code local} profile (and with no issuer configured) there is no authorization
- * server, no demo client, no signing key and no token decoder: tokens are neither issued nor
- * accepted, and HSTS is on.
+ * Without the {@code local} profile (and with no issuer configured) there is no
+ * authorization server, no demo client, no signing key and no token decoder: tokens are
+ * neither issued nor accepted, and HSTS is on.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class DefaultProfileTest {

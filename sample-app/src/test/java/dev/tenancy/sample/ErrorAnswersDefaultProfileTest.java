@@ -11,8 +11,8 @@ import static dev.tenancy.test.ErrorAnswers.assertProblem;
 import static dev.tenancy.test.ErrorAnswers.hostilePath;
 
 /**
- * The error answers of {@link ErrorAnswerCases} without any profile (no token issuer, no token
- * decoder), as in production before an issuer is configured. The context is the one
+ * The error answers of {@link ErrorAnswerCases} without any profile (no token issuer, no
+ * token decoder), as in production before an issuer is configured. The context is the one
  * {@link DefaultProfileTest} uses.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)

@@ -14,21 +14,23 @@ import static dev.tenancy.test.ErrorAnswers.assertProblem;
 import static dev.tenancy.test.ErrorAnswers.hostilePath;
 
 /**
- * The error answers of {@link ErrorAnswerCases} in the {@code local} profile, plus those of a
- * caller with a valid token: Spring MVC's 404/405/406/415 and 400 for a malformed body, and the
- * admin API's errors, none of which may echo the path (no {@code instance}) or the body.
+ * The error answers of {@link ErrorAnswerCases} in the {@code local} profile, plus those
+ * of a caller with a valid token: Spring MVC's 404/405/406/415 and 400 for a malformed
+ * body, and the admin API's errors, none of which may echo the path (no {@code instance})
+ * or the body.
  */
 @LocalAppTest
 class ErrorAnswersLocalTest extends ErrorAnswerCases {
 
-	/** A tenant id no registry holds: over 3,000 characters with an encoded script tag. */
+	/**
+	 * A tenant id no registry holds: over 3,000 characters with an encoded script tag.
+	 */
 	static final String HOSTILE_ID = HOSTILE_MARKER + "x".repeat(3000) + "%3Cscript%3E";
 
 	static final String HOSTILE_JSON = "{\"name\":\"" + HOSTILE_MARKER + "<script>";
 
 	static Stream<Arguments> withToken() {
-		return Stream.of(
-				Arguments.of("acme", "GET", "/api" + hostilePath(), new String[0], 404, "not_found"),
+		return Stream.of(Arguments.of("acme", "GET", "/api" + hostilePath(), new String[0], 404, "not_found"),
 				Arguments.of("acme", "DELETE", "/api/tenant", new String[0], 405, "method_not_allowed"),
 				Arguments.of("acme", "GET", "/api/tenant", new String[] { "Accept: text/" + HOSTILE_MARKER }, 406,
 						"not_acceptable"),
@@ -57,8 +59,8 @@ class ErrorAnswersLocalTest extends ErrorAnswerCases {
 
 	@ParameterizedTest(name = "{0}: {1} {2} -> {4}")
 	@MethodSource("withToken")
-	void everyErrorWithATokenIsAProblem(String client, String method, String target, String[] headerLines,
-			int status, String code) {
+	void everyErrorWithATokenIsAProblem(String client, String method, String target, String[] headerLines, int status,
+			String code) {
 		String token = new Api(this.port).token(client + "-client");
 		String[] lines = new String[headerLines.length + 1];
 		lines[0] = "Authorization: Bearer " + token;

@@ -5,9 +5,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * A test-only endpoint that fails with a message holding a fake secret and SQL, to show that
- * neither reaches the response. The nested controller is registered as a member class of this
- * configuration, only in contexts that import it.
+ * A test-only endpoint that fails with a message holding a fake secret and SQL, to show
+ * that neither reaches the response. The nested controller is registered as a member
+ * class of this configuration, only in contexts that import it.
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class FailingEndpoint {

@@ -19,10 +19,11 @@ import dev.tenancy.test.Databases.ScratchDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A first start on an empty database: by the time the web server accepts its first connection the
- * shipped tenants are all in the registry, and readiness is still down; it turns to accepting
- * traffic only once start-up work is done. (It used to answer {@code tenant_forbidden} for acme
- * for a moment, because the import ran after the connector had started.)
+ * A first start on an empty database: by the time the web server accepts its first
+ * connection the shipped tenants are all in the registry, and readiness is still down; it
+ * turns to accepting traffic only once start-up work is done. (It used to answer
+ * {@code tenant_forbidden} for acme for a moment, because the import ran after the
+ * connector had started.)
  */
 class FirstStartTest {
 
@@ -47,8 +48,8 @@ class FirstStartTest {
 			assertThat(app.getBean(ApplicationAvailability.class).getReadinessState())
 				.isEqualTo(ReadinessState.ACCEPTING_TRAFFIC);
 			Api api = new Api(app.getEnvironment().getRequiredProperty("local.server.port", Integer.class));
-			assertThat(api.get("/api/tenant", "Authorization", "Bearer " + LocalTokens.forTenant(app, "acme")).statusCode())
-				.isEqualTo(200);
+			assertThat(api.get("/api/tenant", "Authorization", "Bearer " + LocalTokens.forTenant(app, "acme"))
+				.statusCode()).isEqualTo(200);
 		}
 	}
 

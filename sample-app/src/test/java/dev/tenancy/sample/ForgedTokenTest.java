@@ -40,9 +40,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Forged, expired and malformed bearer tokens are a 401 {@code unauthorized} before anything
- * tenant-related runs. Each forgery differs from a token the app accepts (the control case) in one
- * way only, so each 401 is due to that defect.
+ * Forged, expired and malformed bearer tokens are a 401 {@code unauthorized} before
+ * anything tenant-related runs. Each forgery differs from a token the app accepts (the
+ * control case) in one way only, so each 401 is due to that defect.
  */
 @LocalAppTest
 class ForgedTokenTest {
@@ -136,13 +136,15 @@ class ForgedTokenTest {
 						(t) -> b64("{\"alg\":\"none\",\"kid\":\"" + t.appKey.getKeyID() + "\"}") + "."
 								+ b64(t.validClaims().build().toString()) + "."),
 				forgery("signed by another RSA key with the app's kid",
-						(t) -> rs256(attackerKey, new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(t.appKey.getKeyID())
-							.build(), t.validClaims().build())),
+						(t) -> rs256(attackerKey,
+								new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(t.appKey.getKeyID()).build(),
+								t.validClaims().build())),
 				forgery("signed by another RSA key, embedded jwk header",
-						(t) -> rs256(attackerKey, new JWSHeader.Builder(JWSAlgorithm.RS256)
-							.keyID(attackerKey.getKeyID())
-							.jwk(attackerKey.toPublicJWK())
-							.build(), t.validClaims().build())),
+						(t) -> rs256(attackerKey,
+								new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(attackerKey.getKeyID())
+									.jwk(attackerKey.toPublicJWK())
+									.build(),
+								t.validClaims().build())),
 				forgery("HS256 with the app's RSA public key (DER) as secret",
 						(t) -> hs256(publicDer(t), t.appKey.getKeyID(), t.validClaims().build())),
 				forgery("HS256 with the app's RSA public key (PEM) as secret",
@@ -151,24 +153,27 @@ class ForgedTokenTest {
 				forgery("HS256 with the app's public JWK JSON as secret",
 						(t) -> hs256(t.appKey.toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8),
 								t.appKey.getKeyID(), t.validClaims().build())),
-				forgery("expired ten minutes ago", (t) -> t.signedByApp(t.validClaims()
-					.issueTime(Date.from(Instant.now().minus(Duration.ofMinutes(25))))
-					.notBeforeTime(Date.from(Instant.now().minus(Duration.ofMinutes(25))))
-					.expirationTime(Date.from(Instant.now().minus(Duration.ofMinutes(10))))
-					.build())),
-				forgery("expired two minutes ago, beyond the 60 s skew", (t) -> t.signedByApp(t.validClaims()
-					.issueTime(Date.from(Instant.now().minus(Duration.ofMinutes(10))))
-					.notBeforeTime(Date.from(Instant.now().minus(Duration.ofMinutes(10))))
-					.expirationTime(Date.from(Instant.now().minus(Duration.ofMinutes(2))))
-					.build())),
+				forgery("expired ten minutes ago",
+						(t) -> t.signedByApp(t.validClaims()
+							.issueTime(Date.from(Instant.now().minus(Duration.ofMinutes(25))))
+							.notBeforeTime(Date.from(Instant.now().minus(Duration.ofMinutes(25))))
+							.expirationTime(Date.from(Instant.now().minus(Duration.ofMinutes(10))))
+							.build())),
+				forgery("expired two minutes ago, beyond the 60 s skew",
+						(t) -> t.signedByApp(t.validClaims()
+							.issueTime(Date.from(Instant.now().minus(Duration.ofMinutes(10))))
+							.notBeforeTime(Date.from(Instant.now().minus(Duration.ofMinutes(10))))
+							.expirationTime(Date.from(Instant.now().minus(Duration.ofMinutes(2))))
+							.build())),
 				forgery("no exp", (t) -> t.signedByApp(t.validClaims().expirationTime(null).build())),
-				forgery("not valid before an hour from now", (t) -> t.signedByApp(t.validClaims()
-					.notBeforeTime(Date.from(Instant.now().plus(Duration.ofHours(1))))
-					.expirationTime(Date.from(Instant.now().plus(Duration.ofHours(2))))
-					.build())),
+				forgery("not valid before an hour from now",
+						(t) -> t.signedByApp(t.validClaims()
+							.notBeforeTime(Date.from(Instant.now().plus(Duration.ofHours(1))))
+							.expirationTime(Date.from(Instant.now().plus(Duration.ofHours(2))))
+							.build())),
 				forgery("wrong issuer", (t) -> t.signedByApp(t.validClaims().issuer("https://evil.example").build())),
-				forgery("issuer with another port", (t) -> t.signedByApp(
-						t.validClaims().issuer(t.issuer.replace("8080", "8081")).build())),
+				forgery("issuer with another port",
+						(t) -> t.signedByApp(t.validClaims().issuer(t.issuer.replace("8080", "8081")).build())),
 				forgery("no issuer", (t) -> t.signedByApp(t.validClaims().issuer(null).build())),
 				forgery("real token with its payload changed to globex", (t) -> {
 					String[] parts = t.api().token("acme-client").split("\\.");
@@ -208,8 +213,8 @@ class ForgedTokenTest {
 		HttpResponse<String> response = api().get("/api/tenant", "Authorization", Api.bearer(token));
 
 		assertThat(response.statusCode()).as(name).isEqualTo(401);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 		assertThat(Api.code(response)).as(name).isEqualTo("unauthorized");
 		assertThat(response.body()).doesNotContain("acme").doesNotContain("globex");
 	}
@@ -227,15 +232,18 @@ class ForgedTokenTest {
 
 	@Test
 	void forgedAdminScopeIsUnauthorized() {
-		JWTClaimsSet claims = validClaims().subject("ops-client").claim("tenant_id", null)
+		JWTClaimsSet claims = validClaims().subject("ops-client")
+			.claim("tenant_id", null)
 			.claim("scope", "tenancy.admin")
 			.build();
 
-		assertThat(api().get("/admin/tenants", "Authorization", Api.bearer(new PlainJWT(claims).serialize()))
-			.statusCode()).isEqualTo(401);
-		assertThat(api().get("/admin/tenants", "Authorization",
-				Api.bearer(rs256(attackerKey,
-						new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(this.appKey.getKeyID()).build(), claims)))
+		assertThat(
+				api().get("/admin/tenants", "Authorization", Api.bearer(new PlainJWT(claims).serialize())).statusCode())
+			.isEqualTo(401);
+		assertThat(api()
+			.get("/admin/tenants", "Authorization",
+					Api.bearer(rs256(attackerKey,
+							new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(this.appKey.getKeyID()).build(), claims)))
 			.statusCode()).isEqualTo(401);
 		// The control: the same claims signed with the app's key are an administrator.
 		assertThat(api().get("/admin/tenants", "Authorization", Api.bearer(signedByApp(claims))).statusCode())

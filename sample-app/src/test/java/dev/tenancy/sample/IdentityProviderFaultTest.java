@@ -22,8 +22,9 @@ import dev.tenancy.test.FakeIdentityProvider;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample app outside the {@code local} profile, as deployed: a resource server of an external
- * identity provider ({@code issuer-uri}), here a fake one that is flooded and stopped.
+ * The sample app outside the {@code local} profile, as deployed: a resource server of an
+ * external identity provider ({@code issuer-uri}), here a fake one that is flooded and
+ * stopped.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class IdentityProviderFaultTest {
@@ -57,7 +58,8 @@ class IdentityProviderFaultTest {
 	}
 
 	private static String adminToken() {
-		// An RFC 9068 access token, as Keycloak, Auth0 or Spring Authorization Server may issue.
+		// An RFC 9068 access token, as Keycloak, Auth0 or Spring Authorization Server may
+		// issue.
 		return idp.token(idp.signingKey(), new JOSEObjectType("at+jwt"),
 				(claims) -> claims.subject("ops").claim("scope", "tenancy.admin"));
 	}
@@ -89,8 +91,8 @@ class IdentityProviderFaultTest {
 				Api.bearer(idp.tokenWithUnknownKey("during-outage")));
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
 		assertThat(unavailable.statusCode()).isEqualTo(503);
-		assertThat(unavailable.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(unavailable.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 		assertThat(Api.code(unavailable)).isEqualTo("identity_provider_unavailable");
 		assertThat(unavailable.headers().firstValue("Retry-After")).isPresent();
 		assertThat(unavailable.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
@@ -104,8 +106,9 @@ class IdentityProviderFaultTest {
 
 		idp.start();
 		Thread.sleep(1100);
-		assertThat(api().get("/admin/tenants", "Authorization", Api.bearer(idp.tokenWithUnknownKey("after")))
-			.statusCode()).isEqualTo(401);
+		assertThat(
+				api().get("/admin/tenants", "Authorization", Api.bearer(idp.tokenWithUnknownKey("after"))).statusCode())
+			.isEqualTo(401);
 		assertThat(api().get("/admin/tenants", "Authorization", Api.bearer(admin)).statusCode()).isEqualTo(200);
 	}
 

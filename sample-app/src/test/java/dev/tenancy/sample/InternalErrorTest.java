@@ -14,8 +14,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An unhandled exception is a generic 500 {@code internal_error} with a correlation id; the body
- * carries neither the exception's message nor SQL, the log carries both with the correlation id.
+ * An unhandled exception is a generic 500 {@code internal_error} with a correlation id;
+ * the body carries neither the exception's message nor SQL, the log carries both with the
+ * correlation id.
  */
 @LocalAppTest
 @ExtendWith(OutputCaptureExtension.class)
@@ -32,8 +33,8 @@ class InternalErrorTest {
 				Api.bearer(api.token("acme-client")));
 
 		assertThat(response.statusCode()).isEqualTo(500);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 		JsonNode body = Api.json(response);
 		assertThat(body.path("code").asString()).isEqualTo("internal_error");
 		String correlationId = body.path("correlationId").asString();

@@ -11,9 +11,10 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
 
 /**
- * The shared test context: the whole app on a random port with the {@code local} profile (so its
- * own authorization server issues real tokens), no {@code tenancy.admin.token}, plus a test-only
- * endpoint that fails. Every class with this annotation reuses the same context.
+ * The shared test context: the whole app on a random port with the {@code local} profile
+ * (so its own authorization server issues real tokens), no {@code tenancy.admin.token},
+ * plus a test-only endpoint that fails. Every class with this annotation reuses the same
+ * context.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

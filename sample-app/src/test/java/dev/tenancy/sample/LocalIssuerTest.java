@@ -18,8 +18,8 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code local} profile's authorization server: which client gets which claims, and what it
- * refuses.
+ * The {@code local} profile's authorization server: which client gets which claims, and
+ * what it refuses.
  */
 @LocalAppTest
 class LocalIssuerTest {

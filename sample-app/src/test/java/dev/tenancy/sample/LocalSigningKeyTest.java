@@ -14,9 +14,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code local} profile keeps its token signing key in a local file: a token minted before a
- * restart is accepted after it, by a new instance on the same file; an instance with another key
- * file refuses it. The file holds the private key, so only its owner may read it.
+ * The {@code local} profile keeps its token signing key in a local file: a token minted
+ * before a restart is accepted after it, by a new instance on the same file; an instance
+ * with another key file refuses it. The file holds the private key, so only its owner may
+ * read it.
  */
 class LocalSigningKeyTest {
 

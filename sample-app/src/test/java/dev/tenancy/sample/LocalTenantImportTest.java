@@ -16,8 +16,8 @@ import dev.tenancy.sample.local.LocalTenantImport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code local} profile's first start filled the empty registry with the 64 shipped tenant
- * files; later starts leave the registry alone.
+ * The {@code local} profile's first start filled the empty registry with the 64 shipped
+ * tenant files; later starts leave the registry alone.
  */
 @LocalAppTest
 class LocalTenantImportTest {

@@ -25,8 +25,9 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.core.ResolvableType;
 
 /**
- * Tokens for tenants that have no demo client (tenants created by a test), signed exactly as the
- * local issuer signs its own: its RS256 key, its issuer, a {@code tenant_id} claim, 15 minutes.
+ * Tokens for tenants that have no demo client (tenants created by a test), signed exactly
+ * as the local issuer signs its own: its RS256 key, its issuer, a {@code tenant_id}
+ * claim, 15 minutes.
  */
 final class LocalTokens {
 
@@ -44,8 +45,8 @@ final class LocalTokens {
 	}
 
 	/**
-	 * A token of the local issuer of a running app for a tenant and a subject (a user of the
-	 * tenant: the per-user rate limit is keyed by the subject).
+	 * A token of the local issuer of a running app for a tenant and a subject (a user of
+	 * the tenant: the per-user rate limit is keyed by the subject).
 	 * @param context the app
 	 * @param tenant the tenant id for the {@code tenant_id} claim
 	 * @param subject the {@code sub} claim
@@ -56,8 +57,8 @@ final class LocalTokens {
 	}
 
 	/**
-	 * A token of the local issuer with the admin scope and no tenant, for any subject (such as
-	 * one with control characters, which the audit must store safely).
+	 * A token of the local issuer with the admin scope and no tenant, for any subject
+	 * (such as one with control characters, which the audit must store safely).
 	 * @param context the app
 	 * @param subject the {@code sub} claim
 	 * @return the serialized token

@@ -26,10 +26,10 @@ import dev.tenancy.sample.RateLimiting.Instance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Accuracy across instances, end to end: three instances of the app (separate contexts, each with
- * its own Redis connection) receive 3,000 requests over HTTP for one tenant whose plan allows
- * 1,000 per minute. At most 1,000 are admitted and at least 990, every other answer is a 429, and
- * every decision was made in Redis (no instance fell back).
+ * Accuracy across instances, end to end: three instances of the app (separate contexts,
+ * each with its own Redis connection) receive 3,000 requests over HTTP for one tenant
+ * whose plan allows 1,000 per minute. At most 1,000 are admitted and at least 990, every
+ * other answer is a 429, and every decision was made in Redis (no instance fell back).
  */
 @LocalAppTest
 class RateLimitAccuracyTest {

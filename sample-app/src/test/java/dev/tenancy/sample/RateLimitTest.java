@@ -25,10 +25,11 @@ import static dev.tenancy.sample.RateLimiting.remaining;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The rate limits of the tenant's plan on the real request path: the IETF headers, a 429 with
- * {@code Retry-After} and the {@code rate_limited} problem, the tenant and the per-user limit
- * decided together (a request one rejects spends nothing of the other), the helpdesk's route cost,
- * a plan change through the admin API holding on every instance, and keys that expire.
+ * The rate limits of the tenant's plan on the real request path: the IETF headers, a 429
+ * with {@code Retry-After} and the {@code rate_limited} problem, the tenant and the
+ * per-user limit decided together (a request one rejects spends nothing of the other),
+ * the helpdesk's route cost, a plan change through the admin API holding on every
+ * instance, and keys that expire.
  */
 @LocalAppTest
 class RateLimitTest {
@@ -84,8 +85,8 @@ class RateLimitTest {
 		}
 		HttpResponse<String> rejected = app.get("/api/tenant", alice);
 		assertThat(rejected.statusCode()).isEqualTo(429);
-		assertThat(rejected.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(rejected.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 		assertThat(Api.code(rejected)).isEqualTo("rate_limited");
 		assertThat(Api.json(rejected).path("status").asInt()).isEqualTo(429);
 		String retryAfter = rejected.headers().firstValue("Retry-After").orElseThrow();
@@ -94,7 +95,8 @@ class RateLimitTest {
 		assertThat(rejected.headers().firstValue("RateLimit-Policy")).hasValue("\"tenant\";q=3;w=60");
 		assertThat(remaining(rejected)).containsExactly(Map.entry("tenant", 0L));
 		long t = Long.parseLong(rejected.headers().firstValue("RateLimit").orElseThrow().replaceAll(".*;t=", ""));
-		assertThat(Long.parseLong(retryAfter)).as("Retry-After is not before the window's end").isGreaterThanOrEqualTo(t);
+		assertThat(Long.parseLong(retryAfter)).as("Retry-After is not before the window's end")
+			.isGreaterThanOrEqualTo(t);
 	}
 
 	@Test
@@ -113,7 +115,8 @@ class RateLimitTest {
 				.hasValue("\"tenant\";q=10;w=3600, \"user\";q=4;w=3600");
 			assertThat(remaining(response)).containsExactly(Map.entry("tenant", 10 - i), Map.entry("user", 4 - i));
 		}
-		// alice is over her own limit: rejected by the user limit, the tenant's bucket untouched
+		// alice is over her own limit: rejected by the user limit, the tenant's bucket
+		// untouched
 		for (int i = 0; i < 3; i++) {
 			HttpResponse<String> rejected = app.get("/api/tenant", alice);
 			assertThat(rejected.statusCode()).isEqualTo(429);
@@ -131,7 +134,8 @@ class RateLimitTest {
 				Map.entry("user", 3L));
 		assertThat(remaining(app.get("/api/tenant", carol))).containsExactly(Map.entry("tenant", 0L),
 				Map.entry("user", 2L));
-		// the tenant is exhausted: carol is rejected by the tenant limit and keeps her own tokens
+		// the tenant is exhausted: carol is rejected by the tenant limit and keeps her
+		// own tokens
 		for (int i = 0; i < 3; i++) {
 			HttpResponse<String> rejected = app.get("/api/tenant", carol);
 			assertThat(rejected.statusCode()).isEqualTo(429);
@@ -153,20 +157,19 @@ class RateLimitTest {
 		assertThat(ticket.statusCode()).as(ticket.body()).isEqualTo(201);
 		assertThat(Api.json(ticket).path("id").asString()).matches("HD-[0-9A-Z]{8}");
 		assertThat(Api.json(ticket).path("status").asString()).isEqualTo("OPEN");
-		assertThat(ticket.headers().firstValue("Location")).hasValue("/api/helpdesk/tickets/"
-				+ Api.json(ticket).path("id").asString());
+		assertThat(ticket.headers().firstValue("Location"))
+			.hasValue("/api/helpdesk/tickets/" + Api.json(ticket).path("id").asString());
 		assertThat(remaining(ticket)).containsExactly(Map.entry("tenant", 7L), Map.entry("user", 95L));
 
 		HttpResponse<String> list = app.get("/api/helpdesk/tickets", alice);
 		assertThat(list.statusCode()).isEqualTo(200);
 		assertThat(Api.json(list).size()).isEqualTo(1);
-		assertThat(remaining(list)).as("every helpdesk route costs 5").containsExactly(Map.entry("tenant", 2L),
-				Map.entry("user", 90L));
+		assertThat(remaining(list)).as("every helpdesk route costs 5")
+			.containsExactly(Map.entry("tenant", 2L), Map.entry("user", 90L));
 
 		assertThat(remaining(app.get("/api/tenant", alice))).as("other routes cost 1")
 			.containsExactly(Map.entry("tenant", 1L), Map.entry("user", 89L));
-		HttpResponse<String> tooExpensive = app.api().postJson("/api/helpdesk/tickets", TICKET, "Authorization",
-				alice);
+		HttpResponse<String> tooExpensive = app.api().postJson("/api/helpdesk/tickets", TICKET, "Authorization", alice);
 		assertThat(tooExpensive.statusCode()).as("5 needed, 1 left").isEqualTo(429);
 		assertThat(Api.code(tooExpensive)).isEqualTo("rate_limited");
 		assertThat(remaining(app.get("/api/tenant", alice))).as("the rejected ticket spent nothing")
@@ -176,8 +179,8 @@ class RateLimitTest {
 		Instance same = first();
 		String globex = Api.bearer(same.api().token("globex-client"));
 		long before = remaining(same.get("/api/tenant", globex)).get("tenant");
-		HttpResponse<String> globexTicket = same.api().postJson("/api/helpdesk/tickets", TICKET, "Authorization",
-				globex);
+		HttpResponse<String> globexTicket = same.api()
+			.postJson("/api/helpdesk/tickets", TICKET, "Authorization", globex);
 		assertThat(globexTicket.statusCode()).isEqualTo(201);
 		assertThat(remaining(globexTicket).get("tenant")).isEqualTo(before - 5);
 	}
@@ -210,25 +213,24 @@ class RateLimitTest {
 	}
 
 	/**
-	 * Change the plan through the admin API on the first instance, wait until every instance's
-	 * registry has the new version (the change notification), then check that the first request
-	 * on each instance is decided by the new plan.
+	 * Change the plan through the admin API on the first instance, wait until every
+	 * instance's registry has the new version (the change notification), then check that
+	 * the first request on each instance is decided by the new plan.
 	 */
 	private void changePlan(List<Instance> instances, String id, long version, long limit) throws Exception {
 		Api admin = instances.get(0).api();
 		String ops = Api.bearer(admin.token("ops-client"));
 		HttpResponse<String> updated = admin.put("/admin/tenants/" + id, """
 				{"displayName":"Rate limit test","config":{"plan":"standard","features":["trips"],
-				 "rateLimit":{"limit":%d,"window":"PT1H","costs":{"helpdesk":5}}}}""".formatted(limit),
-				"Authorization", ops, "If-Match", "\"" + version + "\"");
+				 "rateLimit":{"limit":%d,"window":"PT1H","costs":{"helpdesk":5}}}}""".formatted(limit), "Authorization",
+				ops, "If-Match", "\"" + version + "\"");
 		long changed = System.nanoTime();
 		assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
 		List<String> propagation = new ArrayList<>();
 		for (Instance instance : instances) {
 			TenantRegistry registry = instance.context().getBean(TenantRegistry.class);
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-			while (registry.find(TenantId.of(id)).orElseThrow().version() <= version
-					&& System.nanoTime() < deadline) {
+			while (registry.find(TenantId.of(id)).orElseThrow().version() <= version && System.nanoTime() < deadline) {
 				Thread.sleep(2);
 			}
 			assertThat(registry.find(TenantId.of(id)).orElseThrow().version()).as("%s has the new plan", instance)
@@ -240,8 +242,8 @@ class RateLimitTest {
 	}
 
 	/**
-	 * Round-robin over the instances until each rejects; every response shows the new plan, and no
-	 * {@code r} ever exceeds it.
+	 * Round-robin over the instances until each rejects; every response shows the new
+	 * plan, and no {@code r} ever exceeds it.
 	 * @return how many were admitted
 	 */
 	private static int admittedUntilRejectedEverywhere(List<Instance> instances, List<String> tokens, long limit) {

@@ -29,8 +29,8 @@ import dev.tenancy.test.TestServices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What the rate-limit tests share: the app instances, tenants with plans of their own, the
- * {@code RateLimit} header read back, metrics and the keys in Redis.
+ * What the rate-limit tests share: the app instances, tenants with plans of their own,
+ * the {@code RateLimit} header read back, metrics and the keys in Redis.
  */
 final class RateLimiting {
 
@@ -84,7 +84,8 @@ final class RateLimiting {
 	}
 
 	/**
-	 * The three instances: the test context, {@link SecondInstance} and {@link ThirdInstance}.
+	 * The three instances: the test context, {@link SecondInstance} and
+	 * {@link ThirdInstance}.
 	 * @param context the test context
 	 * @param port its port
 	 * @return the instances
@@ -96,7 +97,8 @@ final class RateLimiting {
 	}
 
 	/**
-	 * A new tenant id, {@code e2e-} like every tenant a test creates in the shared registry.
+	 * A new tenant id, {@code e2e-} like every tenant a test creates in the shared
+	 * registry.
 	 * @param base a readable part
 	 * @return the id
 	 */

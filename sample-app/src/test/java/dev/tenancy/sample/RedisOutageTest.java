@@ -31,10 +31,11 @@ import static dev.tenancy.sample.RateLimiting.remaining;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Redis taken away from a running instance in the middle of a run ({@link ThirdInstance}: its
- * connection runs through a proxy that is cut, closing the connection and refusing new ones): no
- * request fails, the instance limits locally at its share of the plan within a second, health and
- * metrics say so, and when Redis is back the instance decides in Redis again by itself.
+ * Redis taken away from a running instance in the middle of a run ({@link ThirdInstance}:
+ * its connection runs through a proxy that is cut, closing the connection and refusing
+ * new ones): no request fails, the instance limits locally at its share of the plan
+ * within a second, health and metrics say so, and when Redis is back the instance decides
+ * in Redis again by itself.
  */
 class RedisOutageTest {
 
@@ -59,9 +60,11 @@ class RedisOutageTest {
 			assertThat(response.statusCode()).isEqualTo(200);
 			assertThat(remaining(response)).containsExactly(Map.entry("tenant", left));
 		}
-		// Redis has 5 left for the tenant; a fresh local share would say 9 after one request.
+		// Redis has 5 left for the tenant; a fresh local share would say 9 after one
+		// request.
 
-		// Background traffic of another tenant through the whole outage: never a 5xx, never slow.
+		// Background traffic of another tenant through the whole outage: never a 5xx,
+		// never slow.
 		String busy = RateLimiting.uniqueTenant("busy");
 		RateLimiting.create(app.context(), busy, limit(1_000_000, HOUR, null));
 		String busyBearer = app.bearer(busy, "bob");
@@ -161,9 +164,10 @@ class RedisOutageTest {
 		}
 		assertThat(failure.get()).isNull();
 		assertThat(statuses.keySet()).as("background answers through the outage").containsOnly(200);
-		logger.info("Redis cut: local limiting after {} ms; Redis restored: deciding in Redis again after {} ms; "
-				+ "background: {} requests, slowest {} ms; fallbacks counted: {}", switchMillis, backMillis,
-				statuses.get(200), TimeUnit.NANOSECONDS.toMillis(slowest.get()),
+		logger.info(
+				"Redis cut: local limiting after {} ms; Redis restored: deciding in Redis again after {} ms; "
+						+ "background: {} requests, slowest {} ms; fallbacks counted: {}",
+				switchMillis, backMillis, statuses.get(200), TimeUnit.NANOSECONDS.toMillis(slowest.get()),
 				(long) (fallbacksDuring - fallbacksBefore));
 		assertThat(slowest.get()).as("no request waited for Redis").isLessThan(TimeUnit.SECONDS.toNanos(1));
 	}

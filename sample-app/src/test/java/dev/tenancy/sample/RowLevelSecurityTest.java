@@ -31,15 +31,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * PostgreSQL row-level security, through the app's own DataSource and transaction manager (the
- * app role, not the owner): a query without any tenant predicate sees only the current tenant's
- * rows, no tenant sees no rows, writes for another tenant are refused, keys are per tenant, and the
- * catalog shows that this holds for every tenant table.
+ * PostgreSQL row-level security, through the app's own DataSource and transaction manager
+ * (the app role, not the owner): a query without any tenant predicate sees only the
+ * current tenant's rows, no tenant sees no rows, writes for another tenant are refused,
+ * keys are per tenant, and the catalog shows that this holds for every tenant table.
  */
 @LocalAppTest
 class RowLevelSecurityTest {
 
-	/** PostgreSQL's insufficient_privilege, raised when a row violates a policy's WITH CHECK. */
+	/**
+	 * PostgreSQL's insufficient_privilege, raised when a row violates a policy's WITH
+	 * CHECK.
+	 */
 	static final String INSUFFICIENT_PRIVILEGE = "42501";
 
 	@LocalServerPort
@@ -65,7 +68,9 @@ class RowLevelSecurityTest {
 		return Api.json(response).path("id").asString();
 	}
 
-	/** Run SQL in a transaction of the app's transaction manager, as a tenant or as none. */
+	/**
+	 * Run SQL in a transaction of the app's transaction manager, as a tenant or as none.
+	 */
 	<T> T inTransaction(String tenant, java.util.function.Function<JdbcClient, T> work) {
 		JdbcClient jdbc = JdbcClient.create(this.dataSource);
 		TransactionTemplate transaction = new TransactionTemplate(this.transactionManager);
@@ -105,7 +110,8 @@ class RowLevelSecurityTest {
 		assertThat(column(globex, "tenant_id")).isNotEmpty().containsOnly("globex");
 		assertThat(column(globex, "id")).contains(UUID.fromString(globexTrip))
 			.doesNotContain(UUID.fromString(acmeTrip));
-		// The table does hold both tenants' rows: the owner (a superuser here) bypasses RLS.
+		// The table does hold both tenants' rows: the owner (a superuser here) bypasses
+		// RLS.
 		assertThat(ownerCount("select count(*) from travel.trip where tenant_id in ('acme', 'globex')"))
 			.isEqualTo(acme.size() + globex.size());
 	}
@@ -154,16 +160,18 @@ class RowLevelSecurityTest {
 						.param(UUID.fromString(acmeTrip))
 						.update()))
 			.satisfies((ex) -> assertThat(sqlState(ex)).isEqualTo(INSUFFICIENT_PRIVILEGE));
-		int updated = inTransaction("acme", (jdbc) -> jdbc.sql("update travel.trip set name = 'Hijacked' where id = ?")
-			.param(UUID.fromString(globexTrip))
-			.update());
+		int updated = inTransaction("acme",
+				(jdbc) -> jdbc.sql("update travel.trip set name = 'Hijacked' where id = ?")
+					.param(UUID.fromString(globexTrip))
+					.update());
 		int deleted = inTransaction("acme",
 				(jdbc) -> jdbc.sql("delete from travel.trip where id = ?").param(UUID.fromString(globexTrip)).update());
 
 		assertThat(updated).isZero();
 		assertThat(deleted).isZero();
 		assertThat(ownerCount("select count(*) from travel.trip where id = '" + globexTrip
-				+ "' and tenant_id = 'globex' and name = 'RLS untouchable'")).isEqualTo(1);
+				+ "' and tenant_id = 'globex' and name = 'RLS untouchable'"))
+			.isEqualTo(1);
 		assertThat(ownerCount("select count(*) from travel.trip where id = '" + acmeTrip + "' and tenant_id = 'acme'"))
 			.isEqualTo(1);
 	}
@@ -174,9 +182,11 @@ class RowLevelSecurityTest {
 
 		String acmeTrip = createTrip("acme-client", "Acme shared", reference);
 		String globexTrip = createTrip("globex-client", "Globex shared", reference);
-		HttpResponse<String> again = api().postJson("/api/trips", """
-				{"reference":"%s","name":"Acme again","destination":"Oslo","startDate":"2030-06-01","endDate":"2030-06-03"}"""
-			.formatted(reference), "Authorization", Api.bearer(api().token("acme-client")));
+		HttpResponse<String> again = api().postJson("/api/trips",
+				"""
+						{"reference":"%s","name":"Acme again","destination":"Oslo","startDate":"2030-06-01","endDate":"2030-06-03"}"""
+					.formatted(reference),
+				"Authorization", Api.bearer(api().token("acme-client")));
 
 		assertThat(acmeTrip).isNotEqualTo(globexTrip);
 		assertThat(again.statusCode()).isEqualTo(409);
@@ -190,26 +200,27 @@ class RowLevelSecurityTest {
 
 	@Test
 	void everyTenantTableForcesRowLevelSecurityWithAPolicyOnTheSetting() throws SQLException {
-		List<String> tenantTables = ownerStrings("""
-				select n.nspname || '.' || c.relname || ' rls=' || c.relrowsecurity || ' force=' || c.relforcerowsecurity
-				from pg_class c
-				join pg_namespace n on n.oid = c.relnamespace
-				join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
-				where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema')
-				  -- the tenant registry's audit trail spans all tenants by design; a registry schema is
-				  -- one holding the registry's Flyway history (the same rule as RowLevelSecurityCheck)
-				  and not (c.relname = 'tenant_audit' and exists (select 1 from pg_class h
-				           where h.relnamespace = c.relnamespace and h.relname = 'tenancy_schema_history'))
-				order by 1""");
+		List<String> tenantTables = ownerStrings(
+				"""
+						select n.nspname || '.' || c.relname || ' rls=' || c.relrowsecurity || ' force=' || c.relforcerowsecurity
+						from pg_class c
+						join pg_namespace n on n.oid = c.relnamespace
+						join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
+						where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema')
+						  -- the tenant registry's audit trail spans all tenants by design; a registry schema is
+						  -- one holding the registry's Flyway history (the same rule as RowLevelSecurityCheck)
+						  and not (c.relname = 'tenant_audit' and exists (select 1 from pg_class h
+						           where h.relnamespace = c.relnamespace and h.relname = 'tenancy_schema_history'))
+						order by 1""");
 		List<String> policies = ownerStrings("""
 				select schemaname || '.' || tablename || ' ' || cmd || ' using=' || qual || ' check=' || with_check
 				from pg_policies where schemaname = 'travel' order by 1""");
 
 		assertThat(tenantTables).contains("travel.trip rls=true force=true")
 			.allSatisfy((table) -> assertThat(table).endsWith(" rls=true force=true"));
-		assertThat(policies).containsExactly("travel.trip ALL"
-				+ " using=((tenant_id)::text = current_setting('app.tenant_id'::text, true))"
-				+ " check=((tenant_id)::text = current_setting('app.tenant_id'::text, true))");
+		assertThat(policies).containsExactly(
+				"travel.trip ALL" + " using=((tenant_id)::text = current_setting('app.tenant_id'::text, true))"
+						+ " check=((tenant_id)::text = current_setting('app.tenant_id'::text, true))");
 	}
 
 	@Test
@@ -218,7 +229,8 @@ class RowLevelSecurityTest {
 				select c.oid from pg_class c join pg_namespace n on n.oid = c.relnamespace
 				join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
 				where c.relkind in ('r', 'p') and n.nspname = 'travel'""";
-		// Unique indexes (primary keys and unique constraints among them) and foreign keys.
+		// Unique indexes (primary keys and unique constraints among them) and foreign
+		// keys.
 		List<String> uniqueWithoutTenant = ownerStrings("""
 				select i.indexrelid::regclass::text from pg_index i
 				where i.indisunique and i.indrelid in (%s)
@@ -247,9 +259,10 @@ class RowLevelSecurityTest {
 			.sql("select current_user as name, rolsuper, rolbypassrls from pg_roles where rolname = current_user")
 			.query()
 			.singleRow();
-		long owned = app.sql("""
-				select (select count(*) from pg_class where relowner = (select oid from pg_roles where rolname = current_user))
-				     + (select count(*) from pg_namespace where nspowner = (select oid from pg_roles where rolname = current_user))""")
+		long owned = app
+			.sql("""
+					select (select count(*) from pg_class where relowner = (select oid from pg_roles where rolname = current_user))
+					     + (select count(*) from pg_namespace where nspowner = (select oid from pg_roles where rolname = current_user))""")
 			.query(Long.class)
 			.single();
 

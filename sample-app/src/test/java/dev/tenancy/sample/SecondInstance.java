@@ -6,11 +6,11 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * A second instance of the app on the same database, started by hand once per test JVM (Spring's
- * test framework gives a test class one context only): the {@code local} profile, a random port,
- * its own tenant cache and change listener, and a connection pool of exactly ONE connection, so
- * that every request and transaction it serves goes through the same pooled connection. It stops
- * with the JVM.
+ * A second instance of the app on the same database, started by hand once per test JVM
+ * (Spring's test framework gives a test class one context only): the {@code local}
+ * profile, a random port, its own tenant cache and change listener, and a connection pool
+ * of exactly ONE connection, so that every request and transaction it serves goes through
+ * the same pooled connection. It stops with the JVM.
  */
 final class SecondInstance {
 

@@ -18,8 +18,8 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 
 /**
- * API responses carry a Content-Security-Policy; the {@code local} profile sends no HSTS, not even
- * on HTTPS.
+ * API responses carry a Content-Security-Policy; the {@code local} profile sends no HSTS,
+ * not even on HTTPS.
  */
 @LocalAppTest
 class SecurityHeadersTest {
@@ -60,8 +60,8 @@ class SecurityHeadersTest {
 				"grant_type=client_credentials");
 
 		assertThat(response.headers().firstValue("Content-Security-Policy")).hasValue(CSP);
-		assertThat(response.headers().firstValue("Cache-Control")).hasValueSatisfying(
-				(value) -> assertThat(value).contains("no-store"));
+		assertThat(response.headers().firstValue("Cache-Control"))
+			.hasValueSatisfying((value) -> assertThat(value).contains("no-store"));
 	}
 
 	@Test
@@ -75,7 +75,9 @@ class SecurityHeadersTest {
 
 	@Test
 	void noHstsEvenOverHttpsInLocal() throws Exception {
-		MockMvc mvc = MockMvcBuilders.webAppContextSetup(this.context).addFilters(this.springSecurityFilterChain).build();
+		MockMvc mvc = MockMvcBuilders.webAppContextSetup(this.context)
+			.addFilters(this.springSecurityFilterChain)
+			.build();
 
 		mvc.perform(get("/actuator/health").secure(true))
 			.andExpect(header().doesNotExist("Strict-Transport-Security"))

@@ -15,9 +15,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * With a pool of ONE connection, every request and transaction of the instance runs on the same
- * PostgreSQL session, one after the other: acme, then no tenant, then globex, over and over. The
- * tenant is set per transaction ({@code set_config(..., true)}), so nothing of one reaches the next.
+ * With a pool of ONE connection, every request and transaction of the instance runs on
+ * the same PostgreSQL session, one after the other: acme, then no tenant, then globex,
+ * over and over. The tenant is set per transaction ({@code set_config(..., true)}), so
+ * nothing of one reaches the next.
  */
 class SingleConnectionPoolTest {
 
@@ -45,7 +46,8 @@ class SingleConnectionPoolTest {
 			HttpResponse<String> noTenant = api.get("/api/trips", "Authorization", ops);
 			assertThat(noTenant.statusCode()).isEqualTo(400);
 			assertThat(noTenant.body()).doesNotContain("Pool");
-			// ... and work without a tenant, in a transaction or not, sees nothing on that connection
+			// ... and work without a tenant, in a transaction or not, sees nothing on
+			// that connection
 			Map<String, Object> inTransaction = transaction.execute((status) -> jdbc.sql("""
 					select pg_backend_pid() as session, coalesce(current_setting('app.tenant_id', true), '') as tenant,
 					       (select count(*) from travel.trip) as trips""").query().singleRow());

@@ -10,8 +10,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * The app refuses to start when it would connect as a role that row-level security does not bind:
- * here the owner of the tables, a superuser on the test server.
+ * The app refuses to start when it would connect as a role that row-level security does
+ * not bind: here the owner of the tables, a superuser on the test server.
  */
 class StartupRowLevelSecurityCheckTest {
 

@@ -55,8 +55,8 @@ class TenantIsolationTest {
 				Api.bearer(api().token("acme-client")), "X-Client-ID", "globex");
 
 		assertThat(response.statusCode()).isEqualTo(403);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 		assertThat(Api.code(response)).isEqualTo("tenant_mismatch");
 		assertThat(response.body()).doesNotContain("Globex");
 	}
@@ -85,8 +85,8 @@ class TenantIsolationTest {
 
 		assertThat(response.statusCode()).isEqualTo(401);
 		assertThat(Api.code(response)).isEqualTo("unauthorized");
-		assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
-				(value) -> assertThat(value).startsWith("Bearer"));
+		assertThat(response.headers().firstValue("WWW-Authenticate"))
+			.hasValueSatisfying((value) -> assertThat(value).startsWith("Bearer"));
 	}
 
 	@Test
@@ -118,8 +118,7 @@ class TenantIsolationTest {
 
 	@Test
 	void tokenWithoutTenantNeedsOne() {
-		HttpResponse<String> response = api().get("/api/trips", "Authorization",
-				Api.bearer(api().token("ops-client")));
+		HttpResponse<String> response = api().get("/api/trips", "Authorization", Api.bearer(api().token("ops-client")));
 
 		assertThat(response.statusCode()).isEqualTo(400);
 		assertThat(Api.code(response)).isEqualTo("tenant_required");
@@ -127,8 +126,8 @@ class TenantIsolationTest {
 
 	@Test
 	void tokenWithoutTenantCannotPickOneByHeader() {
-		HttpResponse<String> response = api().get("/api/tenant", "Authorization",
-				Api.bearer(api().token("ops-client")), "X-Client-ID", "acme");
+		HttpResponse<String> response = api().get("/api/tenant", "Authorization", Api.bearer(api().token("ops-client")),
+				"X-Client-ID", "acme");
 
 		assertThat(response.statusCode()).isEqualTo(403);
 		assertThat(response.body()).doesNotContain("Acme Travel");
@@ -138,19 +137,21 @@ class TenantIsolationTest {
 
 	static final String MISMATCH = "403 tenant_mismatch";
 
-	/** Tomcat refuses a header section over 8 KB itself, before the application sees it. */
+	/**
+	 * Tomcat refuses a header section over 8 KB itself, before the application sees it.
+	 */
 	static final String ANY_400 = "400";
 
 	static Stream<Arguments> hostileHeaders() {
 		String tenKb = "a".repeat(10 * 1024);
-		return Stream.of(
-				Arguments.of("same header twice", lines("X-Client-ID: acme", "X-Client-ID: acme"), INVALID),
+		return Stream.of(Arguments.of("same header twice", lines("X-Client-ID: acme", "X-Client-ID: acme"), INVALID),
 				Arguments.of("same header twice, two tenants", lines("X-Client-ID: acme", "X-Client-ID: globex"),
 						INVALID),
 				Arguments.of("comma list", lines("X-Client-ID: acme,globex"), INVALID),
 				Arguments.of("comma list, other first", lines("X-Client-ID: globex,acme"), INVALID),
 				Arguments.of("comma list with space", lines("X-Client-ID: acme, globex"), INVALID),
-				// HTTP strips the spaces (RFC 9110 5.5), leaving a tenant the token does not grant.
+				// HTTP strips the spaces (RFC 9110 5.5), leaving a tenant the token does
+				// not grant.
 				Arguments.of("padded other tenant", lines("X-Client-ID:  globex  "), MISMATCH),
 				Arguments.of("upper case", lines("X-Client-ID: ACME"), INVALID),
 				Arguments.of("mixed case", lines("X-Client-ID: Acme"), INVALID),
@@ -161,8 +162,8 @@ class TenantIsolationTest {
 				Arguments.of("non-ASCII, UTF-8", encoded("X-Client-ID: acmé\r\n", StandardCharsets.UTF_8), INVALID),
 				Arguments.of("non-ASCII, Latin-1", encoded("X-Client-ID: acmé\r\n", StandardCharsets.ISO_8859_1),
 						INVALID),
-				Arguments.of("homoglyph (Cyrillic a)",
-						encoded("X-Client-ID: \u0430cme\r\n", StandardCharsets.UTF_8), INVALID),
+				Arguments.of("homoglyph (Cyrillic a)", encoded("X-Client-ID: \u0430cme\r\n", StandardCharsets.UTF_8),
+						INVALID),
 				Arguments.of("no-break space padding",
 						encoded("X-Client-ID: acme\u00a0\r\n", StandardCharsets.ISO_8859_1), INVALID),
 				Arguments.of("percent-encoded", lines("X-Client-ID: %61cme"), INVALID),
@@ -180,9 +181,11 @@ class TenantIsolationTest {
 
 	@Test
 	void rawRequestsWithAGrantedHeaderWork() {
-		// Control for the hostile cases below: the same raw request with a sound header is a 200.
-		byte[] block = concat(("Authorization: Bearer " + api().token("acme-client") + "\r\n")
-			.getBytes(StandardCharsets.US_ASCII), lines("X-Client-ID: acme", "X-Tenant-ID: acme"));
+		// Control for the hostile cases below: the same raw request with a sound header
+		// is a 200.
+		byte[] block = concat(
+				("Authorization: Bearer " + api().token("acme-client") + "\r\n").getBytes(StandardCharsets.US_ASCII),
+				lines("X-Client-ID: acme", "X-Tenant-ID: acme"));
 
 		Api.RawResponse response = api().rawGet("/api/tenant", block);
 
@@ -193,8 +196,9 @@ class TenantIsolationTest {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("hostileHeaders")
 	void hostileHeadersNeverReachAnotherTenant(String name, byte[] headerLines, String expected) {
-		byte[] block = concat(("Authorization: Bearer " + api().token("acme-client") + "\r\n")
-			.getBytes(StandardCharsets.US_ASCII), headerLines);
+		byte[] block = concat(
+				("Authorization: Bearer " + api().token("acme-client") + "\r\n").getBytes(StandardCharsets.US_ASCII),
+				headerLines);
 
 		Api.RawResponse response = api().rawGet("/api/tenant", block);
 
@@ -209,10 +213,13 @@ class TenantIsolationTest {
 
 	@Test
 	void paddingThatHttpStripsLeavesTheTokensTenant() {
-		// RFC 9110 5.5: leading and trailing spaces and tabs are not part of a field value, so the
-		// server sees "acme", which the token grants. Whatever happens, it is never another tenant.
-		byte[] block = concat(("Authorization: Bearer " + api().token("acme-client") + "\r\n")
-			.getBytes(StandardCharsets.US_ASCII), lines("X-Client-ID: \t acme \t"));
+		// RFC 9110 5.5: leading and trailing spaces and tabs are not part of a field
+		// value, so the
+		// server sees "acme", which the token grants. Whatever happens, it is never
+		// another tenant.
+		byte[] block = concat(
+				("Authorization: Bearer " + api().token("acme-client") + "\r\n").getBytes(StandardCharsets.US_ASCII),
+				lines("X-Client-ID: \t acme \t"));
 
 		Api.RawResponse response = api().rawGet("/api/tenant", block);
 
@@ -226,14 +233,14 @@ class TenantIsolationTest {
 
 	@Test
 	void hostileHeadersOnTripsNeverListAnotherTenantsTrips() {
-		String globexTrip = api()
-			.postJson("/api/trips",
-					"{\"name\":\"Globex offsite\",\"destination\":\"Lisbon\",\"startDate\":\"2030-05-01\",\"endDate\":\"2030-05-03\"}",
-					"Authorization", Api.bearer(api().token("globex-client")))
+		String globexTrip = api().postJson("/api/trips",
+				"{\"name\":\"Globex offsite\",\"destination\":\"Lisbon\",\"startDate\":\"2030-05-01\",\"endDate\":\"2030-05-03\"}",
+				"Authorization", Api.bearer(api().token("globex-client")))
 			.body();
 		assertThat(globexTrip).contains("Globex offsite");
-		byte[] block = concat(("Authorization: Bearer " + api().token("acme-client") + "\r\n")
-			.getBytes(StandardCharsets.US_ASCII), lines("X-Client-ID: acme", "X-Client-ID: globex"));
+		byte[] block = concat(
+				("Authorization: Bearer " + api().token("acme-client") + "\r\n").getBytes(StandardCharsets.US_ASCII),
+				lines("X-Client-ID: acme", "X-Client-ID: globex"));
 
 		Api.RawResponse response = api().rawGet("/api/trips", block);
 

@@ -24,15 +24,16 @@ import org.springframework.test.context.MergedContextConfiguration;
 import dev.tenancy.test.TestServices;
 
 /**
- * The database every context of this test JVM uses, as the app is meant to be deployed: a fresh
- * database from {@link TestServices#postgres()}, migrations run by the owner (the user of the
- * server URL in {@code TENANCY_TEST_POSTGRES_URL}), the app connected as its own non-owner role.
- * Roles are cluster-wide, so the app role's name is unique to this JVM
- * ({@code travel_app_test_<random>}); {@code db/local/beforeMigrate.sql} creates it, as in the
- * {@code local} profile, and it is dropped again when the JVM exits.
+ * The database every context of this test JVM uses, as the app is meant to be deployed: a
+ * fresh database from {@link TestServices#postgres()}, migrations run by the owner (the
+ * user of the server URL in {@code TENANCY_TEST_POSTGRES_URL}), the app connected as its
+ * own non-owner role. Roles are cluster-wide, so the app role's name is unique to this
+ * JVM ({@code travel_app_test_<random>}); {@code db/local/beforeMigrate.sql} creates it,
+ * as in the {@code local} profile, and it is dropped again when the JVM exits.
  * <p>
- * Spring test contexts get these properties through {@link ContextCustomizerFactory} (registered in
- * {@code META-INF/spring.factories}); applications started by hand take {@link #args}.
+ * Spring test contexts get these properties through {@link ContextCustomizerFactory}
+ * (registered in {@code META-INF/spring.factories}); applications started by hand take
+ * {@link #args}.
  */
 public final class TestDatabase {
 
@@ -59,7 +60,9 @@ public final class TestDatabase {
 	public record Settings(String url, String owner, String ownerPassword) {
 	}
 
-	/** @return the settings, creating the database on first use */
+	/**
+	 * @return the settings, creating the database on first use
+	 */
 	public static synchronized Settings settings() {
 		if (settings == null) {
 			settings = parse(TestServices.postgres().jdbcUrl());
@@ -88,9 +91,10 @@ public final class TestDatabase {
 	}
 
 	/**
-	 * Command-line arguments for an application started by hand: the test database and the test
-	 * Redis ({@link TestRedis}), then more.
-	 * @param more further {@code name=value} pairs, which win over the database's and Redis's
+	 * Command-line arguments for an application started by hand: the test database and
+	 * the test Redis ({@link TestRedis}), then more.
+	 * @param more further {@code name=value} pairs, which win over the database's and
+	 * Redis's
 	 * @return {@code --name=value} arguments
 	 */
 	public static String[] args(String... more) {
@@ -132,8 +136,8 @@ public final class TestDatabase {
 
 	/**
 	 * Split credentials off the URL: a user in the URL would win over
-	 * {@code spring.datasource.username} in the PostgreSQL driver, and the app would connect as the
-	 * owner.
+	 * {@code spring.datasource.username} in the PostgreSQL driver, and the app would
+	 * connect as the owner.
 	 */
 	static Settings parse(String jdbcUrl) {
 		int query = jdbcUrl.indexOf('?');
@@ -178,7 +182,8 @@ public final class TestDatabase {
 	/**
 	 * Puts {@link #properties()} first in every test context's environment.
 	 */
-	public static final class ContextCustomizerFactory implements org.springframework.test.context.ContextCustomizerFactory {
+	public static final class ContextCustomizerFactory
+			implements org.springframework.test.context.ContextCustomizerFactory {
 
 		@Override
 		public ContextCustomizer createContextCustomizer(Class<?> testClass,
@@ -192,9 +197,7 @@ public final class TestDatabase {
 
 		@Override
 		public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration config) {
-			context.getEnvironment()
-				.getPropertySources()
-				.addFirst(new MapPropertySource("testDatabase", properties()));
+			context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("testDatabase", properties()));
 		}
 
 		@Override

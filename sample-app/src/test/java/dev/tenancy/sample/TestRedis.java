@@ -14,25 +14,29 @@ import org.springframework.test.context.MergedContextConfiguration;
 import dev.tenancy.test.TestServices;
 
 /**
- * The Redis every instance of this test JVM limits on: the server of {@link TestServices#redisUrl()}
- * and a key prefix of this JVM only, so parallel runs (and a local app on the same server) never
- * share buckets.
+ * The Redis every instance of this test JVM limits on: the server of
+ * {@link TestServices#redisUrl()} and a key prefix of this JVM only, so parallel runs
+ * (and a local app on the same server) never share buckets.
  * <p>
- * The command timeout is the longest allowed (1 s) rather than the default 100 ms: several app
- * instances share this JVM and a small machine, and the tests measure what Redis decides (exact
- * counts across instances), which a late answer decided locally would blur. The way Redis going
- * away is handled does not depend on it: a connection that is cut fails at once.
+ * The command timeout is the longest allowed (1 s) rather than the default 100 ms:
+ * several app instances share this JVM and a small machine, and the tests measure what
+ * Redis decides (exact counts across instances), which a late answer decided locally
+ * would blur. The way Redis going away is handled does not depend on it: a connection
+ * that is cut fails at once.
  * <p>
- * Spring test contexts get these properties through {@link ContextCustomizerFactory} (registered in
- * {@code META-INF/spring.factories}); applications started by hand get them from
- * {@link TestDatabase#args}.
+ * Spring test contexts get these properties through {@link ContextCustomizerFactory}
+ * (registered in {@code META-INF/spring.factories}); applications started by hand get
+ * them from {@link TestDatabase#args}.
  */
 public final class TestRedis {
 
 	/** The key prefix of this test JVM. */
 	public static final String KEY_PREFIX = "tenancy-test:" + UUID.randomUUID().toString().substring(0, 8) + ":rl";
 
-	/** How many instances the tests run at most: each instance's share while Redis is away. */
+	/**
+	 * How many instances the tests run at most: each instance's share while Redis is
+	 * away.
+	 */
 	public static final int EXPECTED_INSTANCES = 3;
 
 	private TestRedis() {
@@ -54,7 +58,8 @@ public final class TestRedis {
 	/**
 	 * Puts {@link #properties()} first in every test context's environment.
 	 */
-	public static final class ContextCustomizerFactory implements org.springframework.test.context.ContextCustomizerFactory {
+	public static final class ContextCustomizerFactory
+			implements org.springframework.test.context.ContextCustomizerFactory {
 
 		@Override
 		public ContextCustomizer createContextCustomizer(Class<?> testClass,

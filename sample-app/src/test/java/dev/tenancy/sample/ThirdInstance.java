@@ -9,11 +9,12 @@ import dev.tenancy.test.TcpProxy;
 import dev.tenancy.test.TestServices;
 
 /**
- * A third instance of the app on the same database and Redis, started by hand once per test JVM,
- * whose Redis connection runs through a {@link TcpProxy}: {@link #redis()}{@code .cut()} takes
- * Redis away from this instance only (its connection is closed and new ones are refused) while
- * the other instances keep it, and {@code restore()} gives it back. Between outages it is a
- * normal instance. It stops with the JVM.
+ * A third instance of the app on the same database and Redis, started by hand once per
+ * test JVM, whose Redis connection runs through a {@link TcpProxy}:
+ * {@link #redis()}{@code .cut()} takes Redis away from this instance only (its connection
+ * is closed and new ones are refused) while the other instances keep it, and
+ * {@code restore()} gives it back. Between outages it is a normal instance. It stops with
+ * the JVM.
  */
 final class ThirdInstance {
 
@@ -35,7 +36,9 @@ final class ThirdInstance {
 		return context;
 	}
 
-	/** @return the proxy between this instance and Redis */
+	/**
+	 * @return the proxy between this instance and Redis
+	 */
 	static synchronized TcpProxy redis() {
 		context();
 		return proxy;

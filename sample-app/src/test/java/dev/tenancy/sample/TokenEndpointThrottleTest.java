@@ -27,10 +27,10 @@ import dev.tenancy.test.TestServices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Wrong client secrets at the local token endpoint are throttled per source address (10 a minute)
- * and per client id (20 a minute), counted in the real Redis. Each test sends from loopback
- * addresses of its own ({@code 127.x.y.z}, all of which reach the app on Linux), so the budget of
- * {@code 127.0.0.1} that the other tests use is never touched.
+ * Wrong client secrets at the local token endpoint are throttled per source address (10 a
+ * minute) and per client id (20 a minute), counted in the real Redis. Each test sends
+ * from loopback addresses of its own ({@code 127.x.y.z}, all of which reach the app on
+ * Linux), so the budget of {@code 127.0.0.1} that the other tests use is never touched.
  */
 @LocalAppTest
 class TokenEndpointThrottleTest {
@@ -70,8 +70,8 @@ class TokenEndpointThrottleTest {
 			statuses.add(response.statusCode());
 			assertThat(response.body()).doesNotContain("access_token", "guess-");
 			if (i >= 10) {
-				assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-						(type) -> assertThat(type).startsWith("application/problem+json"));
+				assertThat(response.headers().firstValue("Content-Type"))
+					.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 				assertThat(Api.json(response).path("code").asString()).isEqualTo("rate_limited");
 				assertThat(response.headers().firstValue("Retry-After").map(Long::parseLong))
 					.hasValueSatisfying((seconds) -> assertThat(seconds).isBetween(1L, 60L));
@@ -93,7 +93,8 @@ class TokenEndpointThrottleTest {
 
 	@Test
 	void twentyFailuresForOneClientFromManyAddressesThrottleTheClient() throws Exception {
-		// A client id nobody else uses (it need not exist: unknown clients are guesses too).
+		// A client id nobody else uses (it need not exist: unknown clients are guesses
+		// too).
 		String client = "ghost-" + ThreadLocalRandom.current().nextInt(1_000_000) + "-client";
 		int refused = 0;
 		while (refused < 40 && token(randomLoopback(), client, "guess").statusCode() == 401) {
@@ -140,13 +141,12 @@ class TokenEndpointThrottleTest {
 		InetAddress attacker = randomLoopback();
 		HttpClient http = HttpClient.newBuilder().localAddress(attacker).build();
 		for (String header : new String[] { "Basic %%%", "Basic " + "A".repeat(4000), "Basic Og==" }) {
-			HttpResponse<String> response = http.send(
-					HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/oauth2/token"))
-						.header("Authorization", header)
-						.header("Content-Type", "application/x-www-form-urlencoded")
-						.POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
-						.build(),
-					HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> response = http
+				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/oauth2/token"))
+					.header("Authorization", header)
+					.header("Content-Type", "application/x-www-form-urlencoded")
+					.POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+					.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(response.statusCode()).isIn(400, 401);
 			assertThat(response.body()).doesNotContain("%%%", "AAAA");
 		}

@@ -17,9 +17,9 @@ import org.springframework.context.ApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The starter's request body limit (1 MB by default) in front of {@code POST /api/trips}: a 2 MB
- * body is 413 {@code payload_too_large}, declared or chunked, never the 400 the JSON parser would
- * have given, and never stored.
+ * The starter's request body limit (1 MB by default) in front of {@code POST /api/trips}:
+ * a 2 MB body is 413 {@code payload_too_large}, declared or chunked, never the 400 the
+ * JSON parser would have given, and never stored.
  */
 @LocalAppTest
 class TripBodyLimitTest {
@@ -70,7 +70,8 @@ class TripBodyLimitTest {
 
 	@Test
 	void aBodyJustUnderTheLimitIsAnOrdinaryValidationAnswer() throws Exception {
-		// 1 MB of destination is within the body limit; the field's own limit (100) refuses it.
+		// 1 MB of destination is within the body limit; the field's own limit (100)
+		// refuses it.
 		HttpResponse<String> response = post(HttpRequest.BodyPublishers.ofByteArray(trip(1024 * 1024)));
 
 		assertThat(response.statusCode()).isEqualTo(400);
@@ -79,8 +80,8 @@ class TripBodyLimitTest {
 
 	private static void assertPayloadTooLarge(HttpResponse<String> response) {
 		assertThat(response.statusCode()).isEqualTo(413);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 		assertThat(Api.code(response)).isEqualTo("payload_too_large");
 		assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
 		assertThat(response.body()).doesNotContain("xxxx", "Big");

@@ -22,9 +22,9 @@ import org.springframework.context.ApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code GET /api/trips} answers pages: bounded size, keyset cursor, strict parameters. Uses two
- * tenants of the shipped files that no other test writes trips for ({@code tidewater},
- * {@code tasman-bridge}), so the counts are exact.
+ * {@code GET /api/trips} answers pages: bounded size, keyset cursor, strict parameters.
+ * Uses two tenants of the shipped files that no other test writes trips for
+ * ({@code tidewater}, {@code tasman-bridge}), so the counts are exact.
  */
 @LocalAppTest
 class TripPagingTest {
@@ -44,7 +44,8 @@ class TripPagingTest {
 	}
 
 	private String auth(String tenant) {
-		// A user per call: the per-user rate limit (100 per minute) is not what is tested here.
+		// A user per call: the per-user rate limit (100 per minute) is not what is tested
+		// here.
 		return Api.bearer(LocalTokens.forTenant(this.context, tenant, tenant + "-pager-" + (++users)));
 	}
 
@@ -58,8 +59,10 @@ class TripPagingTest {
 			if (created > 0) {
 				return;
 			}
-			// 55 trips in 11 start dates, five names each, some names alike: ties on date and name.
-			// Each by its own user: the per-user limit is not what is tested (and while Redis is
+			// 55 trips in 11 start dates, five names each, some names alike: ties on date
+			// and name.
+			// Each by its own user: the per-user limit is not what is tested (and while
+			// Redis is
 			// slow each instance limits at a third of it).
 			for (int i = 0; i < 55; i++) {
 				String writer = Api.bearer(LocalTokens.forTenant(this.context, TENANT, TENANT + "-writer-" + i));
@@ -72,7 +75,8 @@ class TripPagingTest {
 			String other = Api.bearer(LocalTokens.forTenant(this.context, OTHER, OTHER + "-writer"));
 			assertThat(api().postJson("/api/trips", """
 					{"name":"Tasman trip","destination":"Nelson","startDate":"2031-03-05","endDate":"2031-03-06"}""",
-					"Authorization", other).statusCode()).isEqualTo(201);
+					"Authorization", other)
+				.statusCode()).isEqualTo(201);
 			created = 55;
 		}
 	}
@@ -97,8 +101,8 @@ class TripPagingTest {
 		String next = null;
 		int pages = 0;
 		do {
-			HttpResponse<String> response = api().get(
-					"/api/trips?size=7" + ((next != null) ? "&after=" + next : ""), "Authorization", auth(TENANT));
+			HttpResponse<String> response = api().get("/api/trips?size=7" + ((next != null) ? "&after=" + next : ""),
+					"Authorization", auth(TENANT));
 			assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 			JsonNode body = Api.json(response);
 			assertThat(body.path("items").size()).isLessThanOrEqualTo(7);
@@ -111,9 +115,10 @@ class TripPagingTest {
 		assertThat(pages).isEqualTo(8);
 		assertThat(walked).hasSize(55);
 		assertThat(new HashSet<>(walked.stream().map((trip) -> trip.path("id").asString()).toList())).hasSize(55);
-		assertThat(walked).isSortedAccordingTo(Comparator.comparing((JsonNode trip) -> trip.path("startDate").asString())
-			.thenComparing((trip) -> trip.path("name").asString())
-			.thenComparing((trip) -> trip.path("id").asString()));
+		assertThat(walked)
+			.isSortedAccordingTo(Comparator.comparing((JsonNode trip) -> trip.path("startDate").asString())
+				.thenComparing((trip) -> trip.path("name").asString())
+				.thenComparing((trip) -> trip.path("id").asString()));
 		assertThat(walked).noneMatch((trip) -> trip.path("name").asString().equals("Tasman trip"));
 	}
 
@@ -147,8 +152,8 @@ class TripPagingTest {
 		HttpResponse<String> response = api().get("/api/trips?size=" + size, "Authorization", auth(TENANT));
 
 		assertThat(response.statusCode()).isEqualTo(400);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 		JsonNode body = Api.json(response);
 		assertThat(body.path("code").asString()).isEqualTo("invalid_request");
 		assertThat(body.path("violations").get(0).path("path").asString()).isEqualTo("size");
@@ -156,12 +161,13 @@ class TripPagingTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "garbage!", "AAAA", "dGhpcyBpcyBub3QgYSBjdXJzb3I", "djF8MjAzMS0wMy0wMXxub3QtYS11dWlkfE5hbWU",
-			"djF8MjAzMS0wMi0zMHwwMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDB8VHJpcA",
-			"djJ8MjAzMS0wMy0wMXwwMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDB8VHJpcA", "" })
+	@ValueSource(
+			strings = { "garbage!", "AAAA", "dGhpcyBpcyBub3QgYSBjdXJzb3I", "djF8MjAzMS0wMy0wMXxub3QtYS11dWlkfE5hbWU",
+					"djF8MjAzMS0wMi0zMHwwMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDB8VHJpcA",
+					"djJ8MjAzMS0wMy0wMXwwMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDB8VHJpcA", "" })
 	void malformedCursorIs400WithoutEchoingIt(String cursor) {
-		HttpResponse<String> response = api().get("/api/trips?after=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8),
-				"Authorization", auth(TENANT));
+		HttpResponse<String> response = api().get(
+				"/api/trips?after=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8), "Authorization", auth(TENANT));
 
 		assertThat(response.statusCode()).isEqualTo(400);
 		JsonNode body = Api.json(response);
@@ -177,8 +183,8 @@ class TripPagingTest {
 		String name = "N".repeat(5_000);
 		String forged = Base64.getUrlEncoder()
 			.withoutPadding()
-			.encodeToString(("v1|2031-03-01|00000000-0000-0000-0000-000000000000|" + name)
-				.getBytes(StandardCharsets.UTF_8));
+			.encodeToString(
+					("v1|2031-03-01|00000000-0000-0000-0000-000000000000|" + name).getBytes(StandardCharsets.UTF_8));
 
 		HttpResponse<String> response = api().get("/api/trips?after=" + forged, "Authorization", auth(TENANT));
 
@@ -190,10 +196,10 @@ class TripPagingTest {
 	void wellFormedForgedCursorJustPositionsTheList() {
 		String forged = Base64.getUrlEncoder()
 			.withoutPadding()
-			.encodeToString("v1|2031-03-06|00000000-0000-0000-0000-000000000000|Trip A".getBytes(StandardCharsets.UTF_8));
+			.encodeToString(
+					"v1|2031-03-06|00000000-0000-0000-0000-000000000000|Trip A".getBytes(StandardCharsets.UTF_8));
 
-		HttpResponse<String> response = api().get("/api/trips?size=200&after=" + forged, "Authorization",
-				auth(TENANT));
+		HttpResponse<String> response = api().get("/api/trips?size=200&after=" + forged, "Authorization", auth(TENANT));
 
 		assertThat(response.statusCode()).isEqualTo(200);
 		for (JsonNode trip : Api.json(response).path("items")) {

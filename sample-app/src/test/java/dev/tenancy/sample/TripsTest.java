@@ -18,7 +18,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Trips are kept per tenant; another tenant's trip is indistinguishable from a missing one.
+ * Trips are kept per tenant; another tenant's trip is indistinguishable from a missing
+ * one.
  */
 @LocalAppTest
 class TripsTest {
@@ -71,7 +72,8 @@ class TripsTest {
 		String reference = "REF-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase(Locale.ROOT);
 		String body = """
 				{"reference":"%s","name":"Fjords","destination":"Bergen","startDate":"2030-04-01","endDate":"2030-04-05"}
-				""".formatted(reference);
+				"""
+			.formatted(reference);
 
 		HttpResponse<String> first = api().postJson("/api/trips", body, "Authorization", auth("acme-client"));
 		HttpResponse<String> second = api().postJson("/api/trips", body, "Authorization", auth("acme-client"));
@@ -80,8 +82,8 @@ class TripsTest {
 		assertThat(first.statusCode()).isEqualTo(201);
 		assertThat(Api.json(first).path("reference").asString()).isEqualTo(reference);
 		assertThat(second.statusCode()).isEqualTo(409);
-		assertThat(second.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(second.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 		assertThat(Api.code(second)).isEqualTo("reference_taken");
 		assertThat(otherTenant.statusCode()).isEqualTo(201);
 	}
@@ -98,8 +100,7 @@ class TripsTest {
 	void anotherTenantsTripIsByteIdenticalToAMissingOne() {
 		String acmeTrip = create("acme-client", "Acme secret offsite").path("id").asString();
 
-		HttpResponse<byte[]> foreign = api().getBytes("/api/trips/" + acmeTrip, "Authorization",
-				auth("globex-client"));
+		HttpResponse<byte[]> foreign = api().getBytes("/api/trips/" + acmeTrip, "Authorization", auth("globex-client"));
 		HttpResponse<byte[]> missing = api().getBytes("/api/trips/" + UUID.randomUUID(), "Authorization",
 				auth("globex-client"));
 		HttpResponse<byte[]> missingForOwner = api().getBytes("/api/trips/" + UUID.randomUUID(), "Authorization",
@@ -111,8 +112,8 @@ class TripsTest {
 
 		for (HttpResponse<byte[]> response : List.of(foreign, missing, missingForOwner, malformed, lenientForm)) {
 			assertThat(response.statusCode()).isEqualTo(404);
-			assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-					(type) -> assertThat(type).startsWith("application/problem+json"));
+			assertThat(response.headers().firstValue("Content-Type"))
+				.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 			assertThat(response.body()).isEqualTo(missing.body());
 		}
 		assertThat(new String(foreign.body())).doesNotContain(acmeTrip).doesNotContain("Acme");
@@ -150,30 +151,39 @@ class TripsTest {
 				{"destination":"Rome","startDate":"2030-01-01","endDate":"2030-01-02"}""", "name"),
 				Arguments.of("blank name", """
 						{"name":"   ","destination":"Rome","startDate":"2030-01-01","endDate":"2030-01-02"}""", "name"),
-				Arguments.of("name too long", """
-						{"name":"%s","destination":"Rome","startDate":"2030-01-01","endDate":"2030-01-02"}"""
-					.formatted(longName), "name"),
+				Arguments.of("name too long",
+						"""
+								{"name":"%s","destination":"Rome","startDate":"2030-01-01","endDate":"2030-01-02"}"""
+							.formatted(longName),
+						"name"),
 				Arguments.of("name with a control character", """
 						{"name":"a\\u0007b","destination":"Rome","startDate":"2030-01-01","endDate":"2030-01-02"}""",
 						"name"),
 				Arguments.of("missing destination", """
 						{"name":"Trip","startDate":"2030-01-01","endDate":"2030-01-02"}""", "destination"),
-				Arguments.of("destination too long", """
-						{"name":"Trip","destination":"%s","startDate":"2030-01-01","endDate":"2030-01-02"}"""
-					.formatted(longName), "destination"),
+				Arguments.of("destination too long",
+						"""
+								{"name":"Trip","destination":"%s","startDate":"2030-01-01","endDate":"2030-01-02"}"""
+							.formatted(longName),
+						"destination"),
 				Arguments.of("missing startDate", """
 						{"name":"Trip","destination":"Rome","endDate":"2030-01-02"}""", "startDate"),
-				Arguments.of("empty reference", """
-						{"reference":"","name":"Trip","destination":"Rome","startDate":"2030-01-01","endDate":"2030-01-02"}""",
+				Arguments.of("empty reference",
+						"""
+								{"reference":"","name":"Trip","destination":"Rome","startDate":"2030-01-01","endDate":"2030-01-02"}""",
 						"reference"),
-				Arguments.of("reference with a space", """
-						{"reference":"A B","name":"Trip","destination":"Rome","startDate":"2030-01-01","endDate":"2030-01-02"}""",
+				Arguments.of("reference with a space",
+						"""
+								{"reference":"A B","name":"Trip","destination":"Rome","startDate":"2030-01-01","endDate":"2030-01-02"}""",
 						"reference"),
-				Arguments.of("reference too long", """
-						{"reference":"%s","name":"Trip","destination":"Rome","startDate":"2030-01-01","endDate":"2030-01-02"}"""
-					.formatted("R".repeat(41)), "reference"),
-				Arguments.of("reference starting with a dash", """
-						{"reference":"-x","name":"Trip","destination":"Rome","startDate":"2030-01-01","endDate":"2030-01-02"}""",
+				Arguments.of("reference too long",
+						"""
+								{"reference":"%s","name":"Trip","destination":"Rome","startDate":"2030-01-01","endDate":"2030-01-02"}"""
+							.formatted("R".repeat(41)),
+						"reference"),
+				Arguments.of("reference starting with a dash",
+						"""
+								{"reference":"-x","name":"Trip","destination":"Rome","startDate":"2030-01-01","endDate":"2030-01-02"}""",
 						"reference"),
 				Arguments.of("missing endDate", """
 						{"name":"Trip","destination":"Rome","startDate":"2030-01-02"}""", "endDate"),
@@ -198,8 +208,8 @@ class TripsTest {
 		HttpResponse<String> response = api().postJson("/api/trips", body, "Authorization", auth("acme-client"));
 
 		assertThat(response.statusCode()).as("%s: %s", name, response.body()).isEqualTo(400);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 		JsonNode problem = Api.json(response);
 		assertThat(problem.path("code").asString()).isEqualTo("invalid_request");
 		assertThat(problem.path("status").asInt()).isEqualTo(400);

@@ -7,8 +7,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Context propagation when {@code spring.threads.virtual.enabled=true} makes the application task
- * executor start a virtual thread per task.
+ * Context propagation when {@code spring.threads.virtual.enabled=true} makes the
+ * application task executor start a virtual thread per task.
  */
 @SpringBootTest(properties = "spring.threads.virtual.enabled=true")
 class VirtualThreadAsyncContextTest extends AsyncContextPropagationTests {

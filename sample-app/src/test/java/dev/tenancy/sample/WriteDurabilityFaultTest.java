@@ -35,18 +35,19 @@ import dev.tenancy.test.OwnPostgresCluster.StopMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The database cut while trips are being written: the sample app runs against a PostgreSQL
- * cluster of this test's own ({@link OwnPostgresCluster}, ports 55431-55439), which is stopped and
- * started again in the middle of a bounded stream of concurrent writes: {@code pg_ctl stop -m fast}
- * (every connection dropped, every open transaction rolled back, a clean shutdown) and
- * {@code -m immediate} (the server killed like a crash, recovered from its write-ahead log at the
- * restart).
+ * The database cut while trips are being written: the sample app runs against a
+ * PostgreSQL cluster of this test's own ({@link OwnPostgresCluster}, ports 55431-55439),
+ * which is stopped and started again in the middle of a bounded stream of concurrent
+ * writes: {@code pg_ctl stop -m fast} (every connection dropped, every open transaction
+ * rolled back, a clean shutdown) and {@code -m immediate} (the server killed like a
+ * crash, recovered from its write-ahead log at the restart).
  * <p>
- * Afterwards every write is checked against the table: a write that got 2xx is stored (the same
- * id), a write that is not stored got a 5xx (503 {@code database_unavailable} with
- * {@code Retry-After}), and nothing got a 2xx without being stored. A write that got a 5xx may
- * still be stored: when the connection breaks after the commit was sent, the outcome cannot be
- * known (the client retries with the same {@code reference} and gets 409 if it was).
+ * Afterwards every write is checked against the table: a write that got 2xx is stored
+ * (the same id), a write that is not stored got a 5xx (503 {@code database_unavailable}
+ * with {@code Retry-After}), and nothing got a 2xx without being stored. A write that got
+ * a 5xx may still be stored: when the connection breaks after the commit was sent, the
+ * outcome cannot be known (the client retries with the same {@code reference} and gets
+ * 409 if it was).
  */
 class WriteDurabilityFaultTest {
 
@@ -175,11 +176,12 @@ class WriteDurabilityFaultTest {
 				}
 			}
 		}
-		logger.info("Write durability across a {} stop and restart of PostgreSQL: {} writes by {} writers; "
-				+ "answers {}; stored {}; stored despite a 5xx {}; acknowledged but not stored {}; not stored "
-				+ "without a 5xx {}; slowest 503 {} ms; outage (stop to restarted) {} ms", stop, outcomes.size(), WRITERS,
-				counts, stored.size(), storedDespite5xx, acknowledgedButMissing.size(), missingWithoutError.size(),
-				slowest503, TimeUnit.NANOSECONDS.toMillis(restartedAt - cutAt));
+		logger.info(
+				"Write durability across a {} stop and restart of PostgreSQL: {} writes by {} writers; "
+						+ "answers {}; stored {}; stored despite a 5xx {}; acknowledged but not stored {}; not stored "
+						+ "without a 5xx {}; slowest 503 {} ms; outage (stop to restarted) {} ms",
+				stop, outcomes.size(), WRITERS, counts, stored.size(), storedDespite5xx, acknowledgedButMissing.size(),
+				missingWithoutError.size(), slowest503, TimeUnit.NANOSECONDS.toMillis(restartedAt - cutAt));
 
 		assertThat(outcomes).hasSize(WRITERS * WRITES_PER_WRITER);
 		assertThat(acknowledgedButMissing).as("acknowledged (2xx) but not stored").isEmpty();
@@ -199,7 +201,8 @@ class WriteDurabilityFaultTest {
 		try {
 			cluster.stop(StopMode.FAST);
 
-			// A request that needs the database: 503 database_unavailable with Retry-After, fast.
+			// A request that needs the database: 503 database_unavailable with
+			// Retry-After, fast.
 			long sent = System.nanoTime();
 			Outcome write = write("WD-OUTAGE-" + UUID.randomUUID().toString().substring(0, 8));
 			long writeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
@@ -210,8 +213,8 @@ class WriteDurabilityFaultTest {
 				.isLessThan(3000);
 			HttpResponse<String> list = api.get("/api/trips", "Authorization", bearer);
 			assertThat(list.statusCode()).isEqualTo(503);
-			assertThat(list.headers().firstValue("Content-Type")).hasValueSatisfying(
-					(type) -> assertThat(type).startsWith("application/problem+json"));
+			assertThat(list.headers().firstValue("Content-Type"))
+				.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 			assertThat(Api.code(list)).isEqualTo("database_unavailable");
 			assertThat(list.body()).doesNotContain("SQL", "Hikari", "postgres", "Exception");
 			assertThat(list.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
@@ -227,7 +230,8 @@ class WriteDurabilityFaultTest {
 			assertThat(tenantMillis).as("a cached tenant does not wait for the database").isLessThan(500);
 			assertThat(api.get("/api/ping", "Authorization", bearer).statusCode()).isEqualTo(200);
 
-			// A tenant never seen cannot be checked: 503 registry_unavailable, never a guess.
+			// A tenant never seen cannot be checked: 503 registry_unavailable, never a
+			// guess.
 			HttpResponse<String> unknown = api.get("/api/tenant", "Authorization", neverSeen);
 			assertThat(unknown.statusCode()).isEqualTo(503);
 			assertThat(Api.code(unknown)).isEqualTo("registry_unavailable");
@@ -235,7 +239,8 @@ class WriteDurabilityFaultTest {
 			sent = System.nanoTime();
 			assertThat(api.get("/api/tenant", "Authorization", neverSeen).statusCode()).isEqualTo(503);
 			assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent))
-				.as("the registry that just failed is not waited for again").isLessThan(500);
+				.as("the registry that just failed is not waited for again")
+				.isLessThan(500);
 
 			// Health answers within a second and says what is down.
 			long slowestHealth = 0;
@@ -281,7 +286,8 @@ class WriteDurabilityFaultTest {
 		}
 		while (health.statusCode() != 200 && System.nanoTime() < deadline);
 		assertThat(health.statusCode()).as("health UP again: %s", health.body()).isEqualTo(200);
-		// The registry that failed is asked again after its probe delay, which a fast restart may
+		// The registry that failed is asked again after its probe delay, which a fast
+		// restart may
 		// not have outlasted yet.
 		HttpResponse<String> seenNow;
 		do {
@@ -323,15 +329,16 @@ class WriteDurabilityFaultTest {
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Write {} failed without an answer: {}", reference, ex.toString());
-			return new Outcome(reference, -1, null, null, null, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent));
+			return new Outcome(reference, -1, null, null, null,
+					TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent));
 		}
 	}
 
 	private static Map<String, UUID> storedTrips(String referencePattern) throws SQLException {
 		Map<String, UUID> stored = new HashMap<>();
 		try (Connection connection = cluster.connect("postgres");
-				PreparedStatement statement = connection
-					.prepareStatement("select reference, id from travel.trip where tenant_id = ? and reference like ?")) {
+				PreparedStatement statement = connection.prepareStatement(
+						"select reference, id from travel.trip where tenant_id = ? and reference like ?")) {
 			statement.setString(1, TENANT);
 			statement.setString(2, referencePattern);
 			try (ResultSet rows = statement.executeQuery()) {

@@ -10,21 +10,23 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 
 /**
- * What makes a caller an administrator: the {@link #ADMIN_AUTHORITY} (granted by the bootstrap
- * {@code X-Admin-Token}, or by the application's own authentication) or the admin scope of a
- * verified JWT. The decision itself is taken inside Spring Security, by the admin rule and the
- * admin token authentication that the starter's security configurer installs.
+ * What makes a caller an administrator: the {@link #ADMIN_AUTHORITY} (granted by the
+ * bootstrap {@code X-Admin-Token}, or by the application's own authentication) or the
+ * admin scope of a verified JWT. The decision itself is taken inside Spring Security, by
+ * the admin rule and the admin token authentication that the starter's security
+ * configurer installs.
  * <p>
- * The bootstrap token is compared as a SHA-256 digest with {@link MessageDigest#isEqual}, so the
- * comparison time depends on neither the content nor the length of the secret. The token is never
- * logged and never part of {@link #toString()}.
+ * The bootstrap token is compared as a SHA-256 digest with {@link MessageDigest#isEqual},
+ * so the comparison time depends on neither the content nor the length of the secret. The
+ * token is never logged and never part of {@link #toString()}.
  */
 public final class AdminGuard {
 
 	/**
-	 * Request attribute that was set when the bootstrap token admitted a request. No longer set:
-	 * the authentication of the bootstrap token names the actor ({@code admin-token}, or
-	 * {@code admin-token (with token of <subject>)} when a bearer token rode along).
+	 * Request attribute that was set when the bootstrap token admitted a request. No
+	 * longer set: the authentication of the bootstrap token names the actor
+	 * ({@code admin-token}, or {@code admin-token (with token of <subject>)} when a
+	 * bearer token rode along).
 	 */
 	public static final String ADMITTED_BY_TOKEN_ATTRIBUTE = AdminGuard.class.getName() + ".admittedByToken";
 
@@ -43,7 +45,8 @@ public final class AdminGuard {
 	/**
 	 * Create a guard.
 	 * @param token the bootstrap admin token; {@code null} or blank disables it
-	 * @param scope the token scope that grants admin rights; {@code null} or blank disables it
+	 * @param scope the token scope that grants admin rights; {@code null} or blank
+	 * disables it
 	 */
 	public AdminGuard(String token, String scope) {
 		this.tokenDigest = (token == null || token.isBlank()) ? null : digest(token);
@@ -79,8 +82,8 @@ public final class AdminGuard {
 	}
 
 	/**
-	 * Whether an authentication is an administrator's: authenticated, not anonymous, and holding
-	 * {@link #ADMIN_AUTHORITY} or the admin scope.
+	 * Whether an authentication is an administrator's: authenticated, not anonymous, and
+	 * holding {@link #ADMIN_AUTHORITY} or the admin scope.
 	 * @param authentication the authentication, may be {@code null}
 	 * @return whether the caller is an administrator
 	 */

@@ -7,8 +7,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * JSON Merge Patch (RFC 7396): an object in the patch merges into the target member by member, a
- * {@code null} member removes the target's member, anything else replaces it (arrays whole).
+ * JSON Merge Patch (RFC 7396): an object in the patch merges into the target member by
+ * member, a {@code null} member removes the target's member, anything else replaces it
+ * (arrays whole).
  */
 final class MergePatch {
 

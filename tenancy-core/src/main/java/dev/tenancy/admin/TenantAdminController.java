@@ -51,18 +51,20 @@ import dev.tenancy.registry.TenantRegistry;
 import dev.tenancy.registry.TenantRegistryException;
 
 /**
- * The tenant admin REST API under {@code /admin/tenants}. It is only reachable through the admin
- * guard, which the starter puts in front of {@code /admin/**}. Reads work on any registry; writes
- * need a registry that supports {@link TenantAdministration} (the PostgreSQL one) and are refused
- * with 405 otherwise. Updates ({@code PUT}, {@code PATCH}) and {@code DELETE} need {@code If-Match}
- * with the version read (the ETag): without it 428, with a stale one 409, and nothing changes.
+ * The tenant admin REST API under {@code /admin/tenants}. It is only reachable through
+ * the admin guard, which the starter puts in front of {@code /admin/**}. Reads work on
+ * any registry; writes need a registry that supports {@link TenantAdministration} (the
+ * PostgreSQL one) and are refused with 405 otherwise. Updates ({@code PUT},
+ * {@code PATCH}) and {@code DELETE} need {@code If-Match} with the version read (the
+ * ETag): without it 428, with a stale one 409, and nothing changes.
  * <p>
- * {@code PUT} replaces the tenant: {@code displayName} and {@code config} are both required, so a
- * forgotten field is a 400 rather than a wiped configuration. A partial change is explicit: a
- * {@code PATCH} with an {@code application/merge-patch+json} document (RFC 7396), validated with the
- * same rules. New tenants may not take a {@linkplain ReservedTenantIds reserved} id, and no stored
- * text may hold control, bidirectional-formatting or invisible characters ({@link StoredText}); the
- * audit actor is stored with such characters escaped.
+ * {@code PUT} replaces the tenant: {@code displayName} and {@code config} are both
+ * required, so a forgotten field is a 400 rather than a wiped configuration. A partial
+ * change is explicit: a {@code PATCH} with an {@code application/merge-patch+json}
+ * document (RFC 7396), validated with the same rules. New tenants may not take a
+ * {@linkplain ReservedTenantIds reserved} id, and no stored text may hold control,
+ * bidirectional-formatting or invisible characters ({@link StoredText}); the audit actor
+ * is stored with such characters escaped.
  */
 @RestController
 @RequestMapping("/admin/tenants")
@@ -88,9 +90,12 @@ public class TenantAdminController {
 	private static final Pattern ETAG = Pattern.compile("(W/)?\"(\\d{1,18})\"");
 
 	private static final boolean SECURITY_PRESENT = ClassUtils.isPresent(
-			"org.springframework.security.core.context.SecurityContextHolder", TenantAdminController.class.getClassLoader());
+			"org.springframework.security.core.context.SecurityContextHolder",
+			TenantAdminController.class.getClassLoader());
 
-	private static final JsonMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+	private static final JsonMapper JSON = JsonMapper.builder()
+		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+		.build();
 
 	private final TenantRegistry registry;
 
@@ -107,7 +112,8 @@ public class TenantAdminController {
 	/**
 	 * Create the API.
 	 * @param registry the registry to read from
-	 * @param administration the registry's write side, or {@code null} when it is read-only
+	 * @param administration the registry's write side, or {@code null} when it is
+	 * read-only
 	 */
 	public TenantAdminController(TenantRegistry registry, TenantAdministration administration) {
 		this.registry = registry;
@@ -149,7 +155,8 @@ public class TenantAdminController {
 			TenantStatus wanted = filter;
 			List<Tenant> matching = this.registry.findAll()
 				.stream()
-				.filter((tenant) -> (wanted != null) ? tenant.status() == wanted : tenant.status() != TenantStatus.DELETED)
+				.filter((tenant) -> (wanted != null) ? tenant.status() == wanted
+						: tenant.status() != TenantStatus.DELETED)
 				.toList();
 			result = new TenantAdministration.TenantPage(
 					matching.stream().skip((long) pageNumber * pageSize).limit(pageSize).toList(), pageNumber, pageSize,
@@ -166,7 +173,9 @@ public class TenantAdminController {
 	 */
 	@GetMapping("/{id}")
 	public ResponseEntity<?> get(@PathVariable String id) {
-		return TenantId.parse(id).flatMap(this.registry::find).<ResponseEntity<?>>map(TenantAdminController::ok)
+		return TenantId.parse(id)
+			.flatMap(this.registry::find)
+			.<ResponseEntity<?>>map(TenantAdminController::ok)
 			.orElseThrow(TenantAdminController::notFound);
 	}
 
@@ -214,10 +223,10 @@ public class TenantAdminController {
 	}
 
 	/**
-	 * Change part of a tenant with a JSON Merge Patch (RFC 7396): keys present replace, objects
-	 * merge, {@code null} removes an optional configuration key. {@code displayName} and
-	 * {@code config} cannot be removed (400). The result is validated like a {@code PUT}. Needs
-	 * {@code If-Match}.
+	 * Change part of a tenant with a JSON Merge Patch (RFC 7396): keys present replace,
+	 * objects merge, {@code null} removes an optional configuration key.
+	 * {@code displayName} and {@code config} cannot be removed (400). The result is
+	 * validated like a {@code PUT}. Needs {@code If-Match}.
 	 * @param id the tenant id
 	 * @param ifMatch the version read, as an ETag
 	 * @param body the merge patch, {@code {"displayName"?, "config"?}}
@@ -250,9 +259,9 @@ public class TenantAdminController {
 	}
 
 	/**
-	 * What PUT and PATCH share: the tenant must be writable and named by a valid id, the caller must
-	 * say which version it read, and the resulting {@code {"displayName", "config"}} is validated
-	 * as a whole before it replaces the tenant.
+	 * What PUT and PATCH share: the tenant must be writable and named by a valid id, the
+	 * caller must say which version it read, and the resulting {@code {"displayName",
+	 * "config"}} is validated as a whole before it replaces the tenant.
 	 */
 	private ResponseEntity<?> replace(String id, String ifMatch, String body, HttpServletRequest request,
 			Replacement replacement) {
@@ -271,7 +280,8 @@ public class TenantAdminController {
 					change(request)));
 		}
 		catch (InvalidTenantConfigException ex) {
-			// the merge patch's own refusals name top-level keys; the registry's (StoredText on
+			// the merge patch's own refusals name top-level keys; the registry's
+			// (StoredText on
 			// write) name paths inside the configuration
 			boolean topLevel = ex.path().equals("displayName") || ex.path().equals("config");
 			throw invalid(topLevel ? ex : ex.prefixed("config"));
@@ -316,8 +326,8 @@ public class TenantAdminController {
 	}
 
 	/**
-	 * Delete a tenant (soft: it keeps its row and audit trail, its id is never reused, and it cannot
-	 * be undone). Needs {@code If-Match}: 428 without, 409 when stale.
+	 * Delete a tenant (soft: it keeps its row and audit trail, its id is never reused,
+	 * and it cannot be undone). Needs {@code If-Match}: 428 without, 409 when stale.
 	 * @param id the tenant id
 	 * @param ifMatch the version read, as an ETag
 	 * @param request the request
@@ -421,7 +431,10 @@ public class TenantAdminController {
 		return name.asString();
 	}
 
-	/** The configuration of a request, validated like every tenant configuration, or its violations. */
+	/**
+	 * The configuration of a request, validated like every tenant configuration, or its
+	 * violations.
+	 */
 	private static TenantConfig config(JsonNode config, boolean required, List<Violation> violations) {
 		if (required && (config == null || !config.isObject())) {
 			violations.add(new Violation("config", "is required, an object ({} for an empty configuration)"));
@@ -436,7 +449,9 @@ public class TenantAdminController {
 		}
 	}
 
-	/** The tenant as stored now: from the database itself where the write side can read. */
+	/**
+	 * The tenant as stored now: from the database itself where the write side can read.
+	 */
 	private Tenant current(TenantId id) {
 		TenantRegistry source = (this.administration instanceof TenantRegistry direct) ? direct : this.registry;
 		Tenant tenant = source.find(id).orElse(null);
@@ -462,7 +477,8 @@ public class TenantAdminController {
 		}
 		String actor;
 		if (Boolean.TRUE.equals(request.getAttribute(AdminGuard.ADMITTED_BY_TOKEN_ATTRIBUTE))) {
-			// Admitted by the bootstrap token: a bearer token sent alongside granted nothing.
+			// Admitted by the bootstrap token: a bearer token sent alongside granted
+			// nothing.
 			actor = (principal != null) ? "admin-token (with token of " + principal + ")" : "admin-token";
 		}
 		else {
@@ -508,7 +524,8 @@ public class TenantAdminController {
 	}
 
 	private static TenancyException invalid(InvalidTenantConfigException ex) {
-		// Paths are echoed only when they look like paths; anything else is the caller's own text.
+		// Paths are echoed only when they look like paths; anything else is the caller's
+		// own text.
 		List<Violation> violations = ex.violations()
 			.stream()
 			.map((violation) -> SAFE_PATH.matcher(violation.path()).matches() ? violation
@@ -536,7 +553,8 @@ public class TenantAdminController {
 	}
 
 	/**
-	 * The body of {@code POST /admin/tenants}, validated as a whole: every violation is reported.
+	 * The body of {@code POST /admin/tenants}, validated as a whole: every violation is
+	 * reported.
 	 *
 	 * @param id the new tenant's id
 	 * @param displayName its name

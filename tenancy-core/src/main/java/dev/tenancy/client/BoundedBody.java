@@ -11,10 +11,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
- * A {@link java.net.http.HttpClient} body of at most a given number of bytes: beyond that the
- * exchange is cancelled and the body fails with {@link TooLargeException}, so a hostile or broken
- * server cannot make us buffer an endless answer. {@link #read(InputStream, int)} does the same for
- * a blocking client's body stream (such as Spring's {@code RestClient}).
+ * A {@link java.net.http.HttpClient} body of at most a given number of bytes: beyond that
+ * the exchange is cancelled and the body fails with {@link TooLargeException}, so a
+ * hostile or broken server cannot make us buffer an endless answer.
+ * {@link #read(InputStream, int)} does the same for a blocking client's body stream (such
+ * as Spring's {@code RestClient}).
  */
 public final class BoundedBody implements BodySubscriber<byte[]> {
 
@@ -73,7 +74,8 @@ public final class BoundedBody implements BodySubscriber<byte[]> {
 	}
 
 	/**
-	 * Read a whole body of at most {@code maxBytes} bytes, reading no more than one byte beyond.
+	 * Read a whole body of at most {@code maxBytes} bytes, reading no more than one byte
+	 * beyond.
 	 * @param body the body, not closed here
 	 * @param maxBytes the limit
 	 * @return the body

@@ -11,12 +11,12 @@ import dev.tenancy.TenantId;
 /**
  * The tenant the current thread acts for.
  * <p>
- * Only scoped changes are offered: {@link #run} and {@link #call} always restore the previous
- * state, even when the work throws, so a pooled thread never keeps a tenant after its task. The
- * tenant is mirrored into the SLF4J MDC under {@value #MDC_KEY}. The holder is a plain
- * {@link ThreadLocal}, never an inheritable one: other threads get the tenant only through
- * context-propagation ({@link TenantThreadLocalAccessor}), which captures and restores it
- * explicitly.
+ * Only scoped changes are offered: {@link #run} and {@link #call} always restore the
+ * previous state, even when the work throws, so a pooled thread never keeps a tenant
+ * after its task. The tenant is mirrored into the SLF4J MDC under {@value #MDC_KEY}. The
+ * holder is a plain {@link ThreadLocal}, never an inheritable one: other threads get the
+ * tenant only through context-propagation ({@link TenantThreadLocalAccessor}), which
+ * captures and restores it explicitly.
  */
 public final class TenantContext {
 
@@ -100,8 +100,8 @@ public final class TenantContext {
 	}
 
 	/**
-	 * Set or clear the tenant and its MDC entry. Package-private: callers outside use the scoped
-	 * methods, the accessor restores through this.
+	 * Set or clear the tenant and its MDC entry. Package-private: callers outside use the
+	 * scoped methods, the accessor restores through this.
 	 * @param tenant the new tenant, or {@code null} to clear
 	 * @return the tenant that was current before
 	 */

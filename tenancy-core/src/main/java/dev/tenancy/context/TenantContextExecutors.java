@@ -14,8 +14,8 @@ import io.micrometer.context.ContextSnapshotFactory;
 public final class TenantContextExecutors {
 
 	/**
-	 * Values missing from a snapshot are cleared while the task runs: a task submitted without a
-	 * tenant must not see the tenant of whatever thread happens to run it.
+	 * Values missing from a snapshot are cleared while the task runs: a task submitted
+	 * without a tenant must not see the tenant of whatever thread happens to run it.
 	 */
 	private static final ContextSnapshotFactory SNAPSHOTS = ContextSnapshotFactory.builder().clearMissing(true).build();
 

@@ -5,10 +5,11 @@ import io.micrometer.context.ThreadLocalAccessor;
 import dev.tenancy.TenantId;
 
 /**
- * Lets Micrometer context-propagation carry the current tenant to other threads: executors wrapped
- * with {@code ContextExecutorService}, Spring's {@code ContextPropagatingTaskDecorator} (hence
- * {@code @Async}), Reactor and virtual threads started through such executors. Registered through
- * {@code META-INF/services}, so {@code ContextRegistry.getInstance()} finds it.
+ * Lets Micrometer context-propagation carry the current tenant to other threads:
+ * executors wrapped with {@code ContextExecutorService}, Spring's
+ * {@code ContextPropagatingTaskDecorator} (hence {@code @Async}), Reactor and virtual
+ * threads started through such executors. Registered through {@code META-INF/services},
+ * so {@code ContextRegistry.getInstance()} finds it.
  */
 public final class TenantThreadLocalAccessor implements ThreadLocalAccessor<TenantId> {
 

@@ -11,11 +11,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Checks at start-up that row-level security can actually hold for the application's database
- * role: PostgreSQL skips RLS for superusers, for roles with {@code BYPASSRLS}, and for a table's
- * owner unless the table forces it. So the application role must be none of these, and every
- * table with a {@code tenant_id} column must have RLS enabled and forced, except the tenant
- * registry's audit table, which holds every tenant's history by design.
+ * Checks at start-up that row-level security can actually hold for the application's
+ * database role: PostgreSQL skips RLS for superusers, for roles with {@code BYPASSRLS},
+ * and for a table's owner unless the table forces it. So the application role must be
+ * none of these, and every table with a {@code tenant_id} column must have RLS enabled
+ * and forced, except the tenant registry's audit table, which holds every tenant's
+ * history by design.
  */
 public final class RowLevelSecurityCheck {
 
@@ -59,7 +60,8 @@ public final class RowLevelSecurityCheck {
 				""").query((rs) -> {
 			String table = rs.getString("schema") + "." + rs.getString("table");
 			if (!rs.getBoolean("enabled") || !rs.getBoolean("forced")) {
-				problems.add("table " + table + " has a tenant_id column but row-level security is not enabled and forced");
+				problems
+					.add("table " + table + " has a tenant_id column but row-level security is not enabled and forced");
 			}
 			if (rs.getBoolean("owned")) {
 				problems.add("database role '" + role + "' owns (or is a member of the owner of) table " + table
@@ -71,8 +73,10 @@ public final class RowLevelSecurityCheck {
 
 	/**
 	 * Run the check.
-	 * @param failOnProblem {@code true} to refuse to start, {@code false} to log an error only
-	 * @throws IllegalStateException when a problem is found and {@code failOnProblem} is set
+	 * @param failOnProblem {@code true} to refuse to start, {@code false} to log an error
+	 * only
+	 * @throws IllegalStateException when a problem is found and {@code failOnProblem} is
+	 * set
 	 */
 	public void verify(boolean failOnProblem) {
 		List<String> problems = problems();

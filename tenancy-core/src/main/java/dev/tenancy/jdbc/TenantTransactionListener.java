@@ -27,21 +27,24 @@ import dev.tenancy.context.TenantContext;
 
 /**
  * Puts the current tenant on each new transaction's connection with
- * {@code select set_config(setting, tenant, true)}, as a listener of the application's own
- * transaction manager, which stays as it is: a {@code JdbcTransactionManager},
+ * {@code select set_config(setting, tenant, true)}, as a listener of the application's
+ * own transaction manager, which stays as it is: a {@code JdbcTransactionManager},
  * {@code DataSourceTransactionManager} or {@code JpaTransactionManager} (which binds its
- * {@code DataSource}'s connection during {@code doBegin}, so Hibernate and plain JDBC inside one
- * transaction share the setting).
+ * {@code DataSource}'s connection during {@code doBegin}, so Hibernate and plain JDBC
+ * inside one transaction share the setting).
  * <p>
- * The setting is transaction-local: gone at commit or rollback, so a pooled connection never
- * carries one request's tenant into the next. Without a tenant it is the empty string, which
- * row-level security policies treat as "no tenant": such work sees no tenant rows. Work outside any
- * transaction never has the setting at all, and a transaction joined by an inner scope keeps the
- * tenant it began with.
+ * The setting is transaction-local: gone at commit or rollback, so a pooled connection
+ * never carries one request's tenant into the next. Without a tenant it is the empty
+ * string, which row-level security policies treat as "no tenant": such work sees no
+ * tenant rows. Work outside any transaction never has the setting at all, and a
+ * transaction joined by an inner scope keeps the tenant it began with.
  */
 public final class TenantTransactionListener implements TransactionExecutionListener {
 
-	/** The default setting name read by the policies: {@code current_setting('app.tenant_id', true)}. */
+	/**
+	 * The default setting name read by the policies:
+	 * {@code current_setting('app.tenant_id', true)}.
+	 */
 	public static final String DEFAULT_SETTING = "app.tenant_id";
 
 	private static final Logger logger = LoggerFactory.getLogger(TenantTransactionListener.class);
@@ -55,15 +58,16 @@ public final class TenantTransactionListener implements TransactionExecutionList
 	private final String setting;
 
 	/**
-	 * Whether the data source is PostgreSQL, learnt from the first transaction: a manager of another
-	 * database (an application's second, non-PostgreSQL data source) is left alone.
+	 * Whether the data source is PostgreSQL, learnt from the first transaction: a manager
+	 * of another database (an application's second, non-PostgreSQL data source) is left
+	 * alone.
 	 */
 	private volatile Boolean postgres;
 
 	/**
 	 * Create a listener for one transaction manager.
-	 * @param manager the transaction manager it listens to (to roll back a transaction it could not
-	 * prepare)
+	 * @param manager the transaction manager it listens to (to roll back a transaction it
+	 * could not prepare)
 	 * @param dataSource the manager's {@code DataSource}
 	 * @param setting the custom setting name, such as {@code app.tenant_id}
 	 */
@@ -74,7 +78,8 @@ public final class TenantTransactionListener implements TransactionExecutionList
 	}
 
 	/**
-	 * Check a setting name: only {@code prefix.name} in lower case, so it can never carry SQL.
+	 * Check a setting name: only {@code prefix.name} in lower case, so it can never carry
+	 * SQL.
 	 * @param setting the setting name
 	 * @return the same name
 	 * @throws IllegalArgumentException when it is not a valid custom setting name
@@ -87,17 +92,16 @@ public final class TenantTransactionListener implements TransactionExecutionList
 	}
 
 	/**
-	 * Add a listener to a transaction manager that has a {@code DataSource}, unless it already has
-	 * one: safe to call more than once for the same manager.
+	 * Add a listener to a transaction manager that has a {@code DataSource}, unless it
+	 * already has one: safe to call more than once for the same manager.
 	 * @param manager the transaction manager
 	 * @param setting the custom setting name
-	 * @return {@code true} if the manager now sets the tenant (it has a {@code DataSource}),
-	 * {@code false} if it has none (JTA, a message broker's manager, ...)
+	 * @return {@code true} if the manager now sets the tenant (it has a
+	 * {@code DataSource}), {@code false} if it has none (JTA, a message broker's manager,
+	 * ...)
 	 */
 	public static boolean register(ConfigurableTransactionManager manager, String setting) {
-		if (manager.getTransactionExecutionListeners()
-			.stream()
-			.anyMatch(TenantTransactionListener.class::isInstance)) {
+		if (manager.getTransactionExecutionListeners().stream().anyMatch(TenantTransactionListener.class::isInstance)) {
 			return true;
 		}
 		if (!(manager instanceof PlatformTransactionManager platform)) {
@@ -109,9 +113,10 @@ public final class TenantTransactionListener implements TransactionExecutionList
 	}
 
 	/**
-	 * The {@code DataSource} whose connection a transaction manager binds: its {@code dataSource}
-	 * property, which {@code DataSourceTransactionManager}, {@code JdbcTransactionManager} and
-	 * {@code JpaTransactionManager} all have (read by name so JPA stays an optional dependency).
+	 * The {@code DataSource} whose connection a transaction manager binds: its
+	 * {@code dataSource} property, which {@code DataSourceTransactionManager},
+	 * {@code JdbcTransactionManager} and {@code JpaTransactionManager} all have (read by
+	 * name so JPA stays an optional dependency).
 	 * @param manager the transaction manager
 	 * @return its data source, if it has one
 	 */
@@ -132,7 +137,8 @@ public final class TenantTransactionListener implements TransactionExecutionList
 		String tenant = TenantContext.current().map(Object::toString).orElse("");
 		try {
 			if (!(TransactionSynchronizationManager.getResource(this.dataSource) instanceof ConnectionHolder)) {
-				// Another connection from the pool would carry the setting, not the transaction's.
+				// Another connection from the pool would carry the setting, not the
+				// transaction's.
 				throw new IllegalStateException("the transaction manager bound no connection of its DataSource");
 			}
 			Connection connection = DataSourceUtils.getConnection(this.dataSource);
@@ -165,10 +171,11 @@ public final class TenantTransactionListener implements TransactionExecutionList
 	}
 
 	/**
-	 * The transaction has begun but its connection lacks the tenant. Where it is safe (a new
-	 * outermost transaction, nothing suspended), roll it back and throw, as a failing begin would;
-	 * otherwise (a REQUIRES_NEW or NESTED scope, whose caller resumes the outer transaction itself)
-	 * mark it rollback-only: nothing it writes commits, and without the setting it sees no tenant rows.
+	 * The transaction has begun but its connection lacks the tenant. Where it is safe (a
+	 * new outermost transaction, nothing suspended), roll it back and throw, as a failing
+	 * begin would; otherwise (a REQUIRES_NEW or NESTED scope, whose caller resumes the
+	 * outer transaction itself) mark it rollback-only: nothing it writes commits, and
+	 * without the setting it sees no tenant rows.
 	 */
 	private void failed(TransactionExecution transaction, Exception ex) {
 		if (transaction instanceof DefaultTransactionStatus status && status.getSuspendedResources() == null
@@ -182,17 +189,21 @@ public final class TenantTransactionListener implements TransactionExecutionList
 			throw new CannotCreateTransactionException(
 					"Could not set " + this.setting + " on the transaction's connection", ex);
 		}
-		logger.error("Could not set {} on the transaction's connection; the transaction will roll back",
-				this.setting, ex);
+		logger.error("Could not set {} on the transaction's connection; the transaction will roll back", this.setting,
+				ex);
 		transaction.setRollbackOnly();
 	}
 
-	/** @return the setting name */
+	/**
+	 * @return the setting name
+	 */
 	public String getSetting() {
 		return this.setting;
 	}
 
-	/** @return the data source whose transactional connection gets the setting */
+	/**
+	 * @return the data source whose transactional connection gets the setting
+	 */
 	public DataSource getDataSource() {
 		return this.dataSource;
 	}

@@ -24,10 +24,10 @@ final class Buckets {
 
 	/**
 	 * The bucket configuration of a policy: capacity {@code capacity}, refilled with
-	 * {@code limit} tokens at once each time a whole {@code window} has passed (bucket4j's
-	 * interval refill, not the greedy one). From a full bucket of capacity {@code limit} no window
-	 * admits more than {@code limit}: a greedy refill would add a token every
-	 * {@code window / limit} and admit that many more during a run.
+	 * {@code limit} tokens at once each time a whole {@code window} has passed
+	 * (bucket4j's interval refill, not the greedy one). From a full bucket of capacity
+	 * {@code limit} no window admits more than {@code limit}: a greedy refill would add a
+	 * token every {@code window / limit} and admit that many more during a run.
 	 * @param policy the policy
 	 * @return the configuration
 	 */
@@ -36,9 +36,9 @@ final class Buckets {
 	}
 
 	/**
-	 * The configuration of one instance's share of a policy: capacity and refill divided by the
-	 * number of instances (rounded down, at least 1), refilled at the end of each window as in
-	 * {@link #configuration(RateLimitPolicy)}.
+	 * The configuration of one instance's share of a policy: capacity and refill divided
+	 * by the number of instances (rounded down, at least 1), refilled at the end of each
+	 * window as in {@link #configuration(RateLimitPolicy)}.
 	 * @param policy the policy
 	 * @param instances the expected number of instances
 	 * @return the configuration
@@ -63,10 +63,10 @@ final class Buckets {
 	}
 
 	/**
-	 * The time until the next refill of an interval-refilled bucket, from bucket4j's time until
-	 * the bucket is full again. That time is the wait for the next refill plus a whole number of
-	 * windows (one per further refill the bucket needs), so the next refill is the remainder in
-	 * {@code (0, window]}.
+	 * The time until the next refill of an interval-refilled bucket, from bucket4j's time
+	 * until the bucket is full again. That time is the wait for the next refill plus a
+	 * whole number of windows (one per further refill the bucket needs), so the next
+	 * refill is the remainder in {@code (0, window]}.
 	 * @param nanosToFull time until the bucket is full, 0 when it is full
 	 * @param windowNanos the refill period
 	 * @return nanoseconds until the next refill, 0 when the bucket is full
@@ -107,8 +107,8 @@ final class Buckets {
 	}
 
 	/**
-	 * What {@link #decide} would answer now, consuming nothing: rejected when any bucket that
-	 * applies could not give the request's cost, with the longest wait among them.
+	 * What {@link #decide} would answer now, consuming nothing: rejected when any bucket
+	 * that applies could not give the request's cost, with the longest wait among them.
 	 * @param request the request
 	 * @param source the source to report
 	 * @param tenant the tenant bucket
@@ -149,21 +149,23 @@ final class Buckets {
 
 	private static long wait(RateLimitPolicy policy, EstimationProbe probe) {
 		long wait = probe.getNanosToWaitForRefill();
-		// The cost exceeds the capacity: no wait helps. Say "one window" rather than forever.
+		// The cost exceeds the capacity: no wait helps. Say "one window" rather than
+		// forever.
 		return (wait == Long.MAX_VALUE || wait < 0) ? policy.window().toNanos() : wait;
 	}
 
 	/**
 	 * Decide a request over the tenant bucket and, when it applies, the user bucket.
 	 * <p>
-	 * The user bucket is consumed first. If it rejects, the tenant bucket is not touched. If it
-	 * admits and the tenant bucket then rejects, the user's tokens are given back before the
-	 * decision completes. So a rejected request leaves every bucket as it found it, except that
-	 * between the user's consumption and the refund the user bucket is short by the cost (a
-	 * concurrent request of the same user may see the lower count), and {@code addTokens} caps at
-	 * the capacity. The user goes first because a user rejection is the common case and must not
-	 * disturb the tenant bucket that every other user shares. If the store fails part-way, tokens
-	 * already taken stay taken: errors may under-admit, never over-admit.
+	 * The user bucket is consumed first. If it rejects, the tenant bucket is not touched.
+	 * If it admits and the tenant bucket then rejects, the user's tokens are given back
+	 * before the decision completes. So a rejected request leaves every bucket as it
+	 * found it, except that between the user's consumption and the refund the user bucket
+	 * is short by the cost (a concurrent request of the same user may see the lower
+	 * count), and {@code addTokens} caps at the capacity. The user goes first because a
+	 * user rejection is the common case and must not disturb the tenant bucket that every
+	 * other user shares. If the store fails part-way, tokens already taken stay taken:
+	 * errors may under-admit, never over-admit.
 	 * @param request the request
 	 * @param source the source to report
 	 * @param tenant the tenant bucket
@@ -231,7 +233,8 @@ final class Buckets {
 			ConsumptionProbe probe, PolicyStatus tenant, PolicyStatus user) {
 		long retryAfter = probe.getNanosToWaitForRefill();
 		if (retryAfter == Long.MAX_VALUE || retryAfter < 0) {
-			// The cost exceeds the capacity: no wait helps. Say "one window" rather than forever.
+			// The cost exceeds the capacity: no wait helps. Say "one window" rather than
+			// forever.
 			RateLimitPolicy policy = policies.stream()
 				.filter((candidate) -> candidate.name().equals(rejectedBy))
 				.findFirst()

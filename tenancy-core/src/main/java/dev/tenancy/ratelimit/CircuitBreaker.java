@@ -6,10 +6,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
- * A small circuit breaker: it opens after {@code failureThreshold} consecutive failures, lets one
- * probe through once {@code openDuration} has passed (half-open), closes when the probe succeeds
- * and opens again when it fails. While open (and while a probe is out) callers are refused at
- * once, so no request waits for a timeout of a store known to be down.
+ * A small circuit breaker: it opens after {@code failureThreshold} consecutive failures,
+ * lets one probe through once {@code openDuration} has passed (half-open), closes when
+ * the probe succeeds and opens again when it fails. While open (and while a probe is out)
+ * callers are refused at once, so no request waits for a timeout of a store known to be
+ * down.
  */
 public final class CircuitBreaker {
 
@@ -53,15 +54,17 @@ public final class CircuitBreaker {
 		this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
 	}
 
-	/** @return the current state */
+	/**
+	 * @return the current state
+	 */
 	public State state() {
 		return this.state;
 	}
 
 	/**
-	 * Whether a call may go to the store now. In the open state after the open duration, the first
-	 * caller gets the probe and the breaker turns half-open; every other caller is refused until
-	 * the probe reports.
+	 * Whether a call may go to the store now. In the open state after the open duration,
+	 * the first caller gets the probe and the breaker turns half-open; every other caller
+	 * is refused until the probe reports.
 	 * @return {@code true} if the call may go ahead; it must then report
 	 * {@link #onSuccess()} or {@link #onFailure()}
 	 */
@@ -83,8 +86,8 @@ public final class CircuitBreaker {
 	}
 
 	/**
-	 * Report a successful call. A success closes a half-open breaker; an open breaker waits for
-	 * its probe.
+	 * Report a successful call. A success closes a half-open breaker; an open breaker
+	 * waits for its probe.
 	 * @return {@code true} if this closed the breaker
 	 */
 	public boolean onSuccess() {

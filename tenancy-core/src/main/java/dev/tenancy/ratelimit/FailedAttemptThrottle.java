@@ -19,30 +19,33 @@ import org.slf4j.LoggerFactory;
 import dev.tenancy.TenantId;
 
 /**
- * Throttles failed credential attempts (wrong client secrets, wrong admin tokens) per client and
- * per source address, on a {@link RateLimiter}: Redis-backed and shared by every instance when the
- * limiter is, with the limiter's own fallback otherwise.
+ * Throttles failed credential attempts (wrong client secrets, wrong admin tokens) per
+ * client and per source address, on a {@link RateLimiter}: Redis-backed and shared by
+ * every instance when the limiter is, with the limiter's own fallback otherwise.
  * <p>
- * Only failures consume. A caller that is throttled, by its client's budget or its address's, is
- * refused <em>before</em> its credential is looked at, the right one included, until the window
- * passes: otherwise the answer to a guess while throttled would tell whether it was right. The
- * protocol for one attempt:
+ * Only failures consume. A caller that is throttled, by its client's budget or its
+ * address's, is refused <em>before</em> its credential is looked at, the right one
+ * included, until the window passes: otherwise the answer to a guess while throttled
+ * would tell whether it was right. The protocol for one attempt:
  * <ol>
  * <li>{@link #check} (consumes nothing): throttled means answer 429 without checking the
  * credential;</li>
- * <li>check the credential; if it is wrong, {@link #failed}: the attempt is counted, and when the
- * count passes a limit, this attempt too is answered 429 rather than 401.</li>
+ * <li>check the credential; if it is wrong, {@link #failed}: the attempt is counted, and
+ * when the count passes a limit, this attempt too is answered 429 rather than 401.</li>
  * </ol>
- * Attempts already in flight when a limit is reached are still checked, so under a concurrent burst
- * a few more than the limit may be checked in one window (at most one per attempt in flight).
+ * Attempts already in flight when a limit is reached are still checked, so under a
+ * concurrent burst a few more than the limit may be checked in one window (at most one
+ * per attempt in flight).
  * <p>
- * Keys never hold what the caller sent: client and address are hashed (the first 128 bits of
- * SHA-256, as {@link RateLimitKeys#hash}) into a bucket name {@code <scope>-c-<hash>} or
- * {@code <scope>-a-<hash>}, which is the key's Redis Cluster hash tag
- * ({@code <prefix>{<scope>-a-<hash>}:tenant}), and each key expires once its bucket is full again.
+ * Keys never hold what the caller sent: client and address are hashed (the first 128 bits
+ * of SHA-256, as {@link RateLimitKeys#hash}) into a bucket name {@code <scope>-c-<hash>}
+ * or {@code <scope>-a-<hash>}, which is the key's Redis Cluster hash tag
+ * ({@code <prefix>{<scope>-a-<hash>}:tenant}), and each key expires once its bucket is
+ * full again.
  * <p>
- * If the limiter does not answer within the bounded wait, the attempt is not throttled (the
- * credential check itself still decides): an outage of the limiter must not lock everyone out.
+ * If the limiter does not answer within the bounded wait, the attempt is not throttled
+ * (the credential check itself still decides): an outage of the limiter must not lock
+ * everyone out.
  */
 public final class FailedAttemptThrottle {
 
@@ -70,8 +73,8 @@ public final class FailedAttemptThrottle {
 
 	/**
 	 * A throttle.
-	 * @param limiter the limiter, such as a {@link FallbackRateLimiter} over Redis with its own key
-	 * prefix
+	 * @param limiter the limiter, such as a {@link FallbackRateLimiter} over Redis with
+	 * its own key prefix
 	 * @param scope what is guarded, lower-case letters and digits, up to 20 (such as
 	 * {@code admin} or {@code oauth2}); part of every key
 	 * @param settings limits and wait
@@ -92,8 +95,8 @@ public final class FailedAttemptThrottle {
 	/**
 	 * Whether a caller is throttled now, consuming nothing. Call it before checking the
 	 * credential.
-	 * @param client who the attempt claims to be (a client id, or a fixed name for a single
-	 * credential such as an admin token), or {@code null} when unknown
+	 * @param client who the attempt claims to be (a client id, or a fixed name for a
+	 * single credential such as an admin token), or {@code null} when unknown
 	 * @param address the source address
 	 * @return the verdict
 	 */
@@ -140,9 +143,11 @@ public final class FailedAttemptThrottle {
 			if (counting && decided != null && decided.allowed() && spent(decided)) {
 				// Once per window and bucket: the failure that spent the last attempt.
 				RateLimitRequest request = requests.get(i);
-				logger.warn("Failed {} credential attempts: the budget of {} is spent; refusing it until the window "
-						+ "passes", this.scope, ADDRESS_POLICY.equals(request.plan().tenantLimit().name())
-								? "address " + address : "client bucket " + request.plan().tenant());
+				logger.warn(
+						"Failed {} credential attempts: the budget of {} is spent; refusing it until the window "
+								+ "passes",
+						this.scope, ADDRESS_POLICY.equals(request.plan().tenantLimit().name()) ? "address " + address
+								: "client bucket " + request.plan().tenant());
 			}
 		}
 		return throttled ? new Verdict(true, retryAfter) : Verdict.ALLOWED;
@@ -203,7 +208,8 @@ public final class FailedAttemptThrottle {
 	 * The outcome for one attempt.
 	 *
 	 * @param throttled whether the attempt must be refused with 429
-	 * @param retryAfterSeconds when throttled, whole seconds until the window passes (at least 1)
+	 * @param retryAfterSeconds when throttled, whole seconds until the window passes (at
+	 * least 1)
 	 */
 	public record Verdict(boolean throttled, long retryAfterSeconds) {
 

@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * Chooses the {@link FailureMode} of a plan.
  * <p>
- * {@link dev.tenancy.TenantConfig.RateLimit} has no failure mode of its own, so the mode is set
- * per limiter, optionally per plan name ({@link dev.tenancy.TenantConfig#plan()}).
+ * {@link dev.tenancy.TenantConfig.RateLimit} has no failure mode of its own, so the mode
+ * is set per limiter, optionally per plan name ({@link dev.tenancy.TenantConfig#plan()}).
  */
 @FunctionalInterface
 public interface FailureModePolicy {

@@ -12,20 +12,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fronts the Redis limiter with a short timeout and a {@link CircuitBreaker}, and decides per
- * {@link FailureMode} whenever Redis does not: {@link FailureMode#LOCAL} asks the local limiter
- * (this instance's share of the plan), {@link FailureMode#OPEN} admits, {@link FailureMode#CLOSED}
- * rejects.
+ * Fronts the Redis limiter with a short timeout and a {@link CircuitBreaker}, and decides
+ * per {@link FailureMode} whenever Redis does not: {@link FailureMode#LOCAL} asks the
+ * local limiter (this instance's share of the plan), {@link FailureMode#OPEN} admits,
+ * {@link FailureMode#CLOSED} rejects.
  * <p>
  * A Redis decision that fails or takes longer than the timeout counts as a failure; after
- * {@code failureThreshold} consecutive failures the breaker opens and requests stop going to
- * Redis at all (no request waits for a timeout), until a single probe after {@code openDuration}
- * succeeds and Redis takes over again by itself. The returned stage never fails and completes
- * within about the timeout.
+ * {@code failureThreshold} consecutive failures the breaker opens and requests stop going
+ * to Redis at all (no request waits for a timeout), until a single probe after
+ * {@code openDuration} succeeds and Redis takes over again by itself. The returned stage
+ * never fails and completes within about the timeout.
  * <p>
- * Tokens spent locally are not carried to Redis on recovery, and a Redis decision that timed out
- * may still have taken its tokens: around an outage the instances together may admit up to their
- * local shares more, or a few requests fewer, than the plan.
+ * Tokens spent locally are not carried to Redis on recovery, and a Redis decision that
+ * timed out may still have taken its tokens: around an outage the instances together may
+ * admit up to their local shares more, or a few requests fewer, than the plan.
  */
 public final class FallbackRateLimiter implements RateLimiter {
 
@@ -60,8 +60,8 @@ public final class FallbackRateLimiter implements RateLimiter {
 	 * @param failureModes the failure mode of each plan
 	 * @param metrics where to report
 	 */
-	public FallbackRateLimiter(RateLimiter redis, RateLimiter local, Settings settings,
-			FailureModePolicy failureModes, RateLimitMetrics metrics) {
+	public FallbackRateLimiter(RateLimiter redis, RateLimiter local, Settings settings, FailureModePolicy failureModes,
+			RateLimitMetrics metrics) {
 		this.redis = Objects.requireNonNull(redis, "redis");
 		this.local = Objects.requireNonNull(local, "local");
 		this.failureModes = Objects.requireNonNull(failureModes, "failureModes");
@@ -79,7 +79,9 @@ public final class FallbackRateLimiter implements RateLimiter {
 		return this.breaker.state() != CircuitBreaker.State.CLOSED;
 	}
 
-	/** @return the breaker's state */
+	/**
+	 * @return the breaker's state
+	 */
 	public CircuitBreaker.State state() {
 		return this.breaker.state();
 	}
@@ -186,7 +188,8 @@ public final class FallbackRateLimiter implements RateLimiter {
 	}
 
 	private static boolean isTimeout(Throwable ex) {
-		// by name too: bucket4j's and Lettuce's timeouts, without depending on either library
+		// by name too: bucket4j's and Lettuce's timeouts, without depending on either
+		// library
 		return ex instanceof TimeoutException || (ex != null && ex.getClass().getName().endsWith("TimeoutException"));
 	}
 
@@ -222,7 +225,8 @@ public final class FallbackRateLimiter implements RateLimiter {
 		}
 
 		/**
-		 * The defaults: 100 ms timeout, open after 5 consecutive failures, probe after 1 s.
+		 * The defaults: 100 ms timeout, open after 5 consecutive failures, probe after 1
+		 * s.
 		 * @return the defaults
 		 */
 		public static Settings defaults() {

@@ -18,17 +18,17 @@ import io.github.bucket4j.local.LocalBucketBuilder;
 import dev.tenancy.ratelimit.RateLimitDecision.Source;
 
 /**
- * Limits in this process only, with bucket4j local buckets in a bounded Caffeine cache. Each
- * tenant (and user) is limited at this instance's share of its plan: capacity and refill divided
- * by the expected number of instances (rounded down, at least 1), refilled at the end of each
- * window like the Redis buckets. It is the fallback while
- * Redis is unreachable, so the instances together stay near the plan instead of admitting
+ * Limits in this process only, with bucket4j local buckets in a bounded Caffeine cache.
+ * Each tenant (and user) is limited at this instance's share of its plan: capacity and
+ * refill divided by the expected number of instances (rounded down, at least 1), refilled
+ * at the end of each window like the Redis buckets. It is the fallback while Redis is
+ * unreachable, so the instances together stay near the plan instead of admitting
  * {@code instances ×} the limit.
  * <p>
- * Several limits are decided as in {@link Buckets#decide}; a plan change (higher tenant version)
- * replaces the bucket's configuration ({@link TokensInheritanceStrategy#ADDITIVE}). An entry
- * expires once its bucket would be full again and unused, and the cache holds at most
- * {@code maxBuckets} entries.
+ * Several limits are decided as in {@link Buckets#decide}; a plan change (higher tenant
+ * version) replaces the bucket's configuration
+ * ({@link TokensInheritanceStrategy#ADDITIVE}). An entry expires once its bucket would be
+ * full again and unused, and the cache holds at most {@code maxBuckets} entries.
  */
 public final class LocalRateLimiter implements RateLimiter {
 
@@ -79,15 +79,18 @@ public final class LocalRateLimiter implements RateLimiter {
 		}).build();
 	}
 
-	/** @return the expected number of instances */
+	/**
+	 * @return the expected number of instances
+	 */
 	public int expectedInstances() {
 		return this.instances;
 	}
 
 	@Override
 	public CompletionStage<RateLimitDecision> consume(RateLimitRequest request) {
-		return withBuckets(request, (tenant, user) -> Buckets.decide(request, Source.LOCAL, tenant, user, (failed, ex) -> {
-		}));
+		return withBuckets(request,
+				(tenant, user) -> Buckets.decide(request, Source.LOCAL, tenant, user, (failed, ex) -> {
+				}));
 	}
 
 	@Override
@@ -95,7 +98,10 @@ public final class LocalRateLimiter implements RateLimiter {
 		return withBuckets(request, (tenant, user) -> Buckets.peek(request, Source.LOCAL, tenant, user));
 	}
 
-	/** The tenant's bucket and, when the request limits a user, the user's, handed to a decision. */
+	/**
+	 * The tenant's bucket and, when the request limits a user, the user's, handed to a
+	 * decision.
+	 */
 	private CompletionStage<RateLimitDecision> withBuckets(RateLimitRequest request,
 			BiFunction<LocalBucket, LocalBucket, CompletionStage<RateLimitDecision>> decision) {
 		try {
@@ -111,7 +117,8 @@ public final class LocalRateLimiter implements RateLimiter {
 	}
 
 	private LocalBucket bucket(String key, RateLimitPlan plan, RateLimitPolicy policy) {
-		LocalBucket bucket = this.buckets.get(key, (ignored) -> new LocalBucket(plan.version(), policy, this.instances));
+		LocalBucket bucket = this.buckets.get(key,
+				(ignored) -> new LocalBucket(plan.version(), policy, this.instances));
 		bucket.upgrade(plan.version(), policy, this.instances);
 		return bucket;
 	}
@@ -168,7 +175,10 @@ public final class LocalRateLimiter implements RateLimiter {
 			return CompletableFuture.completedFuture(this.bucket.estimateAbilityToConsume(tokens));
 		}
 
-		/** Time for an empty share to fill up again: after that long unused, the entry can go. */
+		/**
+		 * Time for an empty share to fill up again: after that long unused, the entry can
+		 * go.
+		 */
 		private static long idleNanos(RateLimitPolicy policy, int instances) {
 			long capacity = Buckets.shareOf(policy.capacity(), instances);
 			long refill = Buckets.shareOf(policy.limit(), instances);

@@ -19,17 +19,18 @@ import io.micrometer.core.instrument.Timer;
 /**
  * Rate-limit metrics on a Micrometer registry:
  * <ul>
- * <li>{@value #DECISIONS} (counter; tags {@code tenant}, {@code outcome} = allowed|rejected,
- * {@code source} = redis|local|fail_open|fail_closed)</li>
- * <li>{@value #REJECTIONS} (counter; tags {@code tenant}, {@code policy} = tenant|user|unavailable)</li>
- * <li>{@value #FALLBACKS} (counter; tags {@code tenant}, {@code mode} = local|open|closed,
- * {@code reason} = error|timeout|circuit_open)</li>
+ * <li>{@value #DECISIONS} (counter; tags {@code tenant}, {@code outcome} =
+ * allowed|rejected, {@code source} = redis|local|fail_open|fail_closed)</li>
+ * <li>{@value #REJECTIONS} (counter; tags {@code tenant}, {@code policy} =
+ * tenant|user|unavailable)</li>
+ * <li>{@value #FALLBACKS} (counter; tags {@code tenant}, {@code mode} =
+ * local|open|closed, {@code reason} = error|timeout|circuit_open)</li>
  * <li>{@value #REDIS_LATENCY} (timer; tag {@code outcome} = success|failure)</li>
  * <li>{@value #DEGRADED} (gauge; 1 while Redis is not used)</li>
  * </ul>
- * The {@code tenant} tag carries the tenant id for the first {@code maxTenantTags} tenants seen
- * and {@value #OTHER} for every other, so a registry never holds more than that many tenant
- * series per meter.
+ * The {@code tenant} tag carries the tenant id for the first {@code maxTenantTags}
+ * tenants seen and {@value #OTHER} for every other, so a registry never holds more than
+ * that many tenant series per meter.
  */
 public final class MicrometerRateLimitMetrics implements RateLimitMetrics {
 
@@ -59,8 +60,10 @@ public final class MicrometerRateLimitMetrics implements RateLimitMetrics {
 
 	private final Timer redisSuccess;
 
-	// Counters by their tag values, so the request path does not build and look up a meter id on
-	// every decision. Bounded like the tags themselves: (maxTenantTags + 1) tenants × few values.
+	// Counters by their tag values, so the request path does not build and look up a
+	// meter id on
+	// every decision. Bounded like the tags themselves: (maxTenantTags + 1) tenants × few
+	// values.
 	private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
 
 	private final Timer redisFailure;

@@ -11,10 +11,12 @@ import java.util.concurrent.TimeUnit;
  * @param source who decided
  * @param policies the policies that applied to the request, tenant first (for
  * {@code RateLimit-Policy})
- * @param statuses the state of each policy that was consulted (for {@code RateLimit}); a policy
- * that was not consulted, such as the tenant policy when the user policy rejected, is absent
+ * @param statuses the state of each policy that was consulted (for {@code RateLimit}); a
+ * policy that was not consulted, such as the tenant policy when the user policy rejected,
+ * is absent
  * @param rejectedBy the name of the policy that rejected the request, or {@code null}
- * @param retryAfterNanos when rejected, how long until the request could succeed; otherwise 0
+ * @param retryAfterNanos when rejected, how long until the request could succeed;
+ * otherwise 0
  */
 public record RateLimitDecision(boolean allowed, Source source, List<RateLimitPolicy> policies,
 		List<PolicyStatus> statuses, String rejectedBy, long retryAfterNanos) {
@@ -90,8 +92,8 @@ public record RateLimitDecision(boolean allowed, Source source, List<RateLimitPo
 	 *
 	 * @param policy the policy name
 	 * @param remaining tokens left (the {@code r} parameter of {@code RateLimit})
-	 * @param resetNanos time until the bucket is full again (the {@code t} parameter, rounded up
-	 * to seconds)
+	 * @param resetNanos time until the bucket is full again (the {@code t} parameter,
+	 * rounded up to seconds)
 	 */
 	public record PolicyStatus(String policy, long remaining, long resetNanos) {
 
@@ -101,7 +103,9 @@ public record RateLimitDecision(boolean allowed, Source source, List<RateLimitPo
 			resetNanos = Math.max(0, resetNanos);
 		}
 
-		/** @return {@link #resetNanos()} in whole seconds, rounded up */
+		/**
+		 * @return {@link #resetNanos()} in whole seconds, rounded up
+		 */
 		public long resetSeconds() {
 			return ceilSeconds(this.resetNanos);
 		}

@@ -12,10 +12,10 @@ import dev.tenancy.TenantId;
  * Builds the Redis keys of the buckets: {@code <prefix>{<tenant>}:tenant} and
  * {@code <prefix>{<tenant>}:user:<hash>}.
  * <p>
- * The tenant is the Redis Cluster hash tag, so all buckets of a tenant live in one slot. Keys are
- * built only from a {@link TenantId} (already validated, a DNS label, so it holds no braces), and
- * a user appears only as the first 128 bits of the SHA-256 of its subject, hex-encoded, never
- * raw.
+ * The tenant is the Redis Cluster hash tag, so all buckets of a tenant live in one slot.
+ * Keys are built only from a {@link TenantId} (already validated, a DNS label, so it
+ * holds no braces), and a user appears only as the first 128 bits of the SHA-256 of its
+ * subject, hex-encoded, never raw.
  */
 public final class RateLimitKeys {
 
@@ -28,8 +28,8 @@ public final class RateLimitKeys {
 
 	/**
 	 * Keys with a prefix.
-	 * @param prefix the prefix, such as {@value #DEFAULT_PREFIX}; must not contain braces, which
-	 * would change the hash tag
+	 * @param prefix the prefix, such as {@value #DEFAULT_PREFIX}; must not contain
+	 * braces, which would change the hash tag
 	 */
 	public RateLimitKeys(String prefix) {
 		Objects.requireNonNull(prefix, "prefix");
@@ -39,7 +39,9 @@ public final class RateLimitKeys {
 		this.prefix = prefix;
 	}
 
-	/** @return the prefix */
+	/**
+	 * @return the prefix
+	 */
 	public String prefix() {
 		return this.prefix;
 	}

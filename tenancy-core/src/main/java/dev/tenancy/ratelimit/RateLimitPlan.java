@@ -14,7 +14,8 @@ import dev.tenancy.TenantId;
  * The rate limits of one tenant at one version of its configuration.
  *
  * @param tenant the tenant (already validated; keys are only ever built from it)
- * @param version the tenant's version; a higher version replaces the stored bucket configuration
+ * @param version the tenant's version; a higher version replaces the stored bucket
+ * configuration
  * @param name the plan name from the tenant's configuration, or {@code null}
  * @param tenantLimit the limit of the whole tenant
  * @param userLimit the limit of each user inside the tenant, or {@code null}
@@ -64,7 +65,8 @@ public record RateLimitPlan(TenantId tenant, long version, String name, RateLimi
 	/**
 	 * The policies that apply to a request.
 	 * @param withUser whether the request names a user
-	 * @return the tenant policy, then the user policy when the plan has one and a user is known
+	 * @return the tenant policy, then the user policy when the plan has one and a user is
+	 * known
 	 */
 	public List<RateLimitPolicy> policies(boolean withUser) {
 		List<RateLimitPolicy> policies = new ArrayList<>(2);

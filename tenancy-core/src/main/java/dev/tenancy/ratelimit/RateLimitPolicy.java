@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * One limit of a plan: a token bucket of {@code capacity} tokens, refilled with {@code limit}
- * tokens at once at the end of each {@code window} (an interval refill: from a full bucket of
- * capacity {@code limit}, no window admits more than {@code limit}).
+ * One limit of a plan: a token bucket of {@code capacity} tokens, refilled with
+ * {@code limit} tokens at once at the end of each {@code window} (an interval refill:
+ * from a full bucket of capacity {@code limit}, no window admits more than
+ * {@code limit}).
  *
- * @param name the policy name used in keys and headers ({@value #TENANT} or {@value #USER})
+ * @param name the policy name used in keys and headers ({@value #TENANT} or
+ * {@value #USER})
  * @param limit tokens added per window (the quota {@code q} of {@code RateLimit-Policy})
  * @param window the window length
  * @param capacity the bucket capacity (burst)
@@ -36,8 +38,8 @@ public record RateLimitPolicy(String name, long limit, Duration window, long cap
 	}
 
 	/**
-	 * The window in whole seconds, rounded up and at least 1, as the {@code w} parameter of
-	 * {@code RateLimit-Policy} requires (the draft allows no sub-second precision).
+	 * The window in whole seconds, rounded up and at least 1, as the {@code w} parameter
+	 * of {@code RateLimit-Policy} requires (the draft allows no sub-second precision).
 	 * @return the window in seconds
 	 */
 	public long windowSeconds() {

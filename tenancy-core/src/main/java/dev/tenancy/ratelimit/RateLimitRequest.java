@@ -10,9 +10,10 @@ import dev.tenancy.Tenant;
  * One request to decide.
  *
  * @param plan the tenant's plan
- * @param user the authenticated user (such as the JWT subject), or {@code null}; it is hashed
- * before it goes into a key
- * @param routeClass the cost class of the route, such as {@code helpdesk}, or {@code null}
+ * @param user the authenticated user (such as the JWT subject), or {@code null}; it is
+ * hashed before it goes into a key
+ * @param routeClass the cost class of the route, such as {@code helpdesk}, or
+ * {@code null}
  */
 public record RateLimitRequest(RateLimitPlan plan, String user, String routeClass) {
 
@@ -32,17 +33,23 @@ public record RateLimitRequest(RateLimitPlan plan, String user, String routeClas
 		return RateLimitPlan.of(tenant).map((plan) -> new RateLimitRequest(plan, user, routeClass));
 	}
 
-	/** @return the tokens this request costs in every policy */
+	/**
+	 * @return the tokens this request costs in every policy
+	 */
 	public long cost() {
 		return this.plan.cost(this.routeClass);
 	}
 
-	/** @return whether the per-user limit applies */
+	/**
+	 * @return whether the per-user limit applies
+	 */
 	public boolean limitsUser() {
 		return this.user != null && this.plan.userLimit() != null;
 	}
 
-	/** @return the policies that apply, tenant first */
+	/**
+	 * @return the policies that apply, tenant first
+	 */
 	public List<RateLimitPolicy> policies() {
 		return this.plan.policies(this.user != null);
 	}

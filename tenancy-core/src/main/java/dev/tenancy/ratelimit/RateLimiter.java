@@ -4,35 +4,35 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Decides whether a request of a tenant may proceed, consuming from every limit of the tenant's
- * plan that applies to it.
+ * Decides whether a request of a tenant may proceed, consuming from every limit of the
+ * tenant's plan that applies to it.
  * <p>
- * Several limits on one request are decided together: a request that one limit rejects spends
- * nothing from the others (see each implementation for the precise guarantee).
+ * Several limits on one request are decided together: a request that one limit rejects
+ * spends nothing from the others (see each implementation for the precise guarantee).
  */
 public interface RateLimiter {
 
 	/**
-	 * Decide a request. Implementations should not throw; a failure is reported through the
-	 * returned stage.
+	 * Decide a request. Implementations should not throw; a failure is reported through
+	 * the returned stage.
 	 * @param request the request
 	 * @return the decision
 	 */
 	CompletionStage<RateLimitDecision> consume(RateLimitRequest request);
 
 	/**
-	 * The decision a request would get now, consuming nothing. For callers that must know whether
-	 * they are limited before doing work whose outcome decides whether to consume at all, such as
-	 * checking a credential where only failures count.
+	 * The decision a request would get now, consuming nothing. For callers that must know
+	 * whether they are limited before doing work whose outcome decides whether to consume
+	 * at all, such as checking a credential where only failures count.
 	 * <p>
-	 * The default cannot tell: its stage fails with {@link UnsupportedOperationException}, which
-	 * callers treat as they treat any failure of the limiter.
+	 * The default cannot tell: its stage fails with
+	 * {@link UnsupportedOperationException}, which callers treat as they treat any
+	 * failure of the limiter.
 	 * @param request the request
 	 * @return the decision it would get
 	 */
 	default CompletionStage<RateLimitDecision> peek(RateLimitRequest request) {
-		return CompletableFuture
-			.failedFuture(new UnsupportedOperationException(getClass().getName() + " cannot peek"));
+		return CompletableFuture.failedFuture(new UnsupportedOperationException(getClass().getName() + " cannot peek"));
 	}
 
 }

@@ -9,10 +9,11 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 
 /**
- * Where the rate limiter's Redis is: a standalone server, a master named by Redis Sentinels, or a
- * Redis Cluster, with credentials and TLS. It is built from the application's connection details
- * (Spring Boot's, by the starter) or from the limiter's own settings, and turned into Lettuce's
- * {@link RedisURI}s only here, so that address rules live in one place.
+ * Where the rate limiter's Redis is: a standalone server, a master named by Redis
+ * Sentinels, or a Redis Cluster, with credentials and TLS. It is built from the
+ * application's connection details (Spring Boot's, by the starter) or from the limiter's
+ * own settings, and turned into Lettuce's {@link RedisURI}s only here, so that address
+ * rules live in one place.
  * <p>
  * {@link #toString()} never shows credentials.
  *
@@ -25,7 +26,8 @@ import io.lettuce.core.SslOptions;
  * @param sentinelUsername the user of the sentinels, or {@code null}
  * @param sentinelPassword the password of the sentinels, or {@code null}
  * @param ssl whether to connect with TLS
- * @param sslOptions key and trust material and protocols for TLS, or {@code null} for the JDK's
+ * @param sslOptions key and trust material and protocols for TLS, or {@code null} for the
+ * JDK's
  */
 public record RedisLocation(Topology topology, List<Node> nodes, String master, int database, String username,
 		String password, String sentinelUsername, String sentinelPassword, boolean ssl, SslOptions sslOptions) {
@@ -96,8 +98,8 @@ public record RedisLocation(Topology topology, List<Node> nodes, String master, 
 	}
 
 	/**
-	 * A standalone server given as a {@code redis://} URI ({@code rediss://} for TLS), with its
-	 * credentials and database if it has them.
+	 * A standalone server given as a {@code redis://} URI ({@code rediss://} for TLS),
+	 * with its credentials and database if it has them.
 	 * @param url the URI
 	 * @param setting the setting it came from, for the error message
 	 * @return the location
@@ -131,7 +133,8 @@ public record RedisLocation(Topology topology, List<Node> nodes, String master, 
 	 * A Redis Cluster.
 	 * @param nodes some of its nodes, as {@code host:port} or {@code redis://} URIs
 	 * @param setting the setting the nodes came from, for the error message
-	 * @return the location, without credentials; TLS when a node is given as {@code rediss://}
+	 * @return the location, without credentials; TLS when a node is given as
+	 * {@code rediss://}
 	 */
 	public static RedisLocation cluster(List<String> nodes, String setting) {
 		boolean ssl = nodes.stream().anyMatch((node) -> node.strip().startsWith("rediss://"));
@@ -139,7 +142,8 @@ public record RedisLocation(Topology topology, List<Node> nodes, String master, 
 	}
 
 	/**
-	 * The same location with these credentials, unless it has a password already (from its URI).
+	 * The same location with these credentials, unless it has a password already (from
+	 * its URI).
 	 * @param username the user, or {@code null}
 	 * @param password the password, or {@code null}
 	 * @return the location
@@ -166,7 +170,8 @@ public record RedisLocation(Topology topology, List<Node> nodes, String master, 
 
 	/**
 	 * The same location over TLS.
-	 * @param options key and trust material and protocols, or {@code null} for the JDK's defaults
+	 * @param options key and trust material and protocols, or {@code null} for the JDK's
+	 * defaults
 	 * @return the location
 	 */
 	public RedisLocation withSsl(SslOptions options) {
@@ -175,14 +180,16 @@ public record RedisLocation(Topology topology, List<Node> nodes, String master, 
 	}
 
 	/**
-	 * The standalone or Sentinel URI (for the client of one server), or the seed URIs of a cluster.
+	 * The standalone or Sentinel URI (for the client of one server), or the seed URIs of
+	 * a cluster.
 	 * @return fresh URIs, which the caller may change
 	 */
 	List<RedisURI> uris() {
 		if (this.topology == Topology.CLUSTER) {
 			List<RedisURI> seeds = new ArrayList<>();
 			for (Node node : this.nodes) {
-				seeds.add(withAuthentication(RedisURI.Builder.redis(node.host(), node.port()).withSsl(this.ssl)).build());
+				seeds.add(
+						withAuthentication(RedisURI.Builder.redis(node.host(), node.port()).withSsl(this.ssl)).build());
 			}
 			return seeds;
 		}
@@ -220,7 +227,9 @@ public record RedisLocation(Topology topology, List<Node> nodes, String master, 
 		return builder;
 	}
 
-	/** @return where this is, without credentials, for logs and health */
+	/**
+	 * @return where this is, without credentials, for logs and health
+	 */
 	public String describe() {
 		String nodes = this.nodes.stream().map(Node::toString).collect(Collectors.joining(","));
 		return switch (this.topology) {

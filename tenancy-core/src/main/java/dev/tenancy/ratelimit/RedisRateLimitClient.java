@@ -30,18 +30,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Redis limiter of one application instance together with the Lettuce client and the one
- * connection it owns: standalone, Sentinel-managed ({@link RedisURI} with sentinels) or Cluster.
+ * The Redis limiter of one application instance together with the Lettuce client and the
+ * one connection it owns: standalone, Sentinel-managed ({@link RedisURI} with sentinels)
+ * or Cluster.
  * <p>
- * The connection is opened in the background ({@link #connect()}), so an instance starts while
- * Redis is away. Until it is open every decision fails at once (the {@link FallbackRateLimiter}
- * in front then decides per failure mode), and each failed decision starts a new attempt once
- * {@link Settings#maxReconnectDelay()} has passed since the last one. Once open, Lettuce keeps
- * it: it reconnects by itself, waiting at most {@link Settings#maxReconnectDelay()} between
- * attempts, and rejects commands while disconnected (see
- * {@link RedisRateLimiter#clientOptions(Duration)}) instead of replaying them later. Connecting
- * is bounded by {@link Settings#connectTimeout()}, every command by
- * {@link Settings#commandTimeout()}.
+ * The connection is opened in the background ({@link #connect()}), so an instance starts
+ * while Redis is away. Until it is open every decision fails at once (the
+ * {@link FallbackRateLimiter} in front then decides per failure mode), and each failed
+ * decision starts a new attempt once {@link Settings#maxReconnectDelay()} has passed
+ * since the last one. Once open, Lettuce keeps it: it reconnects by itself, waiting at
+ * most {@link Settings#maxReconnectDelay()} between attempts, and rejects commands while
+ * disconnected (see {@link RedisRateLimiter#clientOptions(Duration)}) instead of
+ * replaying them later. Connecting is bounded by {@link Settings#connectTimeout()}, every
+ * command by {@link Settings#commandTimeout()}.
  * <p>
  * {@link #close()} closes the connection and shuts the client and its threads down.
  */
@@ -87,8 +88,8 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 	}
 
 	/**
-	 * A client of the Redis at this location (standalone, Sentinel-managed or Cluster), with its
-	 * credentials and TLS settings. Nothing is connected yet.
+	 * A client of the Redis at this location (standalone, Sentinel-managed or Cluster),
+	 * with its credentials and TLS settings. Nothing is connected yet.
 	 * @param location where Redis is
 	 * @param settings the settings
 	 * @return the client
@@ -127,8 +128,7 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 			options.sslOptions(sslOptions);
 		}
 		client.setOptions(options.build());
-		Supplier<CompletableFuture<Connected>> connector = () -> client
-			.connectAsync(RedisRateLimiter.CODEC, target)
+		Supplier<CompletableFuture<Connected>> connector = () -> client.connectAsync(RedisRateLimiter.CODEC, target)
 			.toCompletableFuture()
 			.thenApply((connection) -> Connected.of(connection,
 					(limiterSettings) -> new RedisRateLimiter(connection, limiterSettings), settings.limiter()));
@@ -136,9 +136,10 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 	}
 
 	/**
-	 * A client of a Redis Cluster, which learns the topology from any of the seed nodes and
-	 * follows its changes. Nothing is connected yet.
-	 * @param seeds some of the cluster's nodes; their timeout is set to {@link Settings#connectTimeout()}
+	 * A client of a Redis Cluster, which learns the topology from any of the seed nodes
+	 * and follows its changes. Nothing is connected yet.
+	 * @param seeds some of the cluster's nodes; their timeout is set to
+	 * {@link Settings#connectTimeout()}
 	 * @param settings the settings
 	 * @return the client
 	 */
@@ -166,14 +167,15 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 			options.sslOptions(sslOptions);
 		}
 		client.setOptions(options.build());
-		// The topology first: an asynchronous connect needs it, and it is what a seed node tells.
+		// The topology first: an asynchronous connect needs it, and it is what a seed
+		// node tells.
 		Supplier<CompletableFuture<Connected>> connector = () -> client.refreshPartitionsAsync()
 			.toCompletableFuture()
 			.thenCompose((ignored) -> client.connectAsync(RedisRateLimiter.CODEC))
 			.thenApply((connection) -> Connected.of(connection,
 					(limiterSettings) -> new RedisRateLimiter(connection, limiterSettings), settings.limiter()));
-		String target = "cluster " + targets.stream().map(RedisRateLimitClient::hostAndPort)
-			.collect(Collectors.joining(","));
+		String target = "cluster "
+				+ targets.stream().map(RedisRateLimitClient::hostAndPort).collect(Collectors.joining(","));
 		return new RedisRateLimitClient(client, resources, connector, target, settings);
 	}
 
@@ -188,10 +190,11 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 
 	private static String describe(RedisURI uri) {
 		if (!uri.getSentinels().isEmpty()) {
-			return "master " + uri.getSentinelMasterId() + " of sentinels " + uri.getSentinels()
-				.stream()
-				.map(RedisRateLimitClient::hostAndPort)
-				.collect(Collectors.joining(","));
+			return "master " + uri.getSentinelMasterId() + " of sentinels "
+					+ uri.getSentinels()
+						.stream()
+						.map(RedisRateLimitClient::hostAndPort)
+						.collect(Collectors.joining(","));
 		}
 		return hostAndPort(uri);
 	}
@@ -200,12 +203,16 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 		return (uri.getSocket() != null) ? uri.getSocket() : uri.getHost() + ":" + uri.getPort();
 	}
 
-	/** @return where this client connects to (no credentials), for logs and health */
+	/**
+	 * @return where this client connects to (no credentials), for logs and health
+	 */
 	public String target() {
 		return this.target;
 	}
 
-	/** @return the keys the limiter writes */
+	/**
+	 * @return the keys the limiter writes
+	 */
 	public RateLimitKeys keys() {
 		return this.keys;
 	}
@@ -288,7 +295,9 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 		}
 	}
 
-	/** @return whether the connection is established and open now */
+	/**
+	 * @return whether the connection is established and open now
+	 */
 	public boolean isConnected() {
 		Connected current = this.connected;
 		return current != null && current.connection().isOpen();
@@ -305,9 +314,9 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 	}
 
 	/**
-	 * A limiter on this client's connection whose keys have another prefix, for limits that are
-	 * not the tenants' request limits (such as failed credential attempts), so the two never share
-	 * a key. It connects, fails and recovers with this client.
+	 * A limiter on this client's connection whose keys have another prefix, for limits
+	 * that are not the tenants' request limits (such as failed credential attempts), so
+	 * the two never share a key. It connects, fails and recovers with this client.
 	 * @param keyPrefix the key prefix (no braces), different from this client's
 	 * @return the limiter
 	 */
@@ -402,7 +411,8 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 	 * @param limiter the limiter's settings (key prefix, bucket4j request timeout)
 	 * @param commandTimeout how long one Redis command may take
 	 * @param connectTimeout how long opening a connection may take
-	 * @param maxReconnectDelay the longest wait between connection attempts while Redis is away
+	 * @param maxReconnectDelay the longest wait between connection attempts while Redis
+	 * is away
 	 */
 	public record Settings(RedisRateLimiter.Settings limiter, Duration commandTimeout, Duration connectTimeout,
 			Duration maxReconnectDelay) {
@@ -422,8 +432,8 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 		}
 
 		/**
-		 * The defaults: the limiter's defaults, 100 ms per command, 1 s to connect, at most 1 s
-		 * between reconnection attempts.
+		 * The defaults: the limiter's defaults, 100 ms per command, 1 s to connect, at
+		 * most 1 s between reconnection attempts.
 		 * @return the defaults
 		 */
 		public static Settings defaults() {

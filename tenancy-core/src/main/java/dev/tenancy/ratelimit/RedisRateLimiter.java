@@ -36,30 +36,32 @@ import dev.tenancy.ratelimit.RateLimitDecision.Source;
 /**
  * The distributed limiter: bucket4j token buckets in Redis through Lettuce, asynchronous.
  * <p>
- * Every bucket is one Redis string (bucket4j's serialized configuration and state) under a key of
- * {@link RateLimitKeys}, with the tenant as hash tag so a Redis Cluster keeps a tenant's buckets
- * on one slot. Each write sets a TTL of the time until the bucket would be full again plus
- * {@link Settings#keepAfterRefill()}, so idle tenants and users leave nothing behind. The stored
- * configuration is tagged with the tenant's {@link dev.tenancy.Tenant#version() version}; a request
- * carrying a higher version replaces it ({@link TokensInheritanceStrategy#ADDITIVE}: a larger
- * capacity adds the difference, a smaller one caps), so a plan change applies from the next
- * request on every instance. An instance with an older version uses the newer stored
- * configuration rather than downgrading it.
+ * Every bucket is one Redis string (bucket4j's serialized configuration and state) under
+ * a key of {@link RateLimitKeys}, with the tenant as hash tag so a Redis Cluster keeps a
+ * tenant's buckets on one slot. Each write sets a TTL of the time until the bucket would
+ * be full again plus {@link Settings#keepAfterRefill()}, so idle tenants and users leave
+ * nothing behind. The stored configuration is tagged with the tenant's
+ * {@link dev.tenancy.Tenant#version() version}; a request carrying a higher version
+ * replaces it ({@link TokensInheritanceStrategy#ADDITIVE}: a larger capacity adds the
+ * difference, a smaller one caps), so a plan change applies from the next request on
+ * every instance. An instance with an older version uses the newer stored configuration
+ * rather than downgrading it.
  * <p>
- * Redis round trips per decision (bucket4j's compare-and-swap: {@code GET}, compute in the JVM,
- * then {@code EVAL} of a compare-and-set script with {@code PX}), for existing keys at the current
- * version: tenant policy only, 2 when admitted and 1 when rejected (a rejection writes nothing);
- * tenant and user, 4 when admitted, 1 when the user policy rejects, 5 when the tenant policy
- * rejects (2 for the user, 1 for the tenant, 2 to refund the user). A missing key costs one more
- * round trip per bucket, a new version one more per bucket once, and each lost compare-and-swap
- * race 2 more. Concurrent requests for one bucket in this process are batched into one
- * compare-and-swap (bucket4j's {@link Optimizations#batching() batching}, exact), so under load
- * the average falls well below these figures; see {@link Buckets#decide} for how several limits
- * are decided together.
+ * Redis round trips per decision (bucket4j's compare-and-swap: {@code GET}, compute in
+ * the JVM, then {@code EVAL} of a compare-and-set script with {@code PX}), for existing
+ * keys at the current version: tenant policy only, 2 when admitted and 1 when rejected (a
+ * rejection writes nothing); tenant and user, 4 when admitted, 1 when the user policy
+ * rejects, 5 when the tenant policy rejects (2 for the user, 1 for the tenant, 2 to
+ * refund the user). A missing key costs one more round trip per bucket, a new version one
+ * more per bucket once, and each lost compare-and-swap race 2 more. Concurrent requests
+ * for one bucket in this process are batched into one compare-and-swap (bucket4j's
+ * {@link Optimizations#batching() batching}, exact), so under load the average falls well
+ * below these figures; see {@link Buckets#decide} for how several limits are decided
+ * together.
  * <p>
- * Each command chain is bounded by {@link Settings#requestTimeout()}. The connection should reject
- * commands while disconnected and time commands out itself, so that nothing queued during an
- * outage is replayed later: see {@link #clientOptions(Duration)}.
+ * Each command chain is bounded by {@link Settings#requestTimeout()}. The connection
+ * should reject commands while disconnected and time commands out itself, so that nothing
+ * queued during an outage is replayed later: see {@link #clientOptions(Duration)}.
  */
 public final class RedisRateLimiter implements RateLimiter {
 
@@ -86,8 +88,8 @@ public final class RedisRateLimiter implements RateLimiter {
 	}
 
 	/**
-	 * A limiter on a Redis Cluster. Keys of one tenant share a slot, so every command goes to one
-	 * node.
+	 * A limiter on a Redis Cluster. Keys of one tenant share a slot, so every command
+	 * goes to one node.
 	 * @param connection a cluster connection with {@link #CODEC}
 	 * @param settings the settings
 	 */
@@ -100,8 +102,8 @@ public final class RedisRateLimiter implements RateLimiter {
 	}
 
 	/**
-	 * A limiter on a bucket4j builder, optionally with a client clock other than the system's
-	 * (tests only: it must be the same on every instance).
+	 * A limiter on a bucket4j builder, optionally with a client clock other than the
+	 * system's (tests only: it must be the same on every instance).
 	 */
 	RedisRateLimiter(LettuceBasedProxyManagerBuilder<String> builder, Settings settings, TimeMeter clock) {
 		Objects.requireNonNull(settings, "settings");
@@ -109,7 +111,8 @@ public final class RedisRateLimiter implements RateLimiter {
 			builder.clientClock(clock);
 		}
 		this.proxies = builder
-			.expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(settings.keepAfterRefill()))
+			.expirationAfterWrite(
+					ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(settings.keepAfterRefill()))
 			.requestTimeout(settings.requestTimeout())
 			.build()
 			.asAsync();
@@ -122,9 +125,10 @@ public final class RedisRateLimiter implements RateLimiter {
 	}
 
 	/**
-	 * Lettuce client options suited to the limiter: commands fail at once while disconnected
-	 * (instead of being buffered and replayed after reconnection, long after their request was
-	 * decided locally), and every command times out after {@code commandTimeout}.
+	 * Lettuce client options suited to the limiter: commands fail at once while
+	 * disconnected (instead of being buffered and replayed after reconnection, long after
+	 * their request was decided locally), and every command times out after
+	 * {@code commandTimeout}.
 	 * @param commandTimeout the command timeout, such as 100 ms
 	 * @return the options for a {@code RedisClient}
 	 */
@@ -147,7 +151,9 @@ public final class RedisRateLimiter implements RateLimiter {
 			.build();
 	}
 
-	/** @return the keys this limiter writes */
+	/**
+	 * @return the keys this limiter writes
+	 */
 	public RateLimitKeys keys() {
 		return this.keys;
 	}
@@ -163,7 +169,10 @@ public final class RedisRateLimiter implements RateLimiter {
 		return withBuckets(request, (tenant, user) -> Buckets.peek(request, Source.REDIS, tenant, user));
 	}
 
-	/** The tenant's bucket and, when the request limits a user, the user's, handed to a decision. */
+	/**
+	 * The tenant's bucket and, when the request limits a user, the user's, handed to a
+	 * decision.
+	 */
 	private CompletionStage<RateLimitDecision> withBuckets(RateLimitRequest request,
 			BiFunction<RedisBucket, RedisBucket, CompletionStage<RateLimitDecision>> decision) {
 		try {
@@ -223,12 +232,14 @@ public final class RedisRateLimiter implements RateLimiter {
 	 * Settings of the Redis limiter.
 	 *
 	 * @param keyPrefix the prefix of every key (no braces)
-	 * @param requestTimeout bound of one bucket operation, compare-and-swap retries included
-	 * @param keepAfterRefill how long a key outlives the moment its bucket would be full again
-	 * @param maxCachedBuckets how many bucket proxies (per key and version) to keep for reuse,
-	 * which batching needs
-	 * @param batching whether concurrent requests for one bucket in this process share one
-	 * compare-and-swap
+	 * @param requestTimeout bound of one bucket operation, compare-and-swap retries
+	 * included
+	 * @param keepAfterRefill how long a key outlives the moment its bucket would be full
+	 * again
+	 * @param maxCachedBuckets how many bucket proxies (per key and version) to keep for
+	 * reuse, which batching needs
+	 * @param batching whether concurrent requests for one bucket in this process share
+	 * one compare-and-swap
 	 */
 	public record Settings(String keyPrefix, Duration requestTimeout, Duration keepAfterRefill, int maxCachedBuckets,
 			boolean batching) {
@@ -252,8 +263,9 @@ public final class RedisRateLimiter implements RateLimiter {
 		}
 
 		/**
-		 * The defaults: prefix {@value RateLimitKeys#DEFAULT_PREFIX}, 100 ms timeout, keys kept 1 s
-		 * after their bucket would be full, 10,000 cached buckets, batching on.
+		 * The defaults: prefix {@value RateLimitKeys#DEFAULT_PREFIX}, 100 ms timeout,
+		 * keys kept 1 s after their bucket would be full, 10,000 cached buckets, batching
+		 * on.
 		 * @return the defaults
 		 */
 		public static Settings defaults() {

@@ -17,21 +17,23 @@ import dev.tenancy.TenantId;
 /**
  * A bounded in-memory cache in front of a registry.
  * <p>
- * Answers (including "unknown", so probing ids cannot hammer the database) are kept until they are
- * invalidated, which the change listener does within a second of a commit on any instance, or
- * until {@code timeToLive} passes as a safety net. When the registry cannot answer, a cached
- * answer younger than {@code lastKnownGood} is served instead (last known good), and a lookup with
- * no usable cached answer fails with {@link TenantRegistryUnavailableException}, which the filter
- * turns into 503. A gap in change notifications ({@link #invalidateAll()}) marks entries stale but
- * keeps them as last known good, so reconnecting just before an outage does not throw every answer
- * away. A change notification for one tenant ({@link #invalidate}) means its cached answer is known
- * to be outdated (a suspension, say): that answer is never served again, and while the registry is
- * down that tenant's lookups fail closed.
+ * Answers (including "unknown", so probing ids cannot hammer the database) are kept until
+ * they are invalidated, which the change listener does within a second of a commit on any
+ * instance, or until {@code timeToLive} passes as a safety net. When the registry cannot
+ * answer, a cached answer younger than {@code lastKnownGood} is served instead (last
+ * known good), and a lookup with no usable cached answer fails with
+ * {@link TenantRegistryUnavailableException}, which the filter turns into 503. A gap in
+ * change notifications ({@link #invalidateAll()}) marks entries stale but keeps them as
+ * last known good, so reconnecting just before an outage does not throw every answer
+ * away. A change notification for one tenant ({@link #invalidate}) means its cached
+ * answer is known to be outdated (a suspension, say): that answer is never served again,
+ * and while the registry is down that tenant's lookups fail closed.
  * <p>
- * With a {@code retryInterval}, a registry that just failed is not asked again until that interval
- * has passed (then by one lookup, while the others keep being answered from the cache): while it is
- * down, cached tenants are served at once instead of after the registry's own timeout on every
- * lookup, and a tenant with no usable cached answer fails at once.
+ * With a {@code retryInterval}, a registry that just failed is not asked again until that
+ * interval has passed (then by one lookup, while the others keep being answered from the
+ * cache): while it is down, cached tenants are served at once instead of after the
+ * registry's own timeout on every lookup, and a tenant with no usable cached answer fails
+ * at once.
  */
 public final class CachingTenantRegistry implements TenantRegistry {
 
@@ -49,22 +51,30 @@ public final class CachingTenantRegistry implements TenantRegistry {
 
 	private final long retryIntervalNanos;
 
-	/** When the registry may be asked again after a failure; {@link #HEALTHY} while it answers. */
+	/**
+	 * When the registry may be asked again after a failure; {@link #HEALTHY} while it
+	 * answers.
+	 */
 	private final AtomicLong retryAt = new AtomicLong(HEALTHY);
 
 	private static final long HEALTHY = Long.MIN_VALUE;
 
 	private final AtomicLong generation = new AtomicLong();
 
-	/** Counts every invalidation, of one tenant or all, so a load overtaken by one is not stored as fresh. */
+	/**
+	 * Counts every invalidation, of one tenant or all, so a load overtaken by one is not
+	 * stored as fresh.
+	 */
 	private final AtomicLong invalidations = new AtomicLong();
 
 	/**
 	 * Create a cache.
 	 * @param delegate the registry behind the cache
 	 * @param maximumSize most tenants kept
-	 * @param timeToLive longest time an answer is served without asking the registry again
-	 * @param lastKnownGood how long an answer may still be served while the registry is down
+	 * @param timeToLive longest time an answer is served without asking the registry
+	 * again
+	 * @param lastKnownGood how long an answer may still be served while the registry is
+	 * down
 	 */
 	public CachingTenantRegistry(TenantRegistry delegate, long maximumSize, Duration timeToLive,
 			Duration lastKnownGood) {
@@ -76,13 +86,15 @@ public final class CachingTenantRegistry implements TenantRegistry {
 	 * {@code retryInterval} has passed.
 	 * @param delegate the registry behind the cache
 	 * @param maximumSize most tenants kept
-	 * @param timeToLive longest time an answer is served without asking the registry again
-	 * @param lastKnownGood how long an answer may still be served while the registry is down
-	 * @param retryInterval how long after a failure the registry is left alone (zero: ask on every
-	 * lookup)
+	 * @param timeToLive longest time an answer is served without asking the registry
+	 * again
+	 * @param lastKnownGood how long an answer may still be served while the registry is
+	 * down
+	 * @param retryInterval how long after a failure the registry is left alone (zero: ask
+	 * on every lookup)
 	 */
-	public CachingTenantRegistry(TenantRegistry delegate, long maximumSize, Duration timeToLive,
-			Duration lastKnownGood, Duration retryInterval) {
+	public CachingTenantRegistry(TenantRegistry delegate, long maximumSize, Duration timeToLive, Duration lastKnownGood,
+			Duration retryInterval) {
 		this(delegate, maximumSize, timeToLive, lastKnownGood, retryInterval, System::nanoTime);
 	}
 
@@ -105,7 +117,8 @@ public final class CachingTenantRegistry implements TenantRegistry {
 	public Optional<Tenant> find(TenantId id) {
 		Entry cached = this.cache.getIfPresent(id);
 		long now = this.clock.getAsLong();
-		if (cached != null && cached.generation == this.generation.get() && now - cached.loadedAt < this.timeToLiveNanos) {
+		if (cached != null && cached.generation == this.generation.get()
+				&& now - cached.loadedAt < this.timeToLiveNanos) {
 			return cached.tenant;
 		}
 		if (!mayAskRegistry(now)) {
@@ -116,9 +129,12 @@ public final class CachingTenantRegistry implements TenantRegistry {
 		try {
 			Optional<Tenant> loaded = this.delegate.find(id);
 			this.retryAt.set(HEALTHY);
-			// A change announced while we were loading wins: store the answer as already stale. The
-			// check runs inside compute, which excludes invalidate(id) on the same key, and
-			// invalidate counts before it marks: so either we see its count here, or it marks our entry.
+			// A change announced while we were loading wins: store the answer as already
+			// stale. The
+			// check runs inside compute, which excludes invalidate(id) on the same key,
+			// and
+			// invalidate counts before it marks: so either we see its count here, or it
+			// marks our entry.
 			this.cache.asMap().compute(id, (key, previous) -> {
 				if (previous != null && previous.loadedAt > now && previous.generation == this.generation.get()) {
 					return previous;
@@ -139,8 +155,9 @@ public final class CachingTenantRegistry implements TenantRegistry {
 	}
 
 	/**
-	 * Whether this lookup may ask the registry: always while it answers; after a failure only once
-	 * the retry interval has passed, and then only the one lookup that claims the retry.
+	 * Whether this lookup may ask the registry: always while it answers; after a failure
+	 * only once the retry interval has passed, and then only the one lookup that claims
+	 * the retry.
 	 */
 	private boolean mayAskRegistry(long now) {
 		if (this.retryIntervalNanos <= 0) {
@@ -158,7 +175,8 @@ public final class CachingTenantRegistry implements TenantRegistry {
 
 	private Optional<Tenant> lastKnownGood(TenantId id, Entry cached, long now,
 			TenantRegistryUnavailableException failure) {
-		// An answer a change notification has outdated is known to be wrong (a suspension, say):
+		// An answer a change notification has outdated is known to be wrong (a
+		// suspension, say):
 		// it is never served as last known good; the lookup fails closed instead.
 		if (cached != null && !cached.changed && now - cached.loadedAt < this.lastKnownGoodNanos) {
 			if (failure != null) {
@@ -185,8 +203,8 @@ public final class CachingTenantRegistry implements TenantRegistry {
 	}
 
 	/**
-	 * Mark every cached answer stale, after changes may have been missed (the listener lost its
-	 * connection, say).
+	 * Mark every cached answer stale, after changes may have been missed (the listener
+	 * lost its connection, say).
 	 */
 	public void invalidateAll() {
 		this.invalidations.incrementAndGet();
@@ -203,6 +221,7 @@ public final class CachingTenantRegistry implements TenantRegistry {
 
 	/**
 	 * A cached answer.
+	 *
 	 * @param tenant the answer
 	 * @param loadedAt when it was loaded (clock time)
 	 * @param generation the cache generation it belongs to, -1 when stale

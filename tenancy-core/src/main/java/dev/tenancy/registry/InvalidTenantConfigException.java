@@ -6,11 +6,12 @@ import java.util.stream.Collectors;
 import dev.tenancy.TenancyException.Violation;
 
 /**
- * A tenant configuration was rejected. Each {@linkplain #violations() violation} names the
- * offending path (such as {@code rateLimit.perUser.limit}) and what is expected there, never the
- * rejected value itself; the message is the violations, {@code path: message}, separated by
- * {@code "; "}. Whoever reads tenants (properties at start-up, tenant files, the admin API, the
- * config server) gets the same violations for the same mistake, see {@link TenantConfigJson}.
+ * A tenant configuration was rejected. Each {@linkplain #violations() violation} names
+ * the offending path (such as {@code rateLimit.perUser.limit}) and what is expected
+ * there, never the rejected value itself; the message is the violations,
+ * {@code path: message}, separated by {@code "; "}. Whoever reads tenants (properties at
+ * start-up, tenant files, the admin API, the config server) gets the same violations for
+ * the same mistake, see {@link TenantConfigJson}.
  */
 public class InvalidTenantConfigException extends IllegalArgumentException {
 
@@ -37,17 +38,23 @@ public class InvalidTenantConfigException extends IllegalArgumentException {
 		this.violations = List.copyOf(violations);
 	}
 
-	/** @return the path of the first offending key, {@code config} for the whole document */
+	/**
+	 * @return the path of the first offending key, {@code config} for the whole document
+	 */
 	public String path() {
 		return this.violations.get(0).path();
 	}
 
-	/** @return what the first violation says is expected */
+	/**
+	 * @return what the first violation says is expected
+	 */
 	public String reason() {
 		return this.violations.get(0).message();
 	}
 
-	/** @return every violation, in document order */
+	/**
+	 * @return every violation, in document order
+	 */
 	public List<Violation> violations() {
 		return this.violations;
 	}

@@ -7,23 +7,25 @@ import dev.tenancy.Tenant;
 import dev.tenancy.TenantConfig;
 
 /**
- * The rule for every text the registry stores (display names, plans, features, attribute keys and
- * values, route classes, ...): no character that can hide or rewrite what a person reads. Refused
- * are
+ * The rule for every text the registry stores (display names, plans, features, attribute
+ * keys and values, route classes, ...): no character that can hide or rewrite what a
+ * person reads. Refused are
  * <ul>
- * <li>control characters: C0 ({@code U+0000}–{@code U+001F}, tab and line breaks included), DEL
- * ({@code U+007F}) and C1 ({@code U+0080}–{@code U+009F});</li>
- * <li>bidirectional formatting: the embeddings and overrides {@code U+202A}–{@code U+202E}, the
- * isolates {@code U+2066}–{@code U+2069} and the marks {@code U+200E}, {@code U+200F},
- * {@code U+061C};</li>
- * <li>invisible characters: zero-width space, non-joiner and joiner {@code U+200B}–{@code U+200D},
- * word joiner {@code U+2060}, byte-order mark {@code U+FEFF}, and the line and paragraph separators
- * {@code U+2028}, {@code U+2029};</li>
+ * <li>control characters: C0 ({@code U+0000}–{@code U+001F}, tab and line breaks
+ * included), DEL ({@code U+007F}) and C1 ({@code U+0080}–{@code U+009F});</li>
+ * <li>bidirectional formatting: the embeddings and overrides
+ * {@code U+202A}–{@code U+202E}, the isolates {@code U+2066}–{@code U+2069} and the marks
+ * {@code U+200E}, {@code U+200F}, {@code U+061C};</li>
+ * <li>invisible characters: zero-width space, non-joiner and joiner
+ * {@code U+200B}–{@code U+200D}, word joiner {@code U+2060}, byte-order mark
+ * {@code U+FEFF}, and the line and paragraph separators {@code U+2028},
+ * {@code U+2029};</li>
  * <li>unpaired surrogates (not text at all; PostgreSQL cannot store them).</li>
  * </ul>
- * A refusal names the field, never the value. The check runs on every write to the PostgreSQL
- * registry and on every tenant file read, so the admin API, the importer, the tenant-file registry
- * and the config server all apply it; values already stored are still read as they are.
+ * A refusal names the field, never the value. The check runs on every write to the
+ * PostgreSQL registry and on every tenant file read, so the admin API, the importer, the
+ * tenant-file registry and the config server all apply it; values already stored are
+ * still read as they are.
  */
 public final class StoredText {
 
@@ -85,9 +87,9 @@ public final class StoredText {
 	}
 
 	/**
-	 * A text with every forbidden character written as {@code \}{@code uXXXX}, for values that must
-	 * be kept although they came from outside (the actor in the audit trail, a report line): no
-	 * control sequence in it reaches a terminal, and nothing is lost.
+	 * A text with every forbidden character written as {@code \}{@code uXXXX}, for values
+	 * that must be kept although they came from outside (the actor in the audit trail, a
+	 * report line): no control sequence in it reaches a terminal, and nothing is lost.
 	 * @param text the text, may be {@code null}
 	 * @return the escaped text ({@code null} for {@code null})
 	 */
@@ -143,11 +145,13 @@ public final class StoredText {
 		return -1;
 	}
 
-	/** Forbidden on its own; a high surrogate is judged with its successor by the callers. */
+	/**
+	 * Forbidden on its own; a high surrogate is judged with its successor by the callers.
+	 */
 	private static boolean isForbidden(char c) {
 		return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x061C || (c >= 0x200B && c <= 0x200F)
-				|| (c >= 0x2028 && c <= 0x202E) || c == 0x2060 || (c >= 0x2066 && c <= 0x2069)
-				|| c == 0xFEFF || Character.isSurrogate(c);
+				|| (c >= 0x2028 && c <= 0x202E) || c == 0x2060 || (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF
+				|| Character.isSurrogate(c);
 	}
 
 }

@@ -8,8 +8,8 @@ import dev.tenancy.TenantId;
 import dev.tenancy.TenantStatus;
 
 /**
- * Writes to the registry, each audited and announced to every instance. Every method is one
- * transaction: it happens completely or not at all.
+ * Writes to the registry, each audited and announced to every instance. Every method is
+ * one transaction: it happens completely or not at all.
  */
 public interface TenantAdministration {
 
@@ -20,9 +20,11 @@ public interface TenantAdministration {
 	 * @param config the configuration, validated
 	 * @param change who and which request
 	 * @return the tenant, version 0
-	 * @throws TenantRegistryException.AlreadyExists if the id is taken (also by a deleted tenant)
-	 * @throws InvalidTenantConfigException if the id is {@linkplain dev.tenancy.ReservedTenantIds
-	 * reserved} or a text breaks {@link StoredText}'s rule
+	 * @throws TenantRegistryException.AlreadyExists if the id is taken (also by a deleted
+	 * tenant)
+	 * @throws InvalidTenantConfigException if the id is
+	 * {@linkplain dev.tenancy.ReservedTenantIds reserved} or a text breaks
+	 * {@link StoredText}'s rule
 	 */
 	Tenant create(TenantId id, String displayName, TenantConfig config, TenantChange change);
 
@@ -34,7 +36,8 @@ public interface TenantAdministration {
 	 * @param config the configuration, validated
 	 * @param change who and which request
 	 * @return the tenant with its new version
-	 * @throws TenantRegistryException.StaleVersion if the tenant changed since it was read
+	 * @throws TenantRegistryException.StaleVersion if the tenant changed since it was
+	 * read
 	 * @throws TenantRegistryException.NotFound if it does not exist
 	 */
 	Tenant update(TenantId id, long expectedVersion, String displayName, TenantConfig config, TenantChange change);
@@ -68,16 +71,16 @@ public interface TenantAdministration {
 
 	/**
 	 * A page of tenants.
-	 *
 	 * @param content the tenants
 	 * @param page the page number
 	 * @param size the page size
 	 * @param total how many match in all
 	 */
 	/**
-	 * The change feed: the registry's changes after a cursor, oldest first, from the audit trail.
-	 * It lives with the writes because only a registry that is written to has changes to tell;
-	 * read-only sources (properties, files, a remote registry) have none.
+	 * The change feed: the registry's changes after a cursor, oldest first, from the
+	 * audit trail. It lives with the writes because only a registry that is written to
+	 * has changes to tell; read-only sources (properties, files, a remote registry) have
+	 * none.
 	 * @param cursor the cursor of the last change already seen, {@code 0} for all
 	 * @param limit at most this many changes, 1 or more
 	 * @return the changes

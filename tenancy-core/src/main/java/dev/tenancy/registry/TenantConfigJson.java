@@ -31,23 +31,26 @@ import dev.tenancy.TenancyException.Violation;
 import dev.tenancy.TenantConfig;
 
 /**
- * The one reader and validator of {@link TenantConfig}: tenant files, the admin API, the config
- * server and {@code tenancy.tenants.<id>.config.*} properties all go through it, so the same
- * mistake gets the same answer everywhere. Every violation names its path and the expected form,
- * never the rejected value, and all violations of a document are reported together in an
- * {@link InvalidTenantConfigException}:
+ * The one reader and validator of {@link TenantConfig}: tenant files, the admin API, the
+ * config server and {@code tenancy.tenants.<id>.config.*} properties all go through it,
+ * so the same mistake gets the same answer everywhere. Every violation names its path and
+ * the expected form, never the rejected value, and all violations of a document are
+ * reported together in an {@link InvalidTenantConfigException}:
  * <ul>
  * <li>unknown and duplicated keys are refused;</li>
- * <li>numbers are whole numbers (JSON numbers; in properties also their text), at least 1;</li>
- * <li>durations are text, either Spring Boot's simple form ({@code 30s}, {@code 1m}, {@code 1h},
- * {@code 1d}) or ISO-8601 ({@code PT1M}); a bare number is refused, because nobody can tell
- * whether it meant seconds or milliseconds;</li>
- * <li>{@code rateLimit.burst} is at least {@code rateLimit.limit} (it defaults to it), and a route
- * cost at most the burst;</li>
- * <li>{@code locale} is an IETF language tag, {@code emailDomains} lower-case domain names.</li>
+ * <li>numbers are whole numbers (JSON numbers; in properties also their text), at least
+ * 1;</li>
+ * <li>durations are text, either Spring Boot's simple form ({@code 30s}, {@code 1m},
+ * {@code 1h}, {@code 1d}) or ISO-8601 ({@code PT1M}); a bare number is refused, because
+ * nobody can tell whether it meant seconds or milliseconds;</li>
+ * <li>{@code rateLimit.burst} is at least {@code rateLimit.limit} (it defaults to it),
+ * and a route cost at most the burst;</li>
+ * <li>{@code locale} is an IETF language tag, {@code emailDomains} lower-case domain
+ * names.</li>
  * </ul>
- * Paths are written as in JSON ({@code config.rateLimit.window}), or as Spring Boot property names
- * for properties ({@code tenancy.tenants.acme.config.rate-limit.window}); the messages are the same.
+ * Paths are written as in JSON ({@code config.rateLimit.window}), or as Spring Boot
+ * property names for properties ({@code tenancy.tenants.acme.config.rate-limit.window});
+ * the messages are the same.
  */
 public final class TenantConfigJson {
 
@@ -106,8 +109,8 @@ public final class TenantConfigJson {
 	}
 
 	/**
-	 * Parse and validate a configuration document; violation paths are relative to the document
-	 * ({@code rateLimit.window}).
+	 * Parse and validate a configuration document; violation paths are relative to the
+	 * document ({@code rateLimit.window}).
 	 * @param json the JSON text, {@code null} or blank for an empty configuration
 	 * @return the configuration
 	 * @throws InvalidTenantConfigException when the document is not a valid configuration
@@ -133,9 +136,9 @@ public final class TenantConfigJson {
 	}
 
 	/**
-	 * Convert an already parsed tree (from YAML, say) into a validated configuration. Text is not
-	 * held to {@link StoredText}'s rule here, so that values stored before it are still read; use
-	 * {@link #fromInput} for input that is about to be stored.
+	 * Convert an already parsed tree (from YAML, say) into a validated configuration.
+	 * Text is not held to {@link StoredText}'s rule here, so that values stored before it
+	 * are still read; use {@link #fromInput} for input that is about to be stored.
 	 * @param tree the tree, {@code null} for an empty configuration
 	 * @param pathPrefix the path of the tree, prefixed to every violation's path, such as
 	 * {@code config} ({@code config.rateLimit.window}); empty for none
@@ -147,8 +150,9 @@ public final class TenantConfigJson {
 	}
 
 	/**
-	 * Validate a configuration that came from outside and is about to be stored (the admin API, a
-	 * tenant file): {@link #fromTree} and, for every text, {@link StoredText}'s rule.
+	 * Validate a configuration that came from outside and is about to be stored (the
+	 * admin API, a tenant file): {@link #fromTree} and, for every text,
+	 * {@link StoredText}'s rule.
 	 * @param tree the tree, {@code null} for an empty configuration
 	 * @param pathPrefix the path of the tree, such as {@code config}
 	 * @return the configuration
@@ -159,13 +163,15 @@ public final class TenantConfigJson {
 	}
 
 	/**
-	 * Validate a configuration bound from Spring properties (a {@code Map} of nested maps, lists and
-	 * scalar values, as Spring Boot's {@code Binder} gives them). Keys match in any relaxed form
-	 * ({@code rate-limit}, {@code rateLimit}, {@code ratelimit}), numbers may be text, lists may be
-	 * comma-separated text; otherwise the rules and messages are {@link #fromInput}'s, with paths
-	 * written as property names.
+	 * Validate a configuration bound from Spring properties (a {@code Map} of nested
+	 * maps, lists and scalar values, as Spring Boot's {@code Binder} gives them). Keys
+	 * match in any relaxed form ({@code rate-limit}, {@code rateLimit},
+	 * {@code ratelimit}), numbers may be text, lists may be comma-separated text;
+	 * otherwise the rules and messages are {@link #fromInput}'s, with paths written as
+	 * property names.
 	 * @param values the bound values, {@code null} for an empty configuration
-	 * @param pathPrefix the property name of the map, such as {@code tenancy.tenants.acme.config}
+	 * @param pathPrefix the property name of the map, such as
+	 * {@code tenancy.tenants.acme.config}
 	 * @return the configuration
 	 * @throws InvalidTenantConfigException listing every violation
 	 */
@@ -177,8 +183,8 @@ public final class TenantConfigJson {
 	}
 
 	/**
-	 * Bound property values (nested maps, lists, text and numbers) as a JSON tree; keys such as
-	 * {@code features[0]} become arrays.
+	 * Bound property values (nested maps, lists, text and numbers) as a JSON tree; keys
+	 * such as {@code features[0]} become arrays.
 	 * @param values the values
 	 * @return the tree
 	 */
@@ -235,14 +241,15 @@ public final class TenantConfigJson {
 	}
 
 	/**
-	 * Write a configuration as compact JSON, for storing it: validated, and refused when any text
-	 * in it breaks {@link StoredText}'s rule.
+	 * Write a configuration as compact JSON, for storing it: validated, and refused when
+	 * any text in it breaks {@link StoredText}'s rule.
 	 * @param config the configuration
 	 * @return the JSON text
 	 * @throws InvalidTenantConfigException naming the offending path
 	 */
 	public static String write(TenantConfig config) {
-		// Every write to the registry comes through here: the text rule applies to all of them.
+		// Every write to the registry comes through here: the text rule applies to all of
+		// them.
 		JsonNode tree = tree(config);
 		new Checker(Style.JSON, "", true).config(tree);
 		return WRITER.writeValueAsString(tree);
@@ -258,8 +265,8 @@ public final class TenantConfigJson {
 	}
 
 	/**
-	 * Read a duration in either accepted form: Spring Boot's simple one ({@code 30s}, {@code 1m},
-	 * {@code 500ms}) or ISO-8601 ({@code PT1M}).
+	 * Read a duration in either accepted form: Spring Boot's simple one ({@code 30s},
+	 * {@code 1m}, {@code 500ms}) or ISO-8601 ({@code PT1M}).
 	 * @param text the text
 	 * @return the duration, or {@code null} when the text is neither
 	 */
@@ -325,14 +332,16 @@ public final class TenantConfigJson {
 		/** JSON documents: exact keys and types, camelCase paths. */
 		JSON,
 
-		/** Spring properties: relaxed keys, text for numbers and lists, kebab-case paths. */
+		/**
+		 * Spring properties: relaxed keys, text for numbers and lists, kebab-case paths.
+		 */
 		PROPERTIES
 
 	}
 
 	/**
-	 * Walks one configuration tree, collecting every violation, and builds the configuration when
-	 * there is none.
+	 * Walks one configuration tree, collecting every violation, and builds the
+	 * configuration when there is none.
 	 */
 	private static final class Checker {
 
@@ -354,8 +363,8 @@ public final class TenantConfigJson {
 			Map<String, JsonNode> fields = fields(tree, this.prefix, CONFIG_KEYS);
 			String plan = text(fields.get("plan"), at(this.prefix, "plan"), 64, TEXT_64);
 			TenantConfig.RateLimit rateLimit = rateLimit(fields.get("rateLimit"), at(this.prefix, "rateLimit"));
-			List<String> features = list(fields.get("features"), at(this.prefix, "features"), (node, path) -> text(node,
-					path, 64, TEXT_64), TEXT_64);
+			List<String> features = list(fields.get("features"), at(this.prefix, "features"),
+					(node, path) -> text(node, path, 64, TEXT_64), TEXT_64);
 			List<String> domains = list(fields.get("emailDomains"), at(this.prefix, "emailDomains"),
 					(node, path) -> domain(node, path), DOMAIN_FORM);
 			String locale = locale(fields.get("locale"), at(this.prefix, "locale"));
@@ -484,7 +493,10 @@ public final class TenantConfigJson {
 			return attributes;
 		}
 
-		/** A free-form key (a route class, an attribute name): named by its map only when refused. */
+		/**
+		 * A free-form key (a route class, an attribute name): named by its map only when
+		 * refused.
+		 */
 		private boolean key(String key, String mapPath, int maxLength) {
 			if (key.isEmpty() || key.length() > maxLength) {
 				fail(mapPath, "keys must be 1 to " + maxLength + " characters");
@@ -525,7 +537,10 @@ public final class TenantConfigJson {
 			return values;
 		}
 
-		/** The entries of a list; in properties also comma-separated text and maps keyed 0, 1, ... */
+		/**
+		 * The entries of a list; in properties also comma-separated text and maps keyed
+		 * 0, 1, ...
+		 */
 		private List<JsonNode> items(JsonNode node) {
 			if (node.isArray()) {
 				List<JsonNode> items = new ArrayList<>();
@@ -581,7 +596,8 @@ public final class TenantConfigJson {
 			if (node.isIntegralNumber() && node.canConvertToLong()) {
 				value = node.asLong();
 			}
-			else if (this.style == Style.PROPERTIES && node.isString() && WHOLE.matcher(node.asString().strip()).matches()) {
+			else if (this.style == Style.PROPERTIES && node.isString()
+					&& WHOLE.matcher(node.asString().strip()).matches()) {
 				value = Long.parseLong(node.asString().strip());
 			}
 			if (value == null || value < 1) {
@@ -606,11 +622,16 @@ public final class TenantConfigJson {
 			return duration;
 		}
 
-		/** The known fields of an object, by their canonical name; unknown and repeated keys fail. */
+		/**
+		 * The known fields of an object, by their canonical name; unknown and repeated
+		 * keys fail.
+		 */
 		private Map<String, JsonNode> fields(JsonNode node, String path, List<String> known) {
 			Map<String, JsonNode> fields = new LinkedHashMap<>();
 			for (Map.Entry<String, JsonNode> entry : node.properties()) {
-				String name = known.stream().filter((candidate) -> matches(candidate, entry.getKey())).findFirst()
+				String name = known.stream()
+					.filter((candidate) -> matches(candidate, entry.getKey()))
+					.findFirst()
 					.orElse(null);
 				if (name == null) {
 					fail(child(path, entry.getKey()), "unknown key (expected "
@@ -649,7 +670,10 @@ public final class TenantConfigJson {
 			return child(parent, name(canonical));
 		}
 
-		/** A free-form key in a path: escaped, so that no control character reaches a terminal. */
+		/**
+		 * A free-form key in a path: escaped, so that no control character reaches a
+		 * terminal.
+		 */
 		private static String child(String parent, String key) {
 			String safe = StoredText.escape(key);
 			return parent.isEmpty() ? safe : parent + "." + safe;

@@ -37,7 +37,9 @@ public abstract class TenantRegistryException extends RuntimeException {
 			this.currentVersion = currentVersion;
 		}
 
-		/** @return the version now stored */
+		/**
+		 * @return the version now stored
+		 */
 		public long currentVersion() {
 			return this.currentVersion;
 		}

@@ -12,13 +12,14 @@ import dev.tenancy.TenantId;
 /**
  * Asks every configured source and decides the request's tenant.
  * <p>
- * The policy: any malformed source is {@code tenant_invalid}; requested tenants (header, host,
- * path) must all name the same tenant, else {@code tenant_mismatch}. When a verified token is
- * present it is authoritative: a requested tenant must be one it grants ({@code tenant_mismatch}
- * otherwise), and without a request the token's single tenant is used; a token granting several
- * tenants needs a selector ({@code tenant_required}). A token that grants no tenant never lets a
- * selector through ({@code tenant_forbidden}). Without any token, a selector is only trusted when
- * {@code requireGrant} is off, for applications that have no per-user credential at all.
+ * The policy: any malformed source is {@code tenant_invalid}; requested tenants (header,
+ * host, path) must all name the same tenant, else {@code tenant_mismatch}. When a
+ * verified token is present it is authoritative: a requested tenant must be one it grants
+ * ({@code tenant_mismatch} otherwise), and without a request the token's single tenant is
+ * used; a token granting several tenants needs a selector ({@code tenant_required}). A
+ * token that grants no tenant never lets a selector through ({@code tenant_forbidden}).
+ * Without any token, a selector is only trusted when {@code requireGrant} is off, for
+ * applications that have no per-user credential at all.
  */
 public final class CompositeTenantResolver {
 
@@ -40,8 +41,8 @@ public final class CompositeTenantResolver {
 	 * Decide the tenant of a request. The registry is not consulted.
 	 * @param request the request
 	 * @return the tenant, or empty when no source names one
-	 * @throws TenantResolutionException when the sources are malformed, disagree or are not
-	 * granted
+	 * @throws TenantResolutionException when the sources are malformed, disagree or are
+	 * not granted
 	 */
 	public Optional<TenantId> resolve(HttpServletRequest request) {
 		TenantId requested = null;
@@ -55,7 +56,8 @@ public final class CompositeTenantResolver {
 				resolution = resolver.resolve(request);
 			}
 			catch (TenantResolutionException ex) {
-				// Decided after every source was asked, so a malformed source anywhere is still
+				// Decided after every source was asked, so a malformed source anywhere is
+				// still
 				// reported as tenant_invalid.
 				refused = (refused != null) ? refused : ex;
 				continue;

@@ -11,12 +11,13 @@ import dev.tenancy.TenancyError;
 import dev.tenancy.TenantId;
 
 /**
- * Reads the requested tenant from headers such as {@code X-Client-ID} and {@code X-Tenant-ID}.
+ * Reads the requested tenant from headers such as {@code X-Client-ID} and
+ * {@code X-Tenant-ID}.
  * <p>
- * A header is a selector, never a credential: the composite resolver only accepts it when a
- * verified token grants the tenant. A header sent twice, a comma list, padding, upper case,
- * non-ASCII or an oversized value is invalid; the header names that disagree are reported as two
- * requests, which the composite turns into a mismatch.
+ * A header is a selector, never a credential: the composite resolver only accepts it when
+ * a verified token grants the tenant. A header sent twice, a comma list, padding, upper
+ * case, non-ASCII or an oversized value is invalid; the header names that disagree are
+ * reported as two requests, which the composite turns into a mismatch.
  */
 public final class HeaderTenantResolver implements TenantResolver {
 

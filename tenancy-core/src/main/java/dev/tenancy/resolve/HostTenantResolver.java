@@ -8,10 +8,10 @@ import dev.tenancy.TenantId;
 
 /**
  * Reads the requested tenant from the first label of the host name under a base domain:
- * {@code acme.travel.example} names {@code acme} when the base domain is {@code travel.example}.
- * Host names are case-insensitive, so the host is lower-cased (ASCII only) before the check. A
- * host that is the base domain itself or lies outside it says nothing; a deeper subdomain is
- * invalid.
+ * {@code acme.travel.example} names {@code acme} when the base domain is
+ * {@code travel.example}. Host names are case-insensitive, so the host is lower-cased
+ * (ASCII only) before the check. A host that is the base domain itself or lies outside it
+ * says nothing; a deeper subdomain is invalid.
  */
 public final class HostTenantResolver implements TenantResolver {
 

@@ -13,12 +13,13 @@ import org.springframework.security.oauth2.core.ClaimAccessor;
 import dev.tenancy.TenantId;
 
 /**
- * Reads the tenants a verified token grants: a single-valued claim ({@code tenant_id} by default)
- * and, for users of several tenants, a list claim ({@code tenants}). Only an authenticated
- * principal that carries claims (a decoded, verified JWT) counts; anything else says nothing.
+ * Reads the tenants a verified token grants: a single-valued claim ({@code tenant_id} by
+ * default) and, for users of several tenants, a list claim ({@code tenants}). Only an
+ * authenticated principal that carries claims (a decoded, verified JWT) counts; anything
+ * else says nothing.
  * <p>
- * A token with neither claim grants no tenant. A claim with a malformed value makes the request
- * invalid rather than being skipped, so a broken issuer cannot widen access.
+ * A token with neither claim grants no tenant. A claim with a malformed value makes the
+ * request invalid rather than being skipped, so a broken issuer cannot widen access.
  */
 public final class JwtClaimTenantResolver implements TenantResolver {
 

@@ -5,9 +5,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import dev.tenancy.TenantId;
 
 /**
- * Reads the requested tenant from the path segment after a prefix: {@code /t/acme/trips} names
- * {@code acme} when the prefix is {@code /t}. The raw (undecoded) path is used, so an encoded
- * segment such as {@code %61cme} is invalid rather than silently decoded.
+ * Reads the requested tenant from the path segment after a prefix: {@code /t/acme/trips}
+ * names {@code acme} when the prefix is {@code /t}. The raw (undecoded) path is used, so
+ * an encoded segment such as {@code %61cme} is invalid rather than silently decoded.
  */
 public final class PathTenantResolver implements TenantResolver {
 

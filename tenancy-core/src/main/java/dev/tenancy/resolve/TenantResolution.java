@@ -60,6 +60,7 @@ public sealed interface TenantResolution {
 
 	/**
 	 * A requested tenant.
+	 *
 	 * @param tenant the tenant
 	 */
 	record Requested(TenantId tenant) implements TenantResolution {
@@ -72,6 +73,7 @@ public sealed interface TenantResolution {
 
 	/**
 	 * Tenants granted by a verified credential.
+	 *
 	 * @param tenants the tenants, possibly empty
 	 */
 	record Granted(Set<TenantId> tenants) implements TenantResolution {

@@ -3,8 +3,8 @@ package dev.tenancy.resolve;
 import dev.tenancy.TenancyError;
 
 /**
- * The request's tenant sources are malformed, disagree, or ask for a tenant the caller was not
- * granted.
+ * The request's tenant sources are malformed, disagree, or ask for a tenant the caller
+ * was not granted.
  */
 public class TenantResolutionException extends RuntimeException {
 
@@ -15,7 +15,9 @@ public class TenantResolutionException extends RuntimeException {
 		this.error = error;
 	}
 
-	/** @return the error to answer with */
+	/**
+	 * @return the error to answer with
+	 */
 	public TenancyError error() {
 		return this.error;
 	}

@@ -23,11 +23,12 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.tenancy.client.BoundedBody;
 
 /**
- * Fetches a JWK set over HTTP with bounded time and size: a connect timeout, one deadline for the
- * whole answer (so an identity provider that drips its answer byte by byte cannot hold a fetch for
- * longer), a size limit, and only public keys kept. With only an issuer configured, the JWK set
- * location is discovered from the issuer's metadata on the first fetch (OpenID Connect Discovery,
- * then RFC 8414), checking that the metadata names the same issuer.
+ * Fetches a JWK set over HTTP with bounded time and size: a connect timeout, one deadline
+ * for the whole answer (so an identity provider that drips its answer byte by byte cannot
+ * hold a fetch for longer), a size limit, and only public keys kept. With only an issuer
+ * configured, the JWK set location is discovered from the issuer's metadata on the first
+ * fetch (OpenID Connect Discovery, then RFC 8414), checking that the metadata names the
+ * same issuer.
  */
 final class HttpJwkSetFetcher implements JwkSetFetcher {
 
@@ -83,7 +84,8 @@ final class HttpJwkSetFetcher implements JwkSetFetcher {
 			uri = discover();
 			this.jwkSetUri = uri;
 		}
-		// Only public keys: a JWK set that (wrongly or maliciously) carries private or symmetric
+		// Only public keys: a JWK set that (wrongly or maliciously) carries private or
+		// symmetric
 		// keys must not make them usable for verification.
 		return JWKSet.parse(get(uri)).toPublicJWKSet();
 	}

@@ -5,9 +5,9 @@ import java.time.Duration;
 import com.nimbusds.jose.KeySourceException;
 
 /**
- * The key of a token cannot be looked up because the identity provider cannot be asked. A checked
- * {@link KeySourceException}, so that Nimbus and Spring pass it on (as the cause of a
- * {@code JwtException}) instead of taking it for an invalid token.
+ * The key of a token cannot be looked up because the identity provider cannot be asked. A
+ * checked {@link KeySourceException}, so that Nimbus and Spring pass it on (as the cause
+ * of a {@code JwtException}) instead of taking it for an invalid token.
  */
 final class IdentityProviderKeyException extends KeySourceException {
 

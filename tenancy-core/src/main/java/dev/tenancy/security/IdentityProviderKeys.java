@@ -26,27 +26,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The identity provider's signing keys, fetched from its JWK set and cached, so that neither a
- * flood of tokens with made-up key ids nor an outage of the identity provider reaches every
- * request.
+ * The identity provider's signing keys, fetched from its JWK set and cached, so that
+ * neither a flood of tokens with made-up key ids nor an outage of the identity provider
+ * reaches every request.
  * <ul>
- * <li>Keys are fetched at most once per {@link JwkSetPolicy#refetchInterval() refetch interval},
- * whatever asks: a token naming a key that is not in the set is refused without a fetch when the
- * last one was more recent (so 20 tokens with 20 invented {@code kid}s cost at most one fetch).</li>
- * <li>One fetch at a time: concurrent requests that need it wait for the same fetch, never longer
- * than the fetch's own bound ({@link JwkSetPolicy#fetchTimeout()}).</li>
- * <li>Keys older than the {@link JwkSetPolicy#cacheTtl() cache TTL} are fetched again in the
- * background while requests go on using them; if that fails they stay in use for the
+ * <li>Keys are fetched at most once per {@link JwkSetPolicy#refetchInterval() refetch
+ * interval}, whatever asks: a token naming a key that is not in the set is refused
+ * without a fetch when the last one was more recent (so 20 tokens with 20 invented
+ * {@code kid}s cost at most one fetch).</li>
+ * <li>One fetch at a time: concurrent requests that need it wait for the same fetch,
+ * never longer than the fetch's own bound ({@link JwkSetPolicy#fetchTimeout()}).</li>
+ * <li>Keys older than the {@link JwkSetPolicy#cacheTtl() cache TTL} are fetched again in
+ * the background while requests go on using them; if that fails they stay in use for the
  * {@link JwkSetPolicy#outageTolerance() outage tolerance}.</li>
- * <li>A key that cannot be looked up because the identity provider cannot be asked (no keys yet,
- * keys too old, or an unknown key while the last fetch failed) is an
- * {@link IdentityProviderKeyException} (503 for the caller), never "invalid token". A key the
- * identity provider was asked about and does not have is an empty list (401).</li>
- * <li>An outage is logged once when it starts and once when it ends, not per request.</li>
+ * <li>A key that cannot be looked up because the identity provider cannot be asked (no
+ * keys yet, keys too old, or an unknown key while the last fetch failed) is an
+ * {@link IdentityProviderKeyException} (503 for the caller), never "invalid token". A key
+ * the identity provider was asked about and does not have is an empty list (401).</li>
+ * <li>An outage is logged once when it starts and once when it ends, not per
+ * request.</li>
  * </ul>
- * Nimbus's own {@code JWKSourceBuilder} has similar parts, but its rate limiter then fails requests
- * that only needed a cache refresh, and its lock lets queued requests fetch one after another; the
- * rules above are simpler to state and to test.
+ * Nimbus's own {@code JWKSourceBuilder} has similar parts, but its rate limiter then
+ * fails requests that only needed a cache refresh, and its lock lets queued requests
+ * fetch one after another; the rules above are simpler to state and to test.
  */
 public final class IdentityProviderKeys implements JWKSource<SecurityContext>, AutoCloseable {
 
@@ -101,8 +103,8 @@ public final class IdentityProviderKeys implements JWKSource<SecurityContext>, A
 	}
 
 	/**
-	 * Keys of an issuer, whose JWK set location is discovered from its metadata on the first fetch
-	 * (and that discovery fails and is retried like any fetch).
+	 * Keys of an issuer, whose JWK set location is discovered from its metadata on the
+	 * first fetch (and that discovery fails and is retried like any fetch).
 	 * @param issuer the issuer identifier
 	 * @param policy caching and timeouts
 	 * @return the keys (nothing is fetched before the first token)
@@ -125,7 +127,8 @@ public final class IdentityProviderKeys implements JWKSource<SecurityContext>, A
 				return found;
 			}
 		}
-		// An unknown key, or no keys to use: ask the identity provider, if it was not asked lately.
+		// An unknown key, or no keys to use: ask the identity provider, if it was not
+		// asked lately.
 		CompletableFuture<Void> fetch = fetchIfAllowed(now);
 		boolean answered = (fetch == null) || await(fetch);
 		now = this.clock.instant();
@@ -136,7 +139,8 @@ public final class IdentityProviderKeys implements JWKSource<SecurityContext>, A
 				return found;
 			}
 			if (answered && this.outageSince == null) {
-				// The identity provider answered lately and has no such key: an invalid token.
+				// The identity provider answered lately and has no such key: an invalid
+				// token.
 				return List.of();
 			}
 		}
@@ -144,8 +148,10 @@ public final class IdentityProviderKeys implements JWKSource<SecurityContext>, A
 	}
 
 	/**
-	 * Whether the last fetch failed (and the keys are then served from the cache, if at all).
-	 * @return the start of the current outage, or {@code null} while the identity provider answers
+	 * Whether the last fetch failed (and the keys are then served from the cache, if at
+	 * all).
+	 * @return the start of the current outage, or {@code null} while the identity
+	 * provider answers
 	 */
 	public Instant outageSince() {
 		return this.outageSince;
@@ -186,8 +192,10 @@ public final class IdentityProviderKeys implements JWKSource<SecurityContext>, A
 				// Closed: behave as an outage.
 				fetch = CompletableFuture.failedFuture(ex);
 			}
-			// The returned stage completes only after the outcome is recorded, so whoever waits for
-			// it sees the new state. Recording takes the lock, so it cannot finish before this
+			// The returned stage completes only after the outcome is recorded, so whoever
+			// waits for
+			// it sees the new state. Recording takes the lock, so it cannot finish before
+			// this
 			// assignment unless it ran right here (a fetch that failed at once).
 			CompletableFuture<Void> recorded = fetch.handle((set, failure) -> {
 				record(set, failure);
@@ -232,16 +240,17 @@ public final class IdentityProviderKeys implements JWKSource<SecurityContext>, A
 			if (this.outageSince == null) {
 				this.outageSince = now;
 				Keys current = this.keys;
-				String kept = (current != null) ? "the " + current.set().size() + " known keys stay in use until "
-						+ current.fetchedAt().plus(this.policy.cacheTtl()).plus(this.policy.outageTolerance())
+				String kept = (current != null)
+						? "the " + current.set().size() + " known keys stay in use until "
+								+ current.fetchedAt().plus(this.policy.cacheTtl()).plus(this.policy.outageTolerance())
 						: "no keys are known yet";
-				logger.warn("The identity provider's JWK set at {} cannot be fetched ({}): {}; tokens that need "
-						+ "another key get 503 identity_provider_unavailable; retrying at most every {} ms",
+				logger.warn(
+						"The identity provider's JWK set at {} cannot be fetched ({}): {}; tokens that need "
+								+ "another key get 503 identity_provider_unavailable; retrying at most every {} ms",
 						location(), reason, kept, this.policy.refetchInterval().toMillis());
 			}
 			else {
-				logger.debug("The identity provider's JWK set at {} still cannot be fetched ({})", location(),
-						reason);
+				logger.debug("The identity provider's JWK set at {} still cannot be fetched ({})", location(), reason);
 			}
 		}
 	}

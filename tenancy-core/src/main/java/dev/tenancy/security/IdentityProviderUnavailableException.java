@@ -9,9 +9,9 @@ import org.springframework.security.core.AuthenticationException;
  * fetched: the caller should try again later (503), the token itself may be fine.
  * <p>
  * An {@link AuthenticationException} but not an
- * {@link org.springframework.security.authentication.AuthenticationServiceException}, so Spring
- * Security hands it to the authentication entry point (which answers 503) rather than rethrowing it
- * as a 500.
+ * {@link org.springframework.security.authentication.AuthenticationServiceException}, so
+ * Spring Security hands it to the authentication entry point (which answers 503) rather
+ * than rethrowing it as a 500.
  */
 public final class IdentityProviderUnavailableException extends AuthenticationException {
 

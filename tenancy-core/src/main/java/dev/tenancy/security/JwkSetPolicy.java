@@ -8,11 +8,11 @@ import java.util.Objects;
  *
  * @param cacheTtl how long fetched keys are used before they are fetched again (in the
  * background: requests keep using the keys meanwhile)
- * @param refetchInterval the shortest time between two fetches, whatever asks for them: a token
- * whose key is unknown within this time of the last fetch is refused without asking the identity
- * provider again
- * @param outageTolerance how long keys are still used after {@code cacheTtl} while the JWK set
- * cannot be fetched
+ * @param refetchInterval the shortest time between two fetches, whatever asks for them: a
+ * token whose key is unknown within this time of the last fetch is refused without asking
+ * the identity provider again
+ * @param outageTolerance how long keys are still used after {@code cacheTtl} while the
+ * JWK set cannot be fetched
  * @param connectTimeout longest wait for a connection to the identity provider
  * @param readTimeout longest wait for a whole answer once connected
  * @param maxBytes largest JWK set (or discovery document) accepted
@@ -33,8 +33,8 @@ public record JwkSetPolicy(Duration cacheTtl, Duration refetchInterval, Duration
 		requirePositive(connectTimeout, "connectTimeout");
 		requirePositive(readTimeout, "readTimeout");
 		if (refetchInterval.compareTo(cacheTtl) > 0) {
-			throw new IllegalArgumentException("refetchInterval (" + refetchInterval
-					+ ") must not be longer than cacheTtl (" + cacheTtl + ")");
+			throw new IllegalArgumentException(
+					"refetchInterval (" + refetchInterval + ") must not be longer than cacheTtl (" + cacheTtl + ")");
 		}
 		if (maxBytes < 1024) {
 			throw new IllegalArgumentException("maxBytes must be at least 1024");
@@ -42,8 +42,8 @@ public record JwkSetPolicy(Duration cacheTtl, Duration refetchInterval, Duration
 	}
 
 	/**
-	 * The policy with the defaults: keys cached 5 minutes, at most one fetch per 30 seconds, known
-	 * keys kept for an hour of outage, 1 s to connect and 2 s to answer.
+	 * The policy with the defaults: keys cached 5 minutes, at most one fetch per 30
+	 * seconds, known keys kept for an hour of outage, 1 s to connect and 2 s to answer.
 	 * @return the default policy
 	 */
 	public static JwkSetPolicy defaults() {

@@ -16,17 +16,19 @@ import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
 /**
- * A {@link JwtDecoder} over {@link IdentityProviderKeys} that keeps Spring Security from turning
- * an identity provider problem into a 500:
+ * A {@link JwtDecoder} over {@link IdentityProviderKeys} that keeps Spring Security from
+ * turning an identity provider problem into a 500:
  * <ul>
- * <li>a key that cannot be looked up because the identity provider cannot be asked becomes an
- * {@link IdentityProviderUnavailableException} (503 with {@code Retry-After});</li>
- * <li>any other failure to process the token (which Spring would report as a server error, such
- * as a key too weak to verify with) becomes a {@link BadJwtException}: the token cannot be
- * verified, 401.</li>
+ * <li>a key that cannot be looked up because the identity provider cannot be asked
+ * becomes an {@link IdentityProviderUnavailableException} (503 with
+ * {@code Retry-After});</li>
+ * <li>any other failure to process the token (which Spring would report as a server
+ * error, such as a key too weak to verify with) becomes a {@link BadJwtException}: the
+ * token cannot be verified, 401.</li>
  * </ul>
- * The token type ({@code typ}) is not checked while processing the signature; the validator
- * decides, so {@code at+jwt} (RFC 9068) is accepted when the validator accepts it.
+ * The token type ({@code typ}) is not checked while processing the signature; the
+ * validator decides, so {@code at+jwt} (RFC 9068) is accepted when the validator accepts
+ * it.
  */
 public final class ResilientJwtDecoder implements JwtDecoder, AutoCloseable {
 

@@ -22,20 +22,23 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import dev.tenancy.TenancyError;
 
 /**
- * Answers a denial of the admin rule on an admin path, inside Spring Security's filter chain
- * (right after its {@code ExceptionTranslationFilter}, which therefore never sees it), whatever
- * entry point or access-denied handler the application's chain has:
+ * Answers a denial of the admin rule on an admin path, inside Spring Security's filter
+ * chain (right after its {@code ExceptionTranslationFilter}, which therefore never sees
+ * it), whatever entry point or access-denied handler the application's chain has:
  * <ul>
  * <li>no admin credential mechanism at all (no bootstrap token, no JWT decoder): 503
  * {@code admin_not_configured};</li>
- * <li>no credential (anonymous): 401 {@code unauthorized} with {@code WWW-Authenticate};</li>
+ * <li>no credential (anonymous): 401 {@code unauthorized} with
+ * {@code WWW-Authenticate};</li>
  * <li>a credential that is not an administrator's: 403 {@code forbidden}.</li>
  * </ul>
- * Other paths' denials go on to the application's own handling, unless that handling is only
- * Spring Security's defaults ({@link #useProblemDefaults(BooleanSupplier, RequestMatcher)}): then a
- * denial of a request that does not ask for HTML is answered like the starter's chain answers it,
- * 401 {@code unauthorized} (anonymous) or 403 {@code forbidden} as problem+json, so that the order
- * in which an application configured its resource server and Tenancy does not matter.
+ * Other paths' denials go on to the application's own handling, unless that handling is
+ * only Spring Security's defaults
+ * ({@link #useProblemDefaults(BooleanSupplier, RequestMatcher)}): then a denial of a
+ * request that does not ask for HTML is answered like the starter's chain answers it, 401
+ * {@code unauthorized} (anonymous) or 403 {@code forbidden} as problem+json, so that the
+ * order in which an application configured its resource server and Tenancy does not
+ * matter.
  */
 public final class AccessDeniedProblemFilter extends OncePerRequestFilter {
 
@@ -78,9 +81,10 @@ public final class AccessDeniedProblemFilter extends OncePerRequestFilter {
 	}
 
 	/**
-	 * Answer denials outside the admin paths as problem+json too, while the chain's exception
-	 * handling is Spring Security's defaults.
-	 * @param defaultsInUse whether the chain's entry point is a default one (not the application's)
+	 * Answer denials outside the admin paths as problem+json too, while the chain's
+	 * exception handling is Spring Security's defaults.
+	 * @param defaultsInUse whether the chain's entry point is a default one (not the
+	 * application's)
 	 * @param problemRequests the requests to answer so (those that do not ask for HTML)
 	 */
 	public void useProblemDefaults(BooleanSupplier defaultsInUse, RequestMatcher problemRequests) {

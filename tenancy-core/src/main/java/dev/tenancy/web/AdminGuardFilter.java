@@ -15,12 +15,13 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import dev.tenancy.TenancyError;
 
 /**
- * The safety net behind Spring Security on the admin paths: admin access is decided inside the
- * security filter chain by the admin rule ({@link AdminAuthorizationManager}), and this filter
- * refuses, with 503 {@code admin_not_configured}, any admin request that reached the application
- * without that rule granting it: an application chain that does not apply the Tenancy configurer
- * ({@code http.with(tenancy(), withDefaults())}), or one whose {@code securityMatcher} leaves the
- * admin paths out. It never admits anyone by itself.
+ * The safety net behind Spring Security on the admin paths: admin access is decided
+ * inside the security filter chain by the admin rule ({@link AdminAuthorizationManager}),
+ * and this filter refuses, with 503 {@code admin_not_configured}, any admin request that
+ * reached the application without that rule granting it: an application chain that does
+ * not apply the Tenancy configurer ({@code http.with(tenancy(), withDefaults())}), or one
+ * whose {@code securityMatcher} leaves the admin paths out. It never admits anyone by
+ * itself.
  */
 public final class AdminGuardFilter extends OncePerRequestFilter {
 

@@ -7,10 +7,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
- * Matches the admin paths ({@code tenancy.admin.paths}) the way the tenant isolation filter
- * matches its exemptions: path patterns against the decoded path within the application. The
- * admin rule, the admin token authentication and the admin answers all use the same matcher, so
- * a path is either an admin path everywhere or nowhere.
+ * Matches the admin paths ({@code tenancy.admin.paths}) the way the tenant isolation
+ * filter matches its exemptions: path patterns against the decoded path within the
+ * application. The admin rule, the admin token authentication and the admin answers all
+ * use the same matcher, so a path is either an admin path everywhere or nowhere.
  */
 public final class AdminPathMatcher implements RequestMatcher {
 

@@ -29,25 +29,31 @@ import dev.tenancy.ratelimit.FailedAttemptThrottle;
 
 /**
  * The bootstrap {@code X-Admin-Token} as a Spring Security authentication: an
- * {@link AuthenticationFilter} on the admin paths with its own private {@link ProviderManager}
- * (no provider, manager, converter or resolver bean is published, so the application's own
- * authentication wiring is untouched). A right token yields an authentication with the
- * {@link AdminGuard#ADMIN_AUTHORITY}; a wrong or repeated one is a {@link BadCredentialsException},
- * answered 403 {@code forbidden}. A request without the header passes on unauthenticated by this
- * filter.
+ * {@link AuthenticationFilter} on the admin paths with its own private
+ * {@link ProviderManager} (no provider, manager, converter or resolver bean is published,
+ * so the application's own authentication wiring is untouched). A right token yields an
+ * authentication with the {@link AdminGuard#ADMIN_AUTHORITY}; a wrong or repeated one is
+ * a {@link BadCredentialsException}, answered 403 {@code forbidden}. A request without
+ * the header passes on unauthenticated by this filter.
  * <p>
- * With a {@link FailedAttemptThrottle}, wrong tokens are counted per source address and for the
- * token as a whole ({@value #THROTTLE_CLIENT}): once either has failed too often in the window,
- * every request that sends {@code X-Admin-Token} from that address (or at all, for the token's own
- * budget) is answered 429 {@code rate_limited} with {@code Retry-After}, the right token included,
- * until the window passes. Requests without the header are never counted.
+ * With a {@link FailedAttemptThrottle}, wrong tokens are counted per source address and
+ * for the token as a whole ({@value #THROTTLE_CLIENT}): once either has failed too often
+ * in the window, every request that sends {@code X-Admin-Token} from that address (or at
+ * all, for the token's own budget) is answered 429 {@code rate_limited} with
+ * {@code Retry-After}, the right token included, until the window passes. Requests
+ * without the header are never counted.
  */
 public final class AdminTokenAuthentication {
 
-	/** The client name of admin-token attempts in the throttle: the token is one credential. */
+	/**
+	 * The client name of admin-token attempts in the throttle: the token is one
+	 * credential.
+	 */
 	public static final String THROTTLE_CLIENT = "X-Admin-Token";
 
-	/** The name of the actor the bootstrap token authenticates, as the audit records it. */
+	/**
+	 * The name of the actor the bootstrap token authenticates, as the audit records it.
+	 */
 	public static final String ACTOR = "admin-token";
 
 	private static final Logger logger = LoggerFactory.getLogger(AdminTokenAuthentication.class);
@@ -62,7 +68,8 @@ public final class AdminTokenAuthentication {
 	 * @param guard checks the token
 	 * @param adminPaths the admin paths; the header is ignored elsewhere
 	 * @param throttle the throttle of wrong tokens, or {@code null} for none
-	 * @return the filter, to be added to a security filter chain after its bearer token filter
+	 * @return the filter, to be added to a security filter chain after its bearer token
+	 * filter
 	 */
 	public static AuthenticationFilter filter(AdminGuard guard, RequestMatcher adminPaths,
 			FailedAttemptThrottle throttle) {
@@ -85,15 +92,15 @@ public final class AdminTokenAuthentication {
 		String sent = values.nextElement();
 		boolean repeated = values.hasMoreElements();
 		Authentication current = SecurityContextHolder.getContext().getAuthentication();
-		String rider = (current != null && current.isAuthenticated() && !TRUST.isAnonymous(current))
-				? current.getName() : null;
+		String rider = (current != null && current.isAuthenticated() && !TRUST.isAnonymous(current)) ? current.getName()
+				: null;
 		return new Token(repeated ? null : sent, request.getRemoteAddr(), rider);
 	}
 
 	/**
 	 * The authentication of the bootstrap token. Its name is the audit's actor:
-	 * {@value #ACTOR}, or {@code admin-token (with token of <subject>)} when the request was
-	 * already authenticated by a bearer token, which grants nothing here.
+	 * {@value #ACTOR}, or {@code admin-token (with token of <subject>)} when the request
+	 * was already authenticated by a bearer token, which grants nothing here.
 	 */
 	public static final class Token extends AbstractAuthenticationToken {
 
@@ -185,7 +192,8 @@ public final class AdminTokenAuthentication {
 					throw new ThrottledException(verdict.retryAfterSeconds());
 				}
 			}
-			// Unset token, wrong token or the header repeated: the sent value is never logged.
+			// Unset token, wrong token or the header repeated: the sent value is never
+			// logged.
 			throw new BadCredentialsException("Wrong admin token");
 		}
 
@@ -202,7 +210,8 @@ public final class AdminTokenAuthentication {
 		public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response,
 				AuthenticationException exception) throws IOException {
 			if (exception instanceof ThrottledException throttled) {
-				// The throttle logged when the budget ran out; each refusal after that is not worth a line.
+				// The throttle logged when the budget ran out; each refusal after that is
+				// not worth a line.
 				logger.debug("Admin token attempt from {} refused: too many wrong admin tokens",
 						request.getRemoteAddr());
 				response.setHeader(RateLimitFilter.RETRY_AFTER_HEADER, Long.toString(throttled.retryAfterSeconds));

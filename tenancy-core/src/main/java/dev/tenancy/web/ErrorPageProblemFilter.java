@@ -16,16 +16,18 @@ import jakarta.servlet.http.HttpServletResponse;
 import dev.tenancy.TenancyError;
 
 /**
- * Answers the container's error page (Spring Boot's {@code /error}) with problem+json: every
- * {@code sendError} and every exception that reached the container (Spring Security's 401/403 of
- * a chain without problem handlers, Spring MVC's 404/405/406/415, Tomcat's 405 for
- * {@code TRACE}) gets the fixed body of its status ({@link ErrorStatuses}) with the security
- * headers, never the path, message or exception the error came with. Headers the error was sent
- * with ({@code WWW-Authenticate}, {@code Allow}) are kept.
+ * Answers the container's error page (Spring Boot's {@code /error}) with problem+json:
+ * every {@code sendError} and every exception that reached the container (Spring
+ * Security's 401/403 of a chain without problem handlers, Spring MVC's 404/405/406/415,
+ * Tomcat's 405 for {@code TRACE}) gets the fixed body of its status
+ * ({@link ErrorStatuses}) with the security headers, never the path, message or exception
+ * the error came with. Headers the error was sent with ({@code WWW-Authenticate},
+ * {@code Allow}) are kept.
  * <p>
- * The error page requested directly is 404 {@code not_found}: it is not a resource. Map this
- * filter to the error page path only, for the {@code REQUEST} and {@code ERROR} dispatches, ahead
- * of Spring Security, whose decision was already taken on the request that failed.
+ * The error page requested directly is 404 {@code not_found}: it is not a resource. Map
+ * this filter to the error page path only, for the {@code REQUEST} and {@code ERROR}
+ * dispatches, ahead of Spring Security, whose decision was already taken on the request
+ * that failed.
  */
 public final class ErrorPageProblemFilter implements Filter {
 
@@ -73,7 +75,8 @@ public final class ErrorPageProblemFilter implements Filter {
 			ProblemResponses.write(response, error, correlationId);
 		}
 		catch (IllegalStateException writerInUse) {
-			// The failed request had already asked for the writer: the same body, through it.
+			// The failed request had already asked for the writer: the same body, through
+			// it.
 			response.getWriter().write(new String(ProblemResponses.body(error, correlationId), StandardCharsets.UTF_8));
 			response.flushBuffer();
 		}

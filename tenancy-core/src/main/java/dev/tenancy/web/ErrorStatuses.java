@@ -3,12 +3,12 @@ package dev.tenancy.web;
 import dev.tenancy.TenancyError;
 
 /**
- * The problem that answers an error status decided by the container or a framework (Tomcat's own
- * 400, a {@code sendError(405)}, Spring Security's 401/403 on a chain without problem handlers):
- * a status with a code of its own keeps it; any other client error is a malformed request (400
- * {@code invalid_request}), {@code 503} is {@code service_unavailable} and any other server error
- * {@code internal_error}. The text is always the code's fixed text, whatever message the status
- * came with.
+ * The problem that answers an error status decided by the container or a framework
+ * (Tomcat's own 400, a {@code sendError(405)}, Spring Security's 401/403 on a chain
+ * without problem handlers): a status with a code of its own keeps it; any other client
+ * error is a malformed request (400 {@code invalid_request}), {@code 503} is
+ * {@code service_unavailable} and any other server error {@code internal_error}. The text
+ * is always the code's fixed text, whatever message the status came with.
  */
 final class ErrorStatuses {
 
@@ -27,7 +27,8 @@ final class ErrorStatuses {
 			case 415 -> TenancyError.UNSUPPORTED_MEDIA_TYPE;
 			case 429 -> TenancyError.RATE_LIMITED;
 			case 503 -> TenancyError.SERVICE_UNAVAILABLE;
-			// 501 (CONNECT, an unknown transfer coding) and 505 (an unknown HTTP version) are
+			// 501 (CONNECT, an unknown transfer coding) and 505 (an unknown HTTP version)
+			// are
 			// requests this server refuses to read, like any other malformed request.
 			default -> (status < 500 || status == 501 || status == 505) ? TenancyError.INVALID_REQUEST
 					: TenancyError.INTERNAL_ERROR;

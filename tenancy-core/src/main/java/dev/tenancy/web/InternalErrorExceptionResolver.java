@@ -12,11 +12,11 @@ import org.springframework.web.servlet.ModelAndView;
 import dev.tenancy.TenancyError;
 
 /**
- * Turns any exception that no other resolver handled into a generic {@code internal_error} body,
- * or, when the database could not be reached, into 503 {@code database_unavailable} with
- * {@code Retry-After}.
- * It runs last, so Spring MVC's own answers (400 for a bad body, 405, 415, ...) are kept; and it
- * runs inside the tenant scope, so the log line carries the tenant and trace ids.
+ * Turns any exception that no other resolver handled into a generic
+ * {@code internal_error} body, or, when the database could not be reached, into 503
+ * {@code database_unavailable} with {@code Retry-After}. It runs last, so Spring MVC's
+ * own answers (400 for a bad body, 405, 415, ...) are kept; and it runs inside the tenant
+ * scope, so the log line carries the tenant and trace ids.
  */
 public final class InternalErrorExceptionResolver implements HandlerExceptionResolver, Ordered {
 
@@ -24,7 +24,8 @@ public final class InternalErrorExceptionResolver implements HandlerExceptionRes
 	public ModelAndView resolveException(HttpServletRequest request, HttpServletResponse response, Object handler,
 			Exception ex) {
 		if (isSecurityException(ex)) {
-			// Left to Spring Security's ExceptionTranslationFilter, which answers 401 or 403.
+			// Left to Spring Security's ExceptionTranslationFilter, which answers 401 or
+			// 403.
 			return null;
 		}
 		if (DependencyFailures.isDatabaseUnavailable(ex)) {

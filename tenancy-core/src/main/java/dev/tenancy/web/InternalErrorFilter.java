@@ -12,10 +12,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import dev.tenancy.TenancyError;
 
 /**
- * The outermost safety net: an exception that escapes every other filter and handler becomes a
- * generic {@code internal_error} body with a correlation id, never the container's error page
- * with a message or stack trace. A database outage is 503 {@code database_unavailable} with
- * {@code Retry-After} instead.
+ * The outermost safety net: an exception that escapes every other filter and handler
+ * becomes a generic {@code internal_error} body with a correlation id, never the
+ * container's error page with a message or stack trace. A database outage is 503
+ * {@code database_unavailable} with {@code Retry-After} instead.
  */
 public final class InternalErrorFilter extends OncePerRequestFilter {
 

@@ -11,8 +11,8 @@ import dev.tenancy.Tenant;
 import dev.tenancy.context.TenantContext;
 
 /**
- * Logs an unhandled exception in full, with a fresh correlation id, the tenant and the trace id,
- * and hands back the correlation id for the generic response body.
+ * Logs an unhandled exception in full, with a fresh correlation id, the tenant and the
+ * trace id, and hands back the correlation id for the generic response body.
  */
 final class InternalErrors {
 

@@ -8,8 +8,8 @@ import org.springframework.web.filter.ServerHttpObservationFilter;
 import dev.tenancy.Tenant;
 
 /**
- * Adds the tenant id to the request's observation as a high-cardinality key, so traces carry it
- * while metrics stay bounded.
+ * Adds the tenant id to the request's observation as a high-cardinality key, so traces
+ * carry it while metrics stay bounded.
  */
 public final class ObservationTenantRequestListener implements TenantRequestListener {
 
@@ -19,8 +19,8 @@ public final class ObservationTenantRequestListener implements TenantRequestList
 	@Override
 	public void onTenant(HttpServletRequest request, Tenant tenant) {
 		ServerHttpObservationFilter.findObservationContext(request)
-			.ifPresent((ServerRequestObservationContext context) -> context.addHighCardinalityKeyValue(
-					io.micrometer.common.KeyValue.of(KEY, tenant.id().value())));
+			.ifPresent((ServerRequestObservationContext context) -> context
+				.addHighCardinalityKeyValue(io.micrometer.common.KeyValue.of(KEY, tenant.id().value())));
 	}
 
 }

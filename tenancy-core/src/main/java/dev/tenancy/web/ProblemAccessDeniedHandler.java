@@ -11,8 +11,8 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 import dev.tenancy.TenancyError;
 
 /**
- * Answers an authenticated caller without the needed authority with 403 {@code forbidden} as
- * problem+json.
+ * Answers an authenticated caller without the needed authority with 403 {@code forbidden}
+ * as problem+json.
  */
 public final class ProblemAccessDeniedHandler implements AccessDeniedHandler {
 

@@ -14,16 +14,16 @@ import dev.tenancy.TenancyError;
 import dev.tenancy.security.IdentityProviderUnavailableException;
 
 /**
- * Answers a missing or invalid bearer token with 401 {@code unauthorized} as problem+json, and a
- * token that cannot be checked because the identity provider cannot be reached with 503
- * {@code identity_provider_unavailable} and {@code Retry-After}.
+ * Answers a missing or invalid bearer token with 401 {@code unauthorized} as
+ * problem+json, and a token that cannot be checked because the identity provider cannot
+ * be reached with 503 {@code identity_provider_unavailable} and {@code Retry-After}.
  * <p>
  * The {@code WWW-Authenticate} challenge (RFC 6750) is written here rather than by Spring
  * Security's {@code BearerTokenAuthenticationEntryPoint}, which would add an
- * {@code error_description} spelling out why a token failed ("Jwt expired at ...", "Invalid
- * signature", ...) and a {@code resource_metadata} URL built from the request's {@code Host}
- * header. Here the challenge carries only the error code, and {@code resource_metadata} only when
- * the resource's base URL is configured.
+ * {@code error_description} spelling out why a token failed ("Jwt expired at ...",
+ * "Invalid signature", ...) and a {@code resource_metadata} URL built from the request's
+ * {@code Host} header. Here the challenge carries only the error code, and
+ * {@code resource_metadata} only when the resource's base URL is configured.
  */
 public final class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 

@@ -16,10 +16,11 @@ import dev.tenancy.TenancyError;
 import dev.tenancy.TenancyException;
 
 /**
- * Keeps {@link ProblemDetail} bodies to fixed text. Spring MVC fills in {@code instance} with the
- * request path when a controller leaves it empty, so it is removed again just before the body is
- * written; and a problem without a {@code code} member (Spring's own answer to an MVC exception,
- * whose {@code detail} may quote the input) is replaced by the fixed problem of its status.
+ * Keeps {@link ProblemDetail} bodies to fixed text. Spring MVC fills in {@code instance}
+ * with the request path when a controller leaves it empty, so it is removed again just
+ * before the body is written; and a problem without a {@code code} member (Spring's own
+ * answer to an MVC exception, whose {@code detail} may quote the input) is replaced by
+ * the fixed problem of its status.
  */
 @ControllerAdvice
 public final class ProblemDetailAdvice implements ResponseBodyAdvice<Object> {

@@ -13,18 +13,20 @@ import org.apache.coyote.ActionCode;
 import dev.tenancy.TenancyError;
 
 /**
- * Tomcat's error report as problem+json: the answers Tomcat gives before any application code runs
- * (a malformed request line, bad percent-encoding, an invalid or oversized header, an unknown HTTP
- * version, {@code CONNECT}) and any error nothing else wrote a body for get the fixed body of their
- * status ({@link ErrorStatuses}) with the security headers, instead of Tomcat's HTML page. Install
- * it as the host's error report valve, in place of {@link ErrorReportValve}.
+ * Tomcat's error report as problem+json: the answers Tomcat gives before any application
+ * code runs (a malformed request line, bad percent-encoding, an invalid or oversized
+ * header, an unknown HTTP version, {@code CONNECT}) and any error nothing else wrote a
+ * body for get the fixed body of their status ({@link ErrorStatuses}) with the security
+ * headers, instead of Tomcat's HTML page. Install it as the host's error report valve, in
+ * place of {@link ErrorReportValve}.
  */
 public final class ProblemErrorReportValve extends ErrorReportValve {
 
 	@Override
 	protected void report(Request request, Response response, Throwable throwable) {
 		int status = response.getStatus();
-		// As Tomcat's own valves: nothing for a success, for a body already written, or for an
+		// As Tomcat's own valves: nothing for a success, for a body already written, or
+		// for an
 		// error that was reported already.
 		if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
 			return;
@@ -34,7 +36,8 @@ public final class ProblemErrorReportValve extends ErrorReportValve {
 		if (!ioAllowed.get()) {
 			return;
 		}
-		// The status decides: Tomcat reports a request it could not parse as a 400 with the parse
+		// The status decides: Tomcat reports a request it could not parse as a 400 with
+		// the parse
 		// exception attached, and that is the client's error, not ours.
 		TenancyError error = ErrorStatuses.problemFor(status);
 		String correlationId = null;

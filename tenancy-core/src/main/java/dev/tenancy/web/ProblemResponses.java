@@ -12,10 +12,10 @@ import dev.tenancy.TenancyError;
 import dev.tenancy.TenancyException;
 
 /**
- * Writes {@code application/problem+json} (RFC 9457) bodies with a stable {@code code} member.
- * Bodies hold only fixed text from {@link TenancyError} (and a correlation id for 500s), never
- * request input, exception messages or stack traces, so two rejections for different reasons of
- * the same kind are byte-identical.
+ * Writes {@code application/problem+json} (RFC 9457) bodies with a stable {@code code}
+ * member. Bodies hold only fixed text from {@link TenancyError} (and a correlation id for
+ * 500s), never request input, exception messages or stack traces, so two rejections for
+ * different reasons of the same kind are byte-identical.
  */
 public final class ProblemResponses {
 
@@ -40,7 +40,8 @@ public final class ProblemResponses {
 	}
 
 	/**
-	 * Write a problem response with a correlation id, unless the response is already committed.
+	 * Write a problem response with a correlation id, unless the response is already
+	 * committed.
 	 * @param response the response
 	 * @param error the error
 	 * @param correlationId the correlation id, or {@code null}

@@ -8,10 +8,10 @@ import org.springframework.security.oauth2.server.resource.web.BearerTokenResolv
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 
 /**
- * Resolves the bearer token of a request except on public paths, where a token is ignored: a
- * health check that happens to carry a token must never wait for, or fail with, the identity
- * provider. Spring Security's resource server otherwise authenticates every bearer token on every
- * path, public or not.
+ * Resolves the bearer token of a request except on public paths, where a token is
+ * ignored: a health check that happens to carry a token must never wait for, or fail
+ * with, the identity provider. Spring Security's resource server otherwise authenticates
+ * every bearer token on every path, public or not.
  */
 public final class PublicPathBearerTokenResolver implements BearerTokenResolver {
 

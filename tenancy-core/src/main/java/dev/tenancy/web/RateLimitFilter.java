@@ -34,19 +34,21 @@ import dev.tenancy.ratelimit.RateLimiter;
 /**
  * Applies the tenant's rate limits to each request, after {@link TenantIsolationFilter}.
  * <p>
- * The tenant comes from the request attribute {@link TenantIsolationFilter#TENANT_ATTRIBUTE}; a
- * request without one (an exempt path) and a tenant whose plan sets no limit pass untouched. The
- * user is the authenticated principal's name (the JWT subject under Spring Security's resource
- * server), the route class the first configured class whose path patterns match.
+ * The tenant comes from the request attribute
+ * {@link TenantIsolationFilter#TENANT_ATTRIBUTE}; a request without one (an exempt path)
+ * and a tenant whose plan sets no limit pass untouched. The user is the authenticated
+ * principal's name (the JWT subject under Spring Security's resource server), the route
+ * class the first configured class whose path patterns match.
  * <p>
  * Every limited response carries the IETF RateLimit header fields
- * (draft-ietf-httpapi-ratelimit-headers-11): {@code RateLimit-Policy} lists the policies that
- * apply ({@code "tenant";q=1000;w=60, "user";q=100;w=60}) and {@code RateLimit} the state of those
- * consulted ({@code "tenant";r=999;t=60}, {@code t} being the seconds until the next refill). A rejection is a 429 with {@code Retry-After} in whole
- * seconds, rounded up and never 0, and the {@code rate_limited} problem body.
+ * (draft-ietf-httpapi-ratelimit-headers-11): {@code RateLimit-Policy} lists the policies
+ * that apply ({@code "tenant";q=1000;w=60, "user";q=100;w=60}) and {@code RateLimit} the
+ * state of those consulted ({@code "tenant";r=999;t=60}, {@code t} being the seconds
+ * until the next refill). A rejection is a 429 with {@code Retry-After} in whole seconds,
+ * rounded up and never 0, and the {@code rate_limited} problem body.
  * <p>
- * The limiter never causes a 5xx: if it fails or does not answer within the bounded wait, the
- * request is admitted, unless its plan's failure mode is {@link FailureMode#CLOSED}.
+ * The limiter never causes a 5xx: if it fails or does not answer within the bounded wait,
+ * the request is admitted, unless its plan's failure mode is {@link FailureMode#CLOSED}.
  */
 public final class RateLimitFilter extends OncePerRequestFilter {
 
@@ -76,7 +78,8 @@ public final class RateLimitFilter extends OncePerRequestFilter {
 	private final long maxWaitNanos;
 
 	/**
-	 * A filter that waits up to {@link #DEFAULT_MAX_WAIT} and admits when the limiter fails.
+	 * A filter that waits up to {@link #DEFAULT_MAX_WAIT} and admits when the limiter
+	 * fails.
 	 * @param limiter the limiter
 	 * @param routeClasses path patterns per route class, in matching order
 	 */
@@ -87,14 +90,14 @@ public final class RateLimitFilter extends OncePerRequestFilter {
 	/**
 	 * A filter.
 	 * @param limiter the limiter
-	 * @param routeClasses path patterns (such as {@code /api/helpdesk/**}) per route class, in
-	 * matching order
-	 * @param failureModes what to do per plan when the limiter itself fails ({@code LOCAL} and
-	 * {@code OPEN} admit, {@code CLOSED} rejects)
+	 * @param routeClasses path patterns (such as {@code /api/helpdesk/**}) per route
+	 * class, in matching order
+	 * @param failureModes what to do per plan when the limiter itself fails
+	 * ({@code LOCAL} and {@code OPEN} admit, {@code CLOSED} rejects)
 	 * @param maxWait the longest wait for a decision
 	 */
-	public RateLimitFilter(RateLimiter limiter, Map<String, List<String>> routeClasses,
-			FailureModePolicy failureModes, Duration maxWait) {
+	public RateLimitFilter(RateLimiter limiter, Map<String, List<String>> routeClasses, FailureModePolicy failureModes,
+			Duration maxWait) {
 		this.limiter = Objects.requireNonNull(limiter, "limiter");
 		this.failureModes = Objects.requireNonNull(failureModes, "failureModes");
 		if (maxWait.isZero() || maxWait.isNegative()) {

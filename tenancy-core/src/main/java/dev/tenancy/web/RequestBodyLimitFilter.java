@@ -29,20 +29,21 @@ import dev.tenancy.TenancyError;
 /**
  * Refuses request bodies larger than a limit with 413 {@code payload_too_large}.
  * <p>
- * A declared {@code Content-Length} over the limit is refused before anything reads the body. A
- * body without one (chunked) or with one that understates it is counted as it is read: the read
- * that passes the limit fails with {@link RequestBodyTooLargeException} (an {@code IOException},
- * as a stream failure should be), and whatever the application then answers (typically a 400 from
- * its JSON converter, or a 500) is discarded and replaced by the 413. A {@code Content-Length}
- * larger than the body sent cannot make the application read more than the limit either.
+ * A declared {@code Content-Length} over the limit is refused before anything reads the
+ * body. A body without one (chunked) or with one that understates it is counted as it is
+ * read: the read that passes the limit fails with {@link RequestBodyTooLargeException}
+ * (an {@code IOException}, as a stream failure should be), and whatever the application
+ * then answers (typically a 400 from its JSON converter, or a 500) is discarded and
+ * replaced by the 413. A {@code Content-Length} larger than the body sent cannot make the
+ * application read more than the limit either.
  * <p>
  * Form parameters that the servlet container parses itself ({@code getParameter} on an
- * {@code application/x-www-form-urlencoded} body) bypass the counting stream; the declared length
- * is still checked, and the container's own limit (Tomcat's {@code maxPostSize}, 2 MB by default)
- * bounds a chunked form.
+ * {@code application/x-www-form-urlencoded} body) bypass the counting stream; the
+ * declared length is still checked, and the container's own limit (Tomcat's
+ * {@code maxPostSize}, 2 MB by default) bounds a chunked form.
  * <p>
- * The 413 closes the connection ({@code Connection: close}), so the server need not read the rest
- * of a body it has refused.
+ * The 413 closes the connection ({@code Connection: close}), so the server need not read
+ * the rest of a body it has refused.
  */
 public final class RequestBodyLimitFilter extends OncePerRequestFilter {
 
@@ -61,7 +62,9 @@ public final class RequestBodyLimitFilter extends OncePerRequestFilter {
 		this.maxBytes = maxBytes;
 	}
 
-	/** @return the largest accepted body in bytes */
+	/**
+	 * @return the largest accepted body in bytes
+	 */
 	public long maxBytes() {
 		return this.maxBytes;
 	}
@@ -74,8 +77,10 @@ public final class RequestBodyLimitFilter extends OncePerRequestFilter {
 			return;
 		}
 		if (hasNoUndeclaredBody(request)) {
-			// Most requests: no body, or one bounded by its declared length, which the container
-			// never reads past. Counting (and the wrappers) is only for bodies of unknown length.
+			// Most requests: no body, or one bounded by its declared length, which the
+			// container
+			// never reads past. Counting (and the wrappers) is only for bodies of unknown
+			// length.
 			chain.doFilter(request, response);
 			return;
 		}
@@ -95,9 +100,10 @@ public final class RequestBodyLimitFilter extends OncePerRequestFilter {
 	}
 
 	/**
-	 * Whether an HTTP/1.x request's body, if any, is bounded by its {@code Content-Length}: without
-	 * {@code Transfer-Encoding} a request has either that many bytes or none (RFC 9112, 6.3).
-	 * HTTP/2 frames a body without either header, so it is always counted.
+	 * Whether an HTTP/1.x request's body, if any, is bounded by its
+	 * {@code Content-Length}: without {@code Transfer-Encoding} a request has either that
+	 * many bytes or none (RFC 9112, 6.3). HTTP/2 frames a body without either header, so
+	 * it is always counted.
 	 */
 	private static boolean hasNoUndeclaredBody(HttpServletRequest request) {
 		return request.getHeader("Transfer-Encoding") == null && request.getProtocol() != null
@@ -251,9 +257,9 @@ public final class RequestBodyLimitFilter extends OncePerRequestFilter {
 	}
 
 	/**
-	 * The response as the application sees it: once the body has passed the limit, nothing the
-	 * application does reaches the client, so the filter can answer 413 instead of whatever
-	 * error the failed read led to.
+	 * The response as the application sees it: once the body has passed the limit,
+	 * nothing the application does reaches the client, so the filter can answer 413
+	 * instead of whatever error the failed read led to.
 	 */
 	private static final class DiscardingResponse extends HttpServletResponseWrapper {
 
@@ -289,8 +295,8 @@ public final class RequestBodyLimitFilter extends OncePerRequestFilter {
 				return super.getWriter();
 			}
 			if (this.discardingWriter == null) {
-				this.discardingWriter = new PrintWriter(new OutputStreamWriter(OutputStream.nullOutputStream(),
-						StandardCharsets.UTF_8));
+				this.discardingWriter = new PrintWriter(
+						new OutputStreamWriter(OutputStream.nullOutputStream(), StandardCharsets.UTF_8));
 			}
 			return this.discardingWriter;
 		}
@@ -416,7 +422,8 @@ public final class RequestBodyLimitFilter extends OncePerRequestFilter {
 
 		@Override
 		public boolean isCommitted() {
-			// Nothing the application does now is sent, so to it the response is not committed.
+			// Nothing the application does now is sent, so to it the response is not
+			// committed.
 			return !discarding() && super.isCommitted();
 		}
 

@@ -10,8 +10,8 @@ import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
- * A set of path patterns ({@code /actuator/health/**}) matched against the request path within
- * the application.
+ * A set of path patterns ({@code /actuator/health/**}) matched against the request path
+ * within the application.
  */
 final class RequestPaths {
 
@@ -26,7 +26,8 @@ final class RequestPaths {
 		if (this.patterns.isEmpty()) {
 			return false;
 		}
-		// Parsed here rather than through ServletRequestPathUtils so the request is left untouched.
+		// Parsed here rather than through ServletRequestPathUtils so the request is left
+		// untouched.
 		PathContainer path = RequestPath.parse(request.getRequestURI(), request.getContextPath())
 			.pathWithinApplication();
 		return this.patterns.stream().anyMatch((pattern) -> pattern.matches(path));

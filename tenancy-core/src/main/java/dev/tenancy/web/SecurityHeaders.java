@@ -3,11 +3,11 @@ package dev.tenancy.web;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * The security headers every error answer carries, even one written before Spring Security's
- * header writer ran (a firewall rejection) or outside the application altogether (Tomcat's own
- * 400): a JSON error body never needs to be sniffed, framed or to load anything, and must not be
- * cached. Headers already present (such as the application's configured
- * {@code Content-Security-Policy}) are kept.
+ * The security headers every error answer carries, even one written before Spring
+ * Security's header writer ran (a firewall rejection) or outside the application
+ * altogether (Tomcat's own 400): a JSON error body never needs to be sniffed, framed or
+ * to load anything, and must not be cached. Headers already present (such as the
+ * application's configured {@code Content-Security-Policy}) are kept.
  */
 final class SecurityHeaders {
 

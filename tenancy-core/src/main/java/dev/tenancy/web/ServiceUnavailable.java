@@ -11,14 +11,17 @@ import org.slf4j.LoggerFactory;
 import dev.tenancy.TenancyError;
 
 /**
- * The 503 answer for a dependency the request needs that is down: problem+json with its code and
- * {@code Retry-After}. An outage fails every request that needs the dependency, so it is logged
- * once per {@link #LOG_INTERVAL_NANOS} with the number of requests failed meanwhile, not once per
- * request with a stack trace.
+ * The 503 answer for a dependency the request needs that is down: problem+json with its
+ * code and {@code Retry-After}. An outage fails every request that needs the dependency,
+ * so it is logged once per {@link #LOG_INTERVAL_NANOS} with the number of requests failed
+ * meanwhile, not once per request with a stack trace.
  */
 final class ServiceUnavailable {
 
-	/** {@code Retry-After} in seconds: long enough for a pool to reconnect, short enough not to idle. */
+	/**
+	 * {@code Retry-After} in seconds: long enough for a pool to reconnect, short enough
+	 * not to idle.
+	 */
 	static final String RETRY_AFTER_SECONDS = "5";
 
 	private static final Logger logger = LoggerFactory.getLogger("dev.tenancy.web.DependencyUnavailable");
@@ -69,8 +72,8 @@ final class ServiceUnavailable {
 		long last = lastLogged.get();
 		if (now - last >= LOG_INTERVAL_NANOS && lastLogged.compareAndSet(last, now)) {
 			long others = suppressed.getAndSet(0);
-			logger.warn("{}: answering 503 ({} more since the last report); {} {} failed with {}", error.code(),
-					others, request.getMethod(), request.getRequestURI(), describe(cause), cause);
+			logger.warn("{}: answering 503 ({} more since the last report); {} {} failed with {}", error.code(), others,
+					request.getMethod(), request.getRequestURI(), describe(cause), cause);
 		}
 		else {
 			suppressed.incrementAndGet();

@@ -24,13 +24,14 @@ import dev.tenancy.resolve.CompositeTenantResolver;
 import dev.tenancy.resolve.TenantResolutionException;
 
 /**
- * Ties every non-exempt request to exactly one tenant that the caller may use, or refuses it.
+ * Ties every non-exempt request to exactly one tenant that the caller may use, or refuses
+ * it.
  * <p>
- * It runs after authentication. Resolution (syntax and agreement of all sources) comes first, so
- * malformed ids never reach the registry. An unknown, deleted or not-granted tenant all answer the
- * same {@code tenant_forbidden} body, so ids cannot be probed. The tenant is put in
- * {@link TenantContext} (and with it the MDC) and on the request for the whole chain, and removed
- * in {@code finally}.
+ * It runs after authentication. Resolution (syntax and agreement of all sources) comes
+ * first, so malformed ids never reach the registry. An unknown, deleted or not-granted
+ * tenant all answer the same {@code tenant_forbidden} body, so ids cannot be probed. The
+ * tenant is put in {@link TenantContext} (and with it the MDC) and on the request for the
+ * whole chain, and removed in {@code finally}.
  */
 public final class TenantIsolationFilter extends OncePerRequestFilter {
 

@@ -5,8 +5,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import dev.tenancy.Tenant;
 
 /**
- * Told about the tenant of each admitted request, inside the tenant scope: the hook for tagging
- * observations, traces or audit records.
+ * Told about the tenant of each admitted request, inside the tenant scope: the hook for
+ * tagging observations, traces or audit records.
  */
 @FunctionalInterface
 public interface TenantRequestListener {

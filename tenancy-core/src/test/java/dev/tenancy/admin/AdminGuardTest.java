@@ -56,7 +56,8 @@ class AdminGuardTest {
 	@Test
 	void anonymousOrUnauthenticatedIsNeverAnAdministrator() {
 		assertThat(this.guard.isAdmin(new AnonymousAuthenticationToken("key", "anonymousUser",
-				AuthorityUtils.createAuthorityList(AdminGuard.ADMIN_AUTHORITY)))).isFalse();
+				AuthorityUtils.createAuthorityList(AdminGuard.ADMIN_AUTHORITY))))
+			.isFalse();
 		TestingAuthenticationToken unauthenticated = new TestingAuthenticationToken("u", null,
 				AdminGuard.ADMIN_AUTHORITY);
 		unauthenticated.setAuthenticated(false);

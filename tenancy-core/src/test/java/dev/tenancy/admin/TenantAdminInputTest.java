@@ -49,14 +49,17 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 
 /**
- * Hostile input on the tenant admin API, against the PostgreSQL registry (a schema of its own):
- * reserved ids, a PUT that forgets a field, JSON Merge Patch, forbidden characters in every stored
- * text, a hostile token subject as the audit actor, and DELETE's If-Match. Every refusal is a 400
- * (or 428/409) problem that names the field and never repeats the value, and changes nothing.
+ * Hostile input on the tenant admin API, against the PostgreSQL registry (a schema of its
+ * own): reserved ids, a PUT that forgets a field, JSON Merge Patch, forbidden characters
+ * in every stored text, a hostile token subject as the audit actor, and DELETE's
+ * If-Match. Every refusal is a 400 (or 428/409) problem that names the field and never
+ * repeats the value, and changes nothing.
  */
 class TenantAdminInputTest {
 
-	/** Non-ASCII written as escapes, so that lone surrogates reach the server as they are. */
+	/**
+	 * Non-ASCII written as escapes, so that lone surrogates reach the server as they are.
+	 */
 	static final JsonMapper JSON = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
 	static final String FULL_CONFIG = """
@@ -150,7 +153,8 @@ class TenantAdminInputTest {
 
 	@Test
 	void anExistingTenantWithANowReservedIdKeepsWorking() throws Exception {
-		// A row from before the list existed: reads, updates, patches and deletion all still work.
+		// A row from before the list existed: reads, updates, patches and deletion all
+		// still work.
 		jdbc.sql("insert into " + schema + ".tenant (id, display_name, status, config, config_source, version) "
 				+ "values ('www', 'Old WWW Tours', 'ACTIVE', '{}'::jsonb, 'db', 0) on conflict do nothing")
 			.update();
@@ -250,10 +254,12 @@ class TenantAdminInputTest {
 				Arguments.of("{\"config\":{\"rateLimit\":{\"limit\":\"100\"}}}", "config.rateLimit.limit"),
 				Arguments.of("{\"config\":{\"rateLimit\":{\"limit\":1000}}}", "config.rateLimit.burst"),
 				Arguments.of("{\"config\":{\"rateLimit\":{\"window\":\"60\"}}}", "config.rateLimit.window"),
-				Arguments.of("{\"config\":{\"rateLimit\":{\"perUser\":{\"window\":null}}}}", "config.rateLimit.perUser.window"),
+				Arguments.of("{\"config\":{\"rateLimit\":{\"perUser\":{\"window\":null}}}}",
+						"config.rateLimit.perUser.window"),
 				Arguments.of("{\"config\":{\"features\":" + manyFeatures + "}}", "config.features"),
 				Arguments.of("{\"config\":{\"features\":[null]}}", "config.features[0]"),
-				Arguments.of("{\"config\":{\"attributes\":{\"k\":\"" + "v".repeat(1025) + "\"}}}", "config.attributes.k"),
+				Arguments.of("{\"config\":{\"attributes\":{\"k\":\"" + "v".repeat(1025) + "\"}}}",
+						"config.attributes.k"),
 				Arguments.of("{\"config\":{\"colour\":\"red\"}}", "config.colour"),
 				Arguments.of("{\"config\":{\"locale\":\"not a locale\"}}", "config.locale"),
 				Arguments.of("{\"status\":\"ACTIVE\"}", "status"), Arguments.of("{\"id\":\"other\"}", "id"),
@@ -278,7 +284,8 @@ class TenantAdminInputTest {
 	@Test
 	void anOversizedMergePatchIsRefused() throws Exception {
 		String id = createFull("patch-huge");
-		String huge = "{\"config\":{\"attributes\":{\"k\":\"" + "v".repeat(TenantConfigJson.MAX_LENGTH + 2048) + "\"}}}";
+		String huge = "{\"config\":{\"attributes\":{\"k\":\"" + "v".repeat(TenantConfigJson.MAX_LENGTH + 2048)
+				+ "\"}}}";
 		assertThat(send(mergePatch(id, "\"0\"", huge)).status()).isEqualTo(413);
 		assertThat(this.registry.find(TenantId.of(id)).orElseThrow().version()).isZero();
 	}
@@ -295,9 +302,9 @@ class TenantAdminInputTest {
 		stale.assertProblem(409, "version_conflict", null);
 		assertThat(stale.response().getHeader("ETag")).isEqualTo("\"0\"");
 		send(mergePatch("nobody-" + UUID.randomUUID().toString().substring(0, 8), "\"0\"", body)).assertStatus(404);
-		assertThat(send(patch("/admin/tenants/" + id).header("If-Match", "\"0\"")
-			.contentType("application/json")
-			.content(body)).status()).isEqualTo(415);
+		assertThat(send(
+				patch("/admin/tenants/" + id).header("If-Match", "\"0\"").contentType("application/json").content(body))
+			.status()).isEqualTo(415);
 
 		assertThat(this.registry.find(TenantId.of(id)).orElseThrow().displayName()).isEqualTo("Acme Travel");
 		send(mergePatch(id, "W/\"0\"", body)).assertStatus(200);
@@ -371,8 +378,8 @@ class TenantAdminInputTest {
 			Map<String, Object> config = new java.util.LinkedHashMap<>();
 			config.put("plan", (this == PLAN) ? text : "standard");
 			config.put("features", List.of("trips", (this == FEATURE) ? text : "helpdesk"));
-			config.put("attributes", Map.of((this == ATTRIBUTE_KEY) ? text : "tagline",
-					(this == ATTRIBUTE_VALUE) ? text : "Go far"));
+			config.put("attributes",
+					Map.of((this == ATTRIBUTE_KEY) ? text : "tagline", (this == ATTRIBUTE_VALUE) ? text : "Go far"));
 			config.put("rateLimit", Map.of("limit", 100, "window", "PT1M", "costs",
 					Map.of((this == COST_ROUTE) ? text : "helpdesk", 5)));
 			config.put("locale", (this == LOCALE) ? "en-GB" + text : "en-GB");
@@ -405,7 +412,8 @@ class TenantAdminInputTest {
 	void aForbiddenCharacterInAnyStoredTextIsRefusedOnCreatePutAndPatch(String kind, Field field, String text)
 			throws Exception {
 		String id = unique("chars");
-		// (emailDomains and locale have grammars of their own that refuse the character first)
+		// (emailDomains and locale have grammars of their own that refuse the character
+		// first)
 		String path = field.path;
 		Map<String, Object> create = Map.of("id", id, "displayName", field.displayName(text), "config",
 				field.config(text));
@@ -504,8 +512,8 @@ class TenantAdminInputTest {
 
 		send(delete("/admin/tenants/" + id)).assertProblem(428, "precondition_required", null);
 		send(delete("/admin/tenants/" + id).header("If-Match", "*")).assertProblem(400, "invalid_request", null);
-		send(delete("/admin/tenants/" + id).header("If-Match", "\"not-a-version\""))
-			.assertProblem(400, "invalid_request", null);
+		send(delete("/admin/tenants/" + id).header("If-Match", "\"not-a-version\"")).assertProblem(400,
+				"invalid_request", null);
 		Answer stale = send(delete("/admin/tenants/" + id).header("If-Match", "\"0\""));
 		stale.assertProblem(409, "version_conflict", null);
 		assertThat(stale.response().getHeader("ETag")).isEqualTo("\"1\"");
@@ -526,8 +534,8 @@ class TenantAdminInputTest {
 
 	@Test
 	void deleteOfAnUnknownOrMalformedIdWithoutIfMatch() throws Exception {
-		send(delete("/admin/tenants/nobody-" + UUID.randomUUID().toString().substring(0, 8)))
-			.assertProblem(428, "precondition_required", null);
+		send(delete("/admin/tenants/nobody-" + UUID.randomUUID().toString().substring(0, 8))).assertProblem(428,
+				"precondition_required", null);
 		send(delete("/admin/tenants/nobody-x").header("If-Match", "\"0\"")).assertProblem(404, "tenant_not_found",
 				null);
 		send(delete("/admin/tenants/NOT_AN_ID")).assertProblem(404, "tenant_not_found", null);
@@ -558,7 +566,8 @@ class TenantAdminInputTest {
 			.content(body.getBytes(StandardCharsets.UTF_8));
 	}
 
-	// --- one validator: the same violations as tenant files and tenancy.tenants.* properties
+	// --- one validator: the same violations as tenant files and tenancy.tenants.*
+	// properties
 
 	@Test
 	void everyInvalidValueIsListedWithThePathAndTheExpectedForm() throws Exception {
@@ -571,7 +580,8 @@ class TenantAdminInputTest {
 		JsonNode problem = answer.json();
 		assertThat(problem.path("type").asString()).isEqualTo("urn:problem-type:tenancy:invalid_request");
 		Map<String, String> violations = new java.util.LinkedHashMap<>();
-		problem.path("violations").forEach((v) -> violations.put(v.path("path").asString(), v.path("message").asString()));
+		problem.path("violations")
+			.forEach((v) -> violations.put(v.path("path").asString(), v.path("message").asString()));
 		assertThat(violations).containsExactly(
 				Map.entry("config.plann",
 						"unknown key (expected plan, rateLimit, features, emailDomains, locale, attributes)"),
@@ -582,16 +592,17 @@ class TenantAdminInputTest {
 				Map.entry("config.locale", "must be an IETF language tag such as en-GB"));
 		assertThat(exists(id)).isFalse();
 
-		// tenancy.tenants.<id>.config.* gets the very same messages, under its property names
+		// tenancy.tenants.<id>.config.* gets the very same messages, under its property
+		// names
 		InvalidTenantConfigException properties = org.assertj.core.api.Assertions.catchThrowableOfType(
 				InvalidTenantConfigException.class,
-				() -> TenantConfigJson.fromProperties(Map.of("rate-limit",
-						Map.of("limit", "5", "window", "60", "burst", "2"), "locale", "english", "email-domains",
-						"NOT_A_DOMAIN"), "tenancy.tenants.acme.config"));
+				() -> TenantConfigJson
+					.fromProperties(Map.of("rate-limit", Map.of("limit", "5", "window", "60", "burst", "2"), "locale",
+							"english", "email-domains", "NOT_A_DOMAIN"), "tenancy.tenants.acme.config"));
 		Map<String, String> fromProperties = new java.util.LinkedHashMap<>();
 		properties.violations().forEach((v) -> fromProperties.put(v.path(), v.message()));
-		assertThat(fromProperties).containsEntry("tenancy.tenants.acme.config.rate-limit.window",
-				violations.get("config.rateLimit.window"))
+		assertThat(fromProperties)
+			.containsEntry("tenancy.tenants.acme.config.rate-limit.window", violations.get("config.rateLimit.window"))
 			.containsEntry("tenancy.tenants.acme.config.rate-limit.burst", violations.get("config.rateLimit.burst"))
 			.containsEntry("tenancy.tenants.acme.config.locale", violations.get("config.locale"))
 			.containsEntry("tenancy.tenants.acme.config.email-domains[0]", violations.get("config.emailDomains[0]"));
@@ -644,7 +655,10 @@ class TenantAdminInputTest {
 			assertThat(status()).as(body()).isEqualTo(status);
 		}
 
-		/** A problem with this status and code, naming the field when given, echoing nothing. */
+		/**
+		 * A problem with this status and code, naming the field when given, echoing
+		 * nothing.
+		 */
 		void assertProblem(int status, String code, String field) {
 			assertStatus(status);
 			assertThat(this.response.getContentType()).startsWith("application/problem+json");

@@ -22,8 +22,9 @@ import dev.tenancy.TenantId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The issue's context-hygiene requirement: tasks for acme, globex and no tenant, interleaved on
- * shared threads, each see exactly their own tenant (and MDC), never another's.
+ * The issue's context-hygiene requirement: tasks for acme, globex and no tenant,
+ * interleaved on shared threads, each see exactly their own tenant (and MDC), never
+ * another's.
  */
 class TenantContextHygieneTest {
 
@@ -71,7 +72,8 @@ class TenantContextHygieneTest {
 
 	private static Seen observe(int index, TenantId expected) {
 		Seen seen = new Seen(index, expected, TenantContext.current().orElse(null), MDC.get(TenantContext.MDC_KEY));
-		// Some tasks open a nested scope for another tenant; the task's own tenant must come back.
+		// Some tasks open a nested scope for another tenant; the task's own tenant must
+		// come back.
 		if (index % 7 == 0) {
 			TenantContext.run((expected == ACME) ? GLOBEX : ACME, () -> {
 			});
@@ -87,7 +89,8 @@ class TenantContextHygieneTest {
 	private static void assertNoLeaks(List<Seen> seen) {
 		assertThat(seen).hasSize(TASKS);
 		assertThat(seen).filteredOn(Seen::leaked).as("tasks that saw a tenant not theirs").isEmpty();
-		// Propagation really happened (a test without it would fail above, but be explicit).
+		// Propagation really happened (a test without it would fail above, but be
+		// explicit).
 		assertThat(seen).filteredOn((s) -> ACME.equals(s.tenant())).hasSize((TASKS + 2) / 3);
 		assertThat(seen).filteredOn((s) -> GLOBEX.equals(s.tenant())).hasSize((TASKS + 1) / 3);
 		assertThat(seen).filteredOn((s) -> s.tenant() == null).hasSize(TASKS / 3);
@@ -267,8 +270,10 @@ class TenantContextHygieneTest {
 
 	@Test
 	void taskSubmittedWithoutTenantRunsWithoutTenantEvenOnAThreadThatHasOne() throws Exception {
-		// A delegate that only queues tasks: they are run later by a thread that is itself inside a
-		// tenant scope, as when a worker thread helps with queued work while it waits (ForkJoinPool).
+		// A delegate that only queues tasks: they are run later by a thread that is
+		// itself inside a
+		// tenant scope, as when a worker thread helps with queued work while it waits
+		// (ForkJoinPool).
 		QueueingExecutorService queue = new QueueingExecutorService();
 		ExecutorService executor = TenantContextExecutors.wrap(queue);
 		AtomicReference<Optional<TenantId>> noTenantTask = new AtomicReference<>();

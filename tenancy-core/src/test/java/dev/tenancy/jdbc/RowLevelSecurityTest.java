@@ -29,13 +29,13 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
- * Row-level security as the sample app uses it, against a real PostgreSQL: migrations by an owner
- * role, the application connecting as a separate non-owner role through a pool of ONE connection,
- * the tenant put on each transaction by a {@link TenantTransactionListener} on a plain
- * {@link JdbcTransactionManager}.
+ * Row-level security as the sample app uses it, against a real PostgreSQL: migrations by
+ * an owner role, the application connecting as a separate non-owner role through a pool
+ * of ONE connection, the tenant put on each transaction by a
+ * {@link TenantTransactionListener} on a plain {@link JdbcTransactionManager}.
  * <p>
- * The test has a database of its own (the check looks at the whole catalog) and roles of its own
- * (roles are cluster-wide: unique names, dropped at the end).
+ * The test has a database of its own (the check looks at the whole catalog) and roles of
+ * its own (roles are cluster-wide: unique names, dropped at the end).
  */
 class RowLevelSecurityTest {
 
@@ -73,8 +73,7 @@ class RowLevelSecurityTest {
 		app = "tenancy_rls_app_" + suffix;
 		bypass = "tenancy_rls_bypass_" + suffix;
 		member = "tenancy_rls_member_" + suffix;
-		Databases.execute(database.jdbcUrl(),
-				"create role " + owner + " login password '" + PASSWORD + "'",
+		Databases.execute(database.jdbcUrl(), "create role " + owner + " login password '" + PASSWORD + "'",
 				"create role " + app + " login password '" + PASSWORD + "'",
 				"create role " + bypass + " login bypassrls password '" + PASSWORD + "'",
 				"create role " + member + " login password '" + PASSWORD + "' in role " + owner,
@@ -85,15 +84,15 @@ class RowLevelSecurityTest {
 		Databases.execute(as(owner),
 				"create table trip (tenant_id text not null, id uuid not null, name text not null, "
 						+ "primary key (tenant_id, id))",
-				"alter table trip enable row level security",
-				"alter table trip force row level security",
+				"alter table trip enable row level security", "alter table trip force row level security",
 				"create policy trip_tenant on trip using (tenant_id = current_setting('app.tenant_id', true)) "
 						+ "with check (tenant_id = current_setting('app.tenant_id', true))",
 				"grant select, insert, update, delete on trip to " + app + ", " + bypass + ", " + member);
 		PGSimpleDataSource ownerDataSource = new PGSimpleDataSource();
 		ownerDataSource.setURL(as(owner));
 		ownerJdbc = JdbcClient.create(ownerDataSource);
-		// The tenant registry lives in the same database, in its own schema, used by the app role.
+		// The tenant registry lives in the same database, in its own schema, used by the
+		// app role.
 		RegistryMigrations.migrate(ownerDataSource, "tenancy");
 		Databases.execute(as(owner), "grant usage on schema tenancy to " + app,
 				"grant select, insert, update on all tables in schema tenancy to " + app,
@@ -145,7 +144,8 @@ class RowLevelSecurityTest {
 			.as("the same physical connection every time")
 			.containsOnly(acme.backend());
 
-		// Outside any transaction (autocommit), on that same connection, even while a tenant is current.
+		// Outside any transaction (autocommit), on that same connection, even while a
+		// tenant is current.
 		List<String> autocommit = TenantContext.call(ACME,
 				() -> appJdbc.sql("select tenant_id from trip").query(String.class).list());
 		assertThat(autocommit).isEmpty();
@@ -156,10 +156,11 @@ class RowLevelSecurityTest {
 
 	@Test
 	void failedTransactionLeavesNoTenantBehind() throws Exception {
-		assertThatIllegalStateException().isThrownBy(() -> TenantContext.call(ACME, () -> transactions.execute((status) -> {
-			assertThat(appJdbc.sql("select count(*) from trip").query(Integer.class).single()).isEqualTo(3);
-			throw new IllegalStateException("boom");
-		})));
+		assertThatIllegalStateException()
+			.isThrownBy(() -> TenantContext.call(ACME, () -> transactions.execute((status) -> {
+				assertThat(appJdbc.sql("select count(*) from trip").query(Integer.class).single()).isEqualTo(3);
+				throw new IllegalStateException("boom");
+			})));
 		assertThat(visit(null).tenants()).isEmpty();
 	}
 
@@ -167,24 +168,25 @@ class RowLevelSecurityTest {
 	void insertingAnotherTenantsRowIsRefused() throws Exception {
 		assertThatExceptionOfType(DataAccessException.class)
 			.isThrownBy(() -> insert(ACME, GLOBEX, UUID.randomUUID(), "Smuggled"))
-			.havingRootCause().withMessageContaining("row-level security");
+			.havingRootCause()
+			.withMessageContaining("row-level security");
 		assertThatExceptionOfType(DataAccessException.class)
 			.isThrownBy(() -> insert(null, GLOBEX, UUID.randomUUID(), "No tenant"))
-			.havingRootCause().withMessageContaining("row-level security");
+			.havingRootCause()
+			.withMessageContaining("row-level security");
 		// Moving a row to another tenant is refused too.
 		assertThatExceptionOfType(DataAccessException.class)
 			.isThrownBy(() -> TenantContext.call(ACME, () -> transactions
 				.execute((status) -> appJdbc.sql("update trip set tenant_id = 'globex' where name = 'Faro'").update())))
-			.havingRootCause().withMessageContaining("row-level security");
+			.havingRootCause()
+			.withMessageContaining("row-level security");
 		// Another tenant's rows cannot be touched: they are not there.
-		int deleted = TenantContext.call(ACME,
-				() -> transactions.execute((status) -> appJdbc.sql("delete from trip where tenant_id = 'globex'").update()));
+		int deleted = TenantContext.call(ACME, () -> transactions
+			.execute((status) -> appJdbc.sql("delete from trip where tenant_id = 'globex'").update()));
 		assertThat(deleted).isZero();
 		// Outside a transaction nothing can be written at all.
-		assertThatExceptionOfType(DataAccessException.class)
-			.isThrownBy(() -> TenantContext.call(ACME, () -> appJdbc.sql("insert into trip values ('acme', ?, 'x')")
-				.param(UUID.randomUUID())
-				.update()));
+		assertThatExceptionOfType(DataAccessException.class).isThrownBy(() -> TenantContext.call(ACME,
+				() -> appJdbc.sql("insert into trip values ('acme', ?, 'x')").param(UUID.randomUUID()).update()));
 		assertThat(visit(GLOBEX).tenants()).hasSize(2);
 		assertThat(visit(ACME).names()).containsExactlyInAnyOrder("Lisbon", "Porto", "Faro");
 	}
@@ -234,8 +236,10 @@ class RowLevelSecurityTest {
 		assertThat(new RowLevelSecurityCheck(dataSource(as(bypass))).problems())
 			.anySatisfy((problem) -> assertThat(problem).contains("BYPASSRLS"));
 		// which is why it must fail: that role sees every tenant
-		assertThat(JdbcClient.create(dataSource(as(bypass))).sql("select count(*) from trip").query(Integer.class).single())
-			.isEqualTo(5);
+		assertThat(JdbcClient.create(dataSource(as(bypass)))
+			.sql("select count(*) from trip")
+			.query(Integer.class)
+			.single()).isEqualTo(5);
 	}
 
 	@Test
@@ -288,8 +292,10 @@ class RowLevelSecurityTest {
 
 	@Test
 	void aTransactionWhoseConnectionCannotGetTheTenantFailsToBeginAndLeavesNothingBound() throws Exception {
-		// The listener names a DataSource the manager binds no connection for: it cannot reach the
-		// transaction's connection, so the transaction must not run (and must not leak its connection).
+		// The listener names a DataSource the manager binds no connection for: it cannot
+		// reach the
+		// transaction's connection, so the transaction must not run (and must not leak
+		// its connection).
 		JdbcTransactionManager manager = new JdbcTransactionManager(appPool);
 		PGSimpleDataSource other = new PGSimpleDataSource();
 		other.setURL(as(app));
@@ -318,15 +324,16 @@ class RowLevelSecurityTest {
 	}
 
 	private static List<String> byId(TenantId tenant, UUID id) throws Exception {
-		return TenantContext.call(tenant, () -> transactions
-			.execute((status) -> appJdbc.sql("select name from trip where id = ?").param(id).query(String.class).list()));
+		return TenantContext.call(tenant, () -> transactions.execute(
+				(status) -> appJdbc.sql("select name from trip where id = ?").param(id).query(String.class).list()));
 	}
 
 	private static void insert(TenantId current, TenantId rowTenant, UUID id, String name) throws Exception {
-		TenantContext.call(current, () -> transactions.execute((status) -> appJdbc
-			.sql("insert into trip (tenant_id, id, name) values (?, ?, ?)")
-			.params(rowTenant.value(), id, name)
-			.update()));
+		TenantContext.call(current,
+				() -> transactions
+					.execute((status) -> appJdbc.sql("insert into trip (tenant_id, id, name) values (?, ?, ?)")
+						.params(rowTenant.value(), id, name)
+						.update()));
 	}
 
 	private static String as(String role) {
@@ -340,7 +347,8 @@ class RowLevelSecurityTest {
 	}
 
 	/** A transaction manager with no DataSource, like a message broker's. */
-	static class NoDataSourceTransactionManager extends org.springframework.transaction.support.AbstractPlatformTransactionManager {
+	static class NoDataSourceTransactionManager
+			extends org.springframework.transaction.support.AbstractPlatformTransactionManager {
 
 		@Override
 		protected Object doGetTransaction() {

@@ -16,8 +16,9 @@ import static dev.tenancy.ratelimit.RateLimitTesting.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The bucket configuration shared by the Redis and local limiters: interval refill, so a window
- * never admits more than the limit from a full bucket, and the next refill as {@code t}.
+ * The bucket configuration shared by the Redis and local limiters: interval refill, so a
+ * window never admits more than the limit from a full bucket, and the next refill as
+ * {@code t}.
  */
 class BucketsTest {
 
@@ -35,15 +36,16 @@ class BucketsTest {
 
 	@Test
 	void anInstancesShareDividesCapacityAndRefillKeepingTheWindow() {
-		Bandwidth bandwidth = Buckets
-			.configuration(new RateLimitPolicy("tenant", 1000, Duration.ofMinutes(1), 1500), 3)
+		Bandwidth bandwidth = Buckets.configuration(new RateLimitPolicy("tenant", 1000, Duration.ofMinutes(1), 1500), 3)
 			.getBandwidths()[0];
 		assertThat(bandwidth.getCapacity()).isEqualTo(500);
 		assertThat(bandwidth.getRefillTokens()).isEqualTo(333);
 		assertThat(bandwidth.getRefillPeriodNanos()).isEqualTo(MINUTE);
-		assertThat(Buckets.configuration(new RateLimitPolicy("tenant", 2, Duration.ofMinutes(1), 2), 5)
-			.getBandwidths()[0]
-			.getRefillTokens()).as("at least one token").isEqualTo(1);
+		assertThat(
+				Buckets.configuration(new RateLimitPolicy("tenant", 2, Duration.ofMinutes(1), 2), 5).getBandwidths()[0]
+					.getRefillTokens())
+			.as("at least one token")
+			.isEqualTo(1);
 	}
 
 	@Test

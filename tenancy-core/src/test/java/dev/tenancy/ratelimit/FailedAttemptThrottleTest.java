@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link RateLimiter#peek} on the Redis, local and fallback limiters, and
- * {@link FailedAttemptThrottle} on the real Redis: only failures count, the check consumes
- * nothing, keys are hashed and hash-tagged and expire.
+ * {@link FailedAttemptThrottle} on the real Redis: only failures count, the check
+ * consumes nothing, keys are hashed and hash-tagged and expire.
  */
 class FailedAttemptThrottleTest {
 
@@ -53,7 +53,10 @@ class FailedAttemptThrottleTest {
 		resources.shutdown();
 	}
 
-	/** Generous: what is tested is what Redis decides, not how fast a loaded machine gets there. */
+	/**
+	 * Generous: what is tested is what Redis decides, not how fast a loaded machine gets
+	 * there.
+	 */
 	private static RedisRateLimiter.Settings settings(String prefix) {
 		return RedisRateLimiter.Settings.defaults().withKeyPrefix(prefix).withRequestTimeout(Duration.ofSeconds(2));
 	}
@@ -64,8 +67,7 @@ class FailedAttemptThrottleTest {
 
 	@Test
 	void peekingConsumesNothingAndTellsTheDecisionAConsumptionWouldGet() throws Exception {
-		for (RateLimiter limiter : List.of(
-				new RedisRateLimiter(connection, settings(uniquePrefix())),
+		for (RateLimiter limiter : List.of(new RedisRateLimiter(connection, settings(uniquePrefix())),
 				new LocalRateLimiter(1))) {
 			Tenant tenant = tenant(uniqueTenant("peek"), 1, limit(3, Duration.ofMinutes(1)));
 			for (int i = 0; i < 10; i++) {
@@ -131,10 +133,10 @@ class FailedAttemptThrottleTest {
 		assertThat(throttled.throttled()).isTrue();
 		assertThat(throttled.retryAfterSeconds()).isBetween(1L, 60L);
 		assertThat(throttle.check(client, "192.0.2.8").throttled()).as("the client from elsewhere").isFalse();
-		assertThat(throttle.check("another-client", address).throttled()).as("another client, same address")
-			.isTrue();
+		assertThat(throttle.check("another-client", address).throttled()).as("another client, same address").isTrue();
 
-		// A peek at a missing bucket may store a full one (for a second): every key is hashed anyway.
+		// A peek at a missing bucket may store a full one (for a second): every key is
+		// hashed anyway.
 		List<String> keys = plain.sync().keys(prefix + "*");
 		assertThat(keys).contains(prefix + "{" + throttle.clientBucket(client) + "}:tenant",
 				prefix + "{" + throttle.addressBucket(address) + "}:tenant");
@@ -155,8 +157,7 @@ class FailedAttemptThrottleTest {
 			assertThat(throttle.failed(client, "198.51.100." + i).throttled()).isFalse();
 		}
 		assertThat(throttle.check(client, "203.0.113.1").throttled()).isTrue();
-		assertThat(throttle.check(null, "203.0.113.1").throttled()).as("without a client, only the address")
-			.isFalse();
+		assertThat(throttle.check(null, "203.0.113.1").throttled()).as("without a client, only the address").isFalse();
 	}
 
 	@Test

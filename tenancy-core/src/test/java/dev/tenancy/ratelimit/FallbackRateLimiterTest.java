@@ -36,8 +36,8 @@ import static dev.tenancy.ratelimit.RateLimitTesting.uniqueTenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link FallbackRateLimiter}: Redis taken away through a TCP proxy (cut: connections closed and
- * refused; frozen: open but silent), the failure modes, and the way back.
+ * {@link FallbackRateLimiter}: Redis taken away through a TCP proxy (cut: connections
+ * closed and refused; frozen: open but silent), the failure modes, and the way back.
  */
 class FallbackRateLimiterTest {
 
@@ -82,7 +82,8 @@ class FallbackRateLimiterTest {
 		this.client = RateLimitTesting.client(this.resources, this.proxy.host(), this.proxy.port());
 		this.client.setOptions(RedisRateLimiter.clientOptions(Duration.ofMillis(100)));
 		this.connection = this.client.connect(RedisRateLimiter.CODEC);
-		return new RedisRateLimiter(this.connection, RedisRateLimiter.Settings.defaults().withKeyPrefix(uniquePrefix()));
+		return new RedisRateLimiter(this.connection,
+				RedisRateLimiter.Settings.defaults().withKeyPrefix(uniquePrefix()));
 	}
 
 	FallbackRateLimiter fallback(RateLimiter redis, FailureModePolicy modes) {
@@ -100,7 +101,8 @@ class FallbackRateLimiterTest {
 		assertThat(limiter.isDegraded()).isFalse();
 		assertThat(gauge()).isZero();
 
-		// Background load through the whole outage: every decision must complete normally and fast.
+		// Background load through the whole outage: every decision must complete normally
+		// and fast.
 		AtomicBoolean running = new AtomicBoolean(true);
 		AtomicReference<Throwable> escaped = new AtomicReference<>();
 		AtomicLong slowest = new AtomicLong();
@@ -225,9 +227,8 @@ class FallbackRateLimiterTest {
 
 	@Test
 	void failureModesOpenAndClosedPerPlan() {
-		FallbackRateLimiter limiter = fallback(failing(),
-				FailureModePolicy.byPlanName(Map.of("login", FailureMode.CLOSED, "free", FailureMode.OPEN),
-						FailureMode.LOCAL));
+		FallbackRateLimiter limiter = fallback(failing(), FailureModePolicy
+			.byPlanName(Map.of("login", FailureMode.CLOSED, "free", FailureMode.OPEN), FailureMode.LOCAL));
 		Tenant login = withPlan("login");
 		Tenant free = withPlan("free");
 		Tenant standard = withPlan("standard");

@@ -29,8 +29,7 @@ class LocalRateLimiterTest {
 		LocalRateLimiter limiter = new LocalRateLimiter(1);
 		Tenant tenant = tenant(TenantId.of("acme"), 1, limit(5, HOUR, 2, null));
 		assertThat(admitted(limiter, tenant, "alice", 10)).isEqualTo(2);
-		assertThat(admitted(limiter, tenant, "bob", 10)).as("alice's rejections cost the tenant nothing")
-			.isEqualTo(2);
+		assertThat(admitted(limiter, tenant, "bob", 10)).as("alice's rejections cost the tenant nothing").isEqualTo(2);
 		assertThat(admitted(limiter, tenant, "carol", 1)).isEqualTo(1);
 		RateLimitDecision dave = decide(limiter, request(tenant, "dave", null));
 		assertThat(dave.allowed()).as("tenant exhausted").isFalse();

@@ -18,8 +18,8 @@ import java.util.stream.Stream;
 
 /**
  * A Redis Cluster of masters only, started on loopback from the test with the machine's
- * {@code redis-server} and {@code redis-cli}, on free ports, with no persistence, in a temporary
- * directory. It fails (never skips) when Redis is not installed.
+ * {@code redis-server} and {@code redis-cli}, on free ports, with no persistence, in a
+ * temporary directory. It fails (never skips) when Redis is not installed.
  */
 final class LoopbackRedisCluster implements AutoCloseable {
 
@@ -77,7 +77,9 @@ final class LoopbackRedisCluster implements AutoCloseable {
 		}
 	}
 
-	/** @return the ports of the masters */
+	/**
+	 * @return the ports of the masters
+	 */
 	List<Integer> ports() {
 		return List.copyOf(this.ports);
 	}

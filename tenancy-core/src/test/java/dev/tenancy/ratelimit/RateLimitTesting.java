@@ -18,15 +18,17 @@ import dev.tenancy.TenantStatus;
 import dev.tenancy.test.TestServices;
 
 /**
- * Tenants, plans and Redis clients for the rate-limit tests. The Redis server is shared, so every
- * test uses its own key prefix and tenant ids.
+ * Tenants, plans and Redis clients for the rate-limit tests. The Redis server is shared,
+ * so every test uses its own key prefix and tenant ids.
  */
 final class RateLimitTesting {
 
 	private RateLimitTesting() {
 	}
 
-	/** @return a key prefix no other test uses */
+	/**
+	 * @return a key prefix no other test uses
+	 */
 	static String uniquePrefix() {
 		return "tenancy-test:" + UUID.randomUUID().toString().substring(0, 8) + ":rl:";
 	}
@@ -41,8 +43,8 @@ final class RateLimitTesting {
 	}
 
 	static Tenant tenant(TenantId id, long version, TenantConfig.RateLimit rateLimit) {
-		return new Tenant(id, null, TenantStatus.ACTIVE, new TenantConfig("standard", rateLimit, null, null, null, null),
-				version);
+		return new Tenant(id, null, TenantStatus.ACTIVE,
+				new TenantConfig("standard", rateLimit, null, null, null, null), version);
 	}
 
 	static TenantConfig.RateLimit limit(long limit, Duration window) {
@@ -66,7 +68,9 @@ final class RateLimitTesting {
 		}
 	}
 
-	/** @return the shared Redis server's URI */
+	/**
+	 * @return the shared Redis server's URI
+	 */
 	static URI redis() {
 		return TestServices.redisUri();
 	}
@@ -92,7 +96,9 @@ final class RateLimitTesting {
 		return client;
 	}
 
-	/** @return a client of the shared server */
+	/**
+	 * @return a client of the shared server
+	 */
 	static RedisClient client(ClientResources resources) {
 		URI uri = redis();
 		RedisClient client = RedisClient.create(resources, RedisURI.create(uri));

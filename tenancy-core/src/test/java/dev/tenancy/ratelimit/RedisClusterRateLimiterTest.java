@@ -26,15 +26,16 @@ import static dev.tenancy.ratelimit.RateLimitTesting.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The limiter on a real three-master Redis Cluster started on loopback: it limits, each tenant's
- * keys share one slot (so one node holds them all), and tenants spread over the masters.
+ * The limiter on a real three-master Redis Cluster started on loopback: it limits, each
+ * tenant's keys share one slot (so one node holds them all), and tenants spread over the
+ * masters.
  */
 class RedisClusterRateLimiterTest {
 
 	static final Duration HOUR = Duration.ofHours(1);
 
-	static final List<String> TENANTS = List.of("acme", "globex", "initech", "umbrella", "hooli", "stark",
-			"wayne", "wonka", "tyrell", "cyberdyne");
+	static final List<String> TENANTS = List.of("acme", "globex", "initech", "umbrella", "hooli", "stark", "wayne",
+			"wonka", "tyrell", "cyberdyne");
 
 	static LoopbackRedisCluster cluster;
 
@@ -114,7 +115,8 @@ class RedisClusterRateLimiterTest {
 			assertThat(client.awaitConnected(Duration.ofSeconds(5))).isTrue();
 			for (String name : TENANTS) {
 				Tenant tenant = tenant(TenantId.of(name + "-client"), 1, limit(2, HOUR));
-				assertThat(decide(client, request(tenant, null, null)).source()).isEqualTo(RateLimitDecision.Source.REDIS);
+				assertThat(decide(client, request(tenant, null, null)).source())
+					.isEqualTo(RateLimitDecision.Source.REDIS);
 				assertThat(decide(client, request(tenant, null, null)).allowed()).isTrue();
 				assertThat(decide(client, request(tenant, null, null)).allowed()).isFalse();
 			}

@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * {@link RedisRateLimitClient}: the limiter with its own client and connection, which an instance
- * can start while Redis is away.
+ * {@link RedisRateLimitClient}: the limiter with its own client and connection, which an
+ * instance can start while Redis is away.
  */
 class RedisRateLimitClientTest {
 
@@ -62,8 +62,8 @@ class RedisRateLimitClientTest {
 		URI redis = RateLimitTesting.redis();
 		try (TcpProxy proxy = new TcpProxy(redis.getHost(), redis.getPort())) {
 			proxy.cut();
-			RedisRateLimitClient client = RedisRateLimitClient
-				.standalone(RedisURI.create(proxy.host(), proxy.port()), settings(uniquePrefix()));
+			RedisRateLimitClient client = RedisRateLimitClient.standalone(RedisURI.create(proxy.host(), proxy.port()),
+					settings(uniquePrefix()));
 			try {
 				long start = System.nanoTime();
 				assertThat(client.awaitConnected(Duration.ofSeconds(2))).isFalse();
@@ -77,8 +77,10 @@ class RedisRateLimitClientTest {
 						.isInstanceOf(ExecutionException.class)
 						.hasRootCauseInstanceOf(IllegalStateException.class)
 						.hasMessageContaining("Not connected to Redis");
-					// Well under the 500 ms connect timeout: no call waits for a connection (the bound
-					// is loose because this machine's two cores are often busy with other work).
+					// Well under the 500 ms connect timeout: no call waits for a
+					// connection (the bound
+					// is loose because this machine's two cores are often busy with other
+					// work).
 					assertThat(System.nanoTime() - sent).isLessThan(TimeUnit.MILLISECONDS.toNanos(400));
 				}
 				proxy.restore();
@@ -86,8 +88,9 @@ class RedisRateLimitClientTest {
 				RateLimitDecision decision = null;
 				while (decision == null && System.nanoTime() - restored < TimeUnit.SECONDS.toNanos(5)) {
 					try {
-						decision = client.consume(request(tenant, null, null)).toCompletableFuture().get(2,
-								TimeUnit.SECONDS);
+						decision = client.consume(request(tenant, null, null))
+							.toCompletableFuture()
+							.get(2, TimeUnit.SECONDS);
 					}
 					catch (ExecutionException ex) {
 						Thread.sleep(20);

@@ -31,11 +31,12 @@ import static dev.tenancy.ratelimit.RateLimitTesting.uniqueTenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Accuracy across instances: three Redis limiters, each with its own Lettuce client, connection
- * and event loops, decide 3,000 concurrent requests of one tenant whose plan allows 1,000 per
- * minute (burst 1,000). The request timeout is long (5 s) so that every request is decided by
- * Redis even on a loaded machine: what is measured is over-admission, not latency (a fallback
- * decision would say nothing about Redis's accuracy). The latency is logged.
+ * Accuracy across instances: three Redis limiters, each with its own Lettuce client,
+ * connection and event loops, decide 3,000 concurrent requests of one tenant whose plan
+ * allows 1,000 per minute (burst 1,000). The request timeout is long (5 s) so that every
+ * request is decided by Redis even on a loaded machine: what is measured is
+ * over-admission, not latency (a fallback decision would say nothing about Redis's
+ * accuracy). The latency is logged.
  */
 class RedisRateLimiterAccuracyTest {
 
@@ -52,8 +53,9 @@ class RedisRateLimiterAccuracyTest {
 	static final Duration WINDOW = Duration.ofMinutes(1);
 
 	/**
-	 * The literal requirement, with the real clock: buckets refill at the end of each window (an
-	 * interval refill), so a run shorter than the window admits at most the burst, 1,000.
+	 * The literal requirement, with the real clock: buckets refill at the end of each
+	 * window (an interval refill), so a run shorter than the window admits at most the
+	 * burst, 1,000.
 	 */
 	@Test
 	void threeInstancesAdmitAtMostTheLimitWithTheRealClock() throws Exception {
@@ -63,8 +65,9 @@ class RedisRateLimiterAccuracyTest {
 	}
 
 	/**
-	 * The same with a clock that stands still on all three instances: no refill at all, so what is
-	 * measured is only over-admission from concurrent compare-and-swap across instances.
+	 * The same with a clock that stands still on all three instances: no refill at all,
+	 * so what is measured is only over-admission from concurrent compare-and-swap across
+	 * instances.
 	 */
 	@Test
 	void threeInstancesAdmitAtMostTheLimitWithTheClockStill() throws Exception {
@@ -86,7 +89,10 @@ class RedisRateLimiterAccuracyTest {
 		assertThat(result.admitted()).isBetween(990, 1000);
 	}
 
-	/** Without batching every request is its own compare-and-swap: contention, still exact. */
+	/**
+	 * Without batching every request is its own compare-and-swap: contention, still
+	 * exact.
+	 */
 	@Test
 	void withoutBatchingTooAtMostTheLimit() throws Exception {
 		long now = System.currentTimeMillis() * 1_000_000;
@@ -116,7 +122,8 @@ class RedisRateLimiterAccuracyTest {
 			for (int i = 0; i < INSTANCES; i++) {
 				instances.add(new Instance(prefix, clock, batching));
 			}
-			// Warm up each instance on another tenant so class loading and JIT do not count as Redis latency.
+			// Warm up each instance on another tenant so class loading and JIT do not
+			// count as Redis latency.
 			Tenant warmUp = tenant(uniqueTenant("warm-up"), 1,
 					new TenantConfig.RateLimit(1_000_000, WINDOW, 1_000_000, null, null));
 			for (Instance instance : instances) {
@@ -201,8 +208,8 @@ class RedisRateLimiterAccuracyTest {
 			this.client.setOptions(RedisRateLimiter.clientOptions(Duration.ofSeconds(5)));
 			this.connection = this.client.connect(RedisRateLimiter.CODEC);
 			this.redis = new RedisRateLimiter(
-					new Bucket4jLettuce.LettuceBasedProxyManagerBuilder<>(
-							RedisRateLimiterTest.counting(this.connection.async(), (command) -> this.commands.increment())),
+					new Bucket4jLettuce.LettuceBasedProxyManagerBuilder<>(RedisRateLimiterTest
+						.counting(this.connection.async(), (command) -> this.commands.increment())),
 					RedisRateLimiter.Settings.defaults()
 						.withKeyPrefix(prefix)
 						.withBatching(batching)

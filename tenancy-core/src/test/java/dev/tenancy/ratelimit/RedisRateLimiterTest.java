@@ -41,9 +41,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * {@link RedisRateLimiter} against a real Redis: several limits, cost classes, plan changes, keys
- * and their TTLs, and Redis commands per decision. Hour-long windows keep refill out of the
- * counts.
+ * {@link RedisRateLimiter} against a real Redis: several limits, cost classes, plan
+ * changes, keys and their TTLs, and Redis commands per decision. Hour-long windows keep
+ * refill out of the counts.
  */
 class RedisRateLimiterTest {
 
@@ -152,7 +152,8 @@ class RedisRateLimiterTest {
 			assertThat(status(rejected, "user").remaining()).isEqualTo(10);
 		}
 		assertThat(available(limiter.keys().user(tenant.id(), "alice"), tenant, true))
-			.as("alice's tokens all given back").isEqualTo(10);
+			.as("alice's tokens all given back")
+			.isEqualTo(10);
 		assertThat(available(limiter.keys().tenant(tenant.id()), tenant, false)).isZero();
 	}
 
@@ -193,7 +194,8 @@ class RedisRateLimiterTest {
 			RateLimitDecision upgraded = decide(second, request(v2, null, null));
 			assertThat(upgraded.allowed()).as("10 more tokens with the larger plan").isTrue();
 			assertThat(upgraded.statuses().get(0).remaining()).isEqualTo(9);
-			// The first instance still has version 1 cached: it uses the newer stored plan.
+			// The first instance still has version 1 cached: it uses the newer stored
+			// plan.
 			for (int i = 0; i < 9; i++) {
 				assertThat(decide(first, request(v1, null, null)).allowed()).isTrue();
 			}
@@ -230,11 +232,11 @@ class RedisRateLimiterTest {
 			assertThat(SlotHash.getSlot(key)).isEqualTo(SlotHash.getSlot(tenantKey));
 		}
 		assertThat(keys).contains(prefix + "{" + tenant.id().value() + "}:user:" + RateLimitKeys.hash("alice"));
-		// tokens spent at 100 (10) per hour come back all at once when the hour is over: full again
+		// tokens spent at 100 (10) per hour come back all at once when the hour is over:
+		// full again
 		// then, plus 1 s
 		assertThat((double) redis.pttl(tenantKey)).isCloseTo(3_601_000, within(3_000d));
-		assertThat((double) redis.pttl(limiter.keys().user(tenant.id(), "bob"))).isCloseTo(3_601_000,
-				within(3_000d));
+		assertThat((double) redis.pttl(limiter.keys().user(tenant.id(), "bob"))).isCloseTo(3_601_000, within(3_000d));
 	}
 
 	@Test
@@ -277,8 +279,8 @@ class RedisRateLimiterTest {
 		assertThat(commands).as("the user rejects").containsExactly("GET");
 		commands.clear();
 		decide(limiter, request(tenant(other.id(), 2, limit(100, HOUR, 5, null)), "carol", null));
-		assertThat(commands).as("a new version: read, then replace and consume").containsExactly("GET", "GET", "EVAL",
-				"GET", "GET", "EVAL");
+		assertThat(commands).as("a new version: read, then replace and consume")
+			.containsExactly("GET", "GET", "EVAL", "GET", "GET", "EVAL");
 	}
 
 	private long available(String key, Tenant tenant, boolean user) {
@@ -305,8 +307,8 @@ class RedisRateLimiterTest {
 	}
 
 	/**
-	 * Bucket4j's view of Redis, telling each command it sends. Generic in K on purpose: bucket4j
-	 * passes keys as an Object[] it casts to K[].
+	 * Bucket4j's view of Redis, telling each command it sends. Generic in K on purpose:
+	 * bucket4j passes keys as an Object[] it casts to K[].
 	 */
 	static <K> RedisApi<K> counting(RedisAsyncCommands<K, byte[]> redis, Consumer<String> commands) {
 		return new RedisApi<>() {

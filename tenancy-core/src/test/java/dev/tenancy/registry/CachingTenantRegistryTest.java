@@ -233,7 +233,8 @@ class CachingTenantRegistryTest {
 	void aSuspensionAnnouncedBeforeAnOutageIsNeverUndone() {
 		this.delegate.put(tenant(ACME, 0));
 		assertThat(this.cache.find(ACME)).contains(tenant(ACME, 0));
-		// The tenant is suspended; the notification arrives, then the database goes away before the
+		// The tenant is suspended; the notification arrives, then the database goes away
+		// before the
 		// next lookup. The cached ACTIVE answer must not come back as last known good.
 		this.cache.invalidate(ACME);
 		this.delegate.down(true);
@@ -313,8 +314,7 @@ class CachingTenantRegistryTest {
 		backingOff.invalidate(UNKNOWN);
 		assertThatExceptionOfType(TenantRegistryUnavailableException.class).isThrownBy(() -> backingOff.find(UNKNOWN));
 		backingOff.invalidate(ACME);
-		assertThatExceptionOfType(TenantRegistryUnavailableException.class)
-			.as("within the retry interval too")
+		assertThatExceptionOfType(TenantRegistryUnavailableException.class).as("within the retry interval too")
 			.isThrownBy(() -> backingOff.find(ACME));
 	}
 
@@ -336,8 +336,8 @@ class CachingTenantRegistryTest {
 	}
 
 	/**
-	 * A registry in memory that counts lookups, can be "down", and can hold a lookup after it has
-	 * read its answer (to let a change and its invalidation overtake it).
+	 * A registry in memory that counts lookups, can be "down", and can hold a lookup
+	 * after it has read its answer (to let a change and its invalidation overtake it).
 	 */
 	static final class FakeRegistry implements TenantRegistry {
 

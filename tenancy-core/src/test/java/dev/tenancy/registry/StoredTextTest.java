@@ -7,8 +7,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The stored-text rule on its own: every code unit from U+0000 to U+FFFF is judged, so nothing
- * outside the documented set is refused and nothing in it slips through.
+ * The stored-text rule on its own: every code unit from U+0000 to U+FFFF is judged, so
+ * nothing outside the documented set is refused and nothing in it slips through.
  */
 class StoredTextTest {
 

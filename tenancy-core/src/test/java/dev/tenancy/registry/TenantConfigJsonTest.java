@@ -62,11 +62,12 @@ class TenantConfigJsonTest {
 	}
 
 	@ParameterizedTest(name = "{0} is rejected at {1}")
-	@CsvSource(delimiter = '|', textBlock = """
-			{"plan": "standard", "plna": "x"}                                              | plna
-			{"rateLimit": {"limit": 10, "window": "PT1M", "perUser": {"limit": 1, "window": "PT1M", "x": 1}}} | rateLimit.perUser.x
-			{"rateLimit": {"limit": 10, "window": "PT1M", "perUsr": {"limit": 1, "window": "PT1M"}}} | rateLimit.perUsr
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					{"plan": "standard", "plna": "x"}                                              | plna
+					{"rateLimit": {"limit": 10, "window": "PT1M", "perUser": {"limit": 1, "window": "PT1M", "x": 1}}} | rateLimit.perUser.x
+					{"rateLimit": {"limit": 10, "window": "PT1M", "perUsr": {"limit": 1, "window": "PT1M"}}} | rateLimit.perUsr
+					""")
 	void unknownKeyIsRejectedNamingItsPath(String json, String path) {
 		InvalidTenantConfigException ex = rejected(json);
 		assertThat(ex.path()).isEqualTo(path);
@@ -74,31 +75,32 @@ class TenantConfigJsonTest {
 	}
 
 	@ParameterizedTest(name = "{0} is rejected at {1}")
-	@CsvSource(delimiter = '|', textBlock = """
-			{"rateLimit": {"limit": "100", "window": "PT1M"}}                                  | rateLimit.limit
-			{"rateLimit": {"limit": 1.5, "window": "PT1M"}}                                    | rateLimit.limit
-			{"rateLimit": {"limit": 1e3, "window": "PT1M"}}                                    | rateLimit.limit
-			{"rateLimit": {"limit": true, "window": "PT1M"}}                                   | rateLimit.limit
-			{"rateLimit": {"limit": null, "window": "PT1M"}}                                   | rateLimit.limit
-			{"rateLimit": {"limit": 99999999999999999999999, "window": "PT1M"}}                | rateLimit.limit
-			{"rateLimit": {"limit": 10, "window": "PT1M", "burst": "20"}}                      | rateLimit.burst
-			{"rateLimit": {"limit": 10, "window": "one minute"}}                               | rateLimit.window
-			{"rateLimit": {"limit": 10, "window": 60}}                                         | rateLimit.window
-			{"rateLimit": {"limit": 10, "window": "PT1M", "perUser": {"limit": "1", "window": "PT1M"}}} | rateLimit.perUser.limit
-			{"rateLimit": {"limit": 10, "window": "PT1M", "costs": {"helpdesk": "5"}}}         | rateLimit.costs.helpdesk
-			{"rateLimit": {"limit": 10, "window": "PT1M", "costs": {"helpdesk": 2.5}}}         | rateLimit.costs.helpdesk
-			{"rateLimit": "fast"}                                                              | rateLimit
-			{"features": "trips"}                                                              | features
-			{"features": ["trips", 5]}                                                         | features[1]
-			{"features": ["trips", {"a": 1}]}                                                  | features[1]
-			{"emailDomains": {"a": "b"}}                                                       | emailDomains
-			{"plan": 5}                                                                        | plan
-			{"plan": ["standard"]}                                                             | plan
-			{"locale": false}                                                                  | locale
-			{"attributes": {"brandColour": 5}}                                                 | attributes.brandColour
-			{"attributes": {"brandColour": {"r": 1}}}                                          | attributes.brandColour
-			{"attributes": ["a"]}                                                              | attributes
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					{"rateLimit": {"limit": "100", "window": "PT1M"}}                                  | rateLimit.limit
+					{"rateLimit": {"limit": 1.5, "window": "PT1M"}}                                    | rateLimit.limit
+					{"rateLimit": {"limit": 1e3, "window": "PT1M"}}                                    | rateLimit.limit
+					{"rateLimit": {"limit": true, "window": "PT1M"}}                                   | rateLimit.limit
+					{"rateLimit": {"limit": null, "window": "PT1M"}}                                   | rateLimit.limit
+					{"rateLimit": {"limit": 99999999999999999999999, "window": "PT1M"}}                | rateLimit.limit
+					{"rateLimit": {"limit": 10, "window": "PT1M", "burst": "20"}}                      | rateLimit.burst
+					{"rateLimit": {"limit": 10, "window": "one minute"}}                               | rateLimit.window
+					{"rateLimit": {"limit": 10, "window": 60}}                                         | rateLimit.window
+					{"rateLimit": {"limit": 10, "window": "PT1M", "perUser": {"limit": "1", "window": "PT1M"}}} | rateLimit.perUser.limit
+					{"rateLimit": {"limit": 10, "window": "PT1M", "costs": {"helpdesk": "5"}}}         | rateLimit.costs.helpdesk
+					{"rateLimit": {"limit": 10, "window": "PT1M", "costs": {"helpdesk": 2.5}}}         | rateLimit.costs.helpdesk
+					{"rateLimit": "fast"}                                                              | rateLimit
+					{"features": "trips"}                                                              | features
+					{"features": ["trips", 5]}                                                         | features[1]
+					{"features": ["trips", {"a": 1}]}                                                  | features[1]
+					{"emailDomains": {"a": "b"}}                                                       | emailDomains
+					{"plan": 5}                                                                        | plan
+					{"plan": ["standard"]}                                                             | plan
+					{"locale": false}                                                                  | locale
+					{"attributes": {"brandColour": 5}}                                                 | attributes.brandColour
+					{"attributes": {"brandColour": {"r": 1}}}                                          | attributes.brandColour
+					{"attributes": ["a"]}                                                              | attributes
+					""")
 	void wrongTypeIsRejectedNamingItsPath(String json, String path) {
 		assertThat(rejected(json).path()).isEqualTo(path);
 	}
@@ -115,28 +117,29 @@ class TenantConfigJsonTest {
 	}
 
 	@ParameterizedTest(name = "{0} is rejected at {1}")
-	@CsvSource(delimiter = '|', textBlock = """
-			{"rateLimit": {"limit": 0, "window": "PT1M"}}                                   | rateLimit.limit
-			{"rateLimit": {"limit": -5, "window": "PT1M"}}                                  | rateLimit.limit
-			{"rateLimit": {"limit": 10}}                                                    | rateLimit.window
-			{"rateLimit": {"limit": 10, "window": "PT0S"}}                                  | rateLimit.window
-			{"rateLimit": {"limit": 10, "window": "-PT1M"}}                                 | rateLimit.window
-			{"rateLimit": {"limit": 10, "window": "PT1M", "burst": 5}}                      | rateLimit.burst
-			{"rateLimit": {"limit": 10, "window": "PT1M", "perUser": {"limit": 0, "window": "PT1M"}}} | rateLimit.perUser.limit
-			{"rateLimit": {"limit": 10, "window": "PT1M", "perUser": {"limit": 1, "window": "PT0S"}}} | rateLimit.perUser.window
-			{"rateLimit": {"limit": 10, "window": "PT1M", "costs": {"helpdesk": 0}}}        | rateLimit.costs.helpdesk
-			{"rateLimit": {"limit": 10, "window": "PT1M", "costs": {"helpdesk": 11}}}       | rateLimit.costs.helpdesk
-			{"plan": ""}                                                                    | plan
-			{"features": ["trips", " "]}                                                    | features[1]
-			{"emailDomains": ["Acme.Example"]}                                              | emailDomains[0]
-			{"emailDomains": ["localhost"]}                                                 | emailDomains[0]
-			{"emailDomains": ["acme.example", "x@acme.example"]}                           | emailDomains[1]
-			{"locale": "english"}                                                           | locale
-			{"locale": "en_GB"}                                                             | locale
-			{"locale": ""}                                                                  | locale
-			{"locale": "en-GB-x"}                                                           | locale
-			{"locale": "12-34"}                                                             | locale
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					{"rateLimit": {"limit": 0, "window": "PT1M"}}                                   | rateLimit.limit
+					{"rateLimit": {"limit": -5, "window": "PT1M"}}                                  | rateLimit.limit
+					{"rateLimit": {"limit": 10}}                                                    | rateLimit.window
+					{"rateLimit": {"limit": 10, "window": "PT0S"}}                                  | rateLimit.window
+					{"rateLimit": {"limit": 10, "window": "-PT1M"}}                                 | rateLimit.window
+					{"rateLimit": {"limit": 10, "window": "PT1M", "burst": 5}}                      | rateLimit.burst
+					{"rateLimit": {"limit": 10, "window": "PT1M", "perUser": {"limit": 0, "window": "PT1M"}}} | rateLimit.perUser.limit
+					{"rateLimit": {"limit": 10, "window": "PT1M", "perUser": {"limit": 1, "window": "PT0S"}}} | rateLimit.perUser.window
+					{"rateLimit": {"limit": 10, "window": "PT1M", "costs": {"helpdesk": 0}}}        | rateLimit.costs.helpdesk
+					{"rateLimit": {"limit": 10, "window": "PT1M", "costs": {"helpdesk": 11}}}       | rateLimit.costs.helpdesk
+					{"plan": ""}                                                                    | plan
+					{"features": ["trips", " "]}                                                    | features[1]
+					{"emailDomains": ["Acme.Example"]}                                              | emailDomains[0]
+					{"emailDomains": ["localhost"]}                                                 | emailDomains[0]
+					{"emailDomains": ["acme.example", "x@acme.example"]}                           | emailDomains[1]
+					{"locale": "english"}                                                           | locale
+					{"locale": "en_GB"}                                                             | locale
+					{"locale": ""}                                                                  | locale
+					{"locale": "en-GB-x"}                                                           | locale
+					{"locale": "12-34"}                                                             | locale
+					""")
 	void valueOutOfRangeIsRejectedNamingItsPath(String json, String path) {
 		assertThat(rejected(json).path()).isEqualTo(path);
 	}
@@ -196,7 +199,8 @@ class TenantConfigJsonTest {
 
 	@Test
 	void messageNamesThePathButNeverTheValue() {
-		InvalidTenantConfigException ex = rejected("{\"rateLimit\": {\"limit\": \"secret-value\", \"window\": \"PT1M\"}}");
+		InvalidTenantConfigException ex = rejected(
+				"{\"rateLimit\": {\"limit\": \"secret-value\", \"window\": \"PT1M\"}}");
 		assertThat(ex.getMessage()).startsWith("rateLimit.limit: ").doesNotContain("secret-value");
 		ex = rejected("{\"plan\": \"standard\", \"secret-key-value\": 1}");
 		assertThat(ex.getMessage()).startsWith("secret-key-value: unknown key (expected plan, rateLimit, ");
@@ -254,8 +258,7 @@ class TenantConfigJsonTest {
 			1d    | PT24H
 			""")
 	void durationsAreAcceptedInBothForms(String text, String iso) {
-		TenantConfig config = TenantConfigJson
-			.parse("{\"rateLimit\": {\"limit\": 10, \"window\": \"" + text + "\"}}");
+		TenantConfig config = TenantConfigJson.parse("{\"rateLimit\": {\"limit\": 10, \"window\": \"" + text + "\"}}");
 		assertThat(config.rateLimit().window()).isEqualTo(Duration.parse(iso));
 	}
 
@@ -280,7 +283,8 @@ class TenantConfigJsonTest {
 	void propertiesAreReadWithRelaxedNamesAndTheSameRules() {
 		Map<String, Object> values = new java.util.LinkedHashMap<>();
 		values.put("plan", "gold");
-		values.put("rate-limit", Map.of("limit", "100", "window", "1m", "per-user", Map.of("limit", 10, "window", "PT1M")));
+		values.put("rate-limit",
+				Map.of("limit", "100", "window", "1m", "per-user", Map.of("limit", 10, "window", "PT1M")));
 		values.put("features", "trips, helpdesk");
 		values.put("emailDomains", Map.of("0", "acme.example"));
 		TenantConfig config = TenantConfigJson.fromProperties(values, "tenancy.tenants.acme.config");

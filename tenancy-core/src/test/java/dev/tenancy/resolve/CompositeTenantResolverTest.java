@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * The policy table of the composite resolver, with the real resolvers behind it: the verified
- * token is authoritative, a header only selects among granted tenants.
+ * The policy table of the composite resolver, with the real resolvers behind it: the
+ * verified token is authoritative, a header only selects among granted tenants.
  */
 class CompositeTenantResolverTest {
 
@@ -113,7 +113,8 @@ class CompositeTenantResolverTest {
 		TestAuthentication.signInWithoutTenant();
 		this.request.addHeader("X-Client-ID", "acme");
 		assertThat(errorOf(this.strict, this.request)).isEqualTo(TenancyError.TENANT_FORBIDDEN);
-		// Even when grants are not required, a token that grants nothing never lets a header in.
+		// Even when grants are not required, a token that grants nothing never lets a
+		// header in.
 		assertThat(errorOf(this.lenient, this.request)).isEqualTo(TenancyError.TENANT_FORBIDDEN);
 	}
 
@@ -228,7 +229,8 @@ class CompositeTenantResolverTest {
 
 	@Test
 	void registryIsNeverNeeded() {
-		// The composite only decides syntax and agreement: an id nobody registered still resolves, and
+		// The composite only decides syntax and agreement: an id nobody registered still
+		// resolves, and
 		// the isolation filter answers it with tenant_forbidden.
 		TestAuthentication.signInAs("nosuch");
 		assertThat(this.strict.resolve(this.request)).contains(TenantId.of("nosuch"));

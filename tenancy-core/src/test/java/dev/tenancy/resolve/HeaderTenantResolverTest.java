@@ -57,7 +57,8 @@ class HeaderTenantResolverTest {
 		this.request.addHeader("X-Client-ID", "acme");
 		this.request.addHeader("X-Tenant-ID", "globex");
 		assertThatThrownBy(() -> this.resolver.resolve(this.request)).isInstanceOfSatisfying(
-				TenantResolutionException.class, (ex) -> assertThat(ex.error()).isEqualTo(TenancyError.TENANT_MISMATCH));
+				TenantResolutionException.class,
+				(ex) -> assertThat(ex.error()).isEqualTo(TenancyError.TENANT_MISMATCH));
 	}
 
 	@Test

@@ -34,8 +34,7 @@ class JwtClaimTenantResolverTest {
 	}
 
 	private static TenantResolution granted(String... tenants) {
-		return TenantResolution.granted(
-				Set.copyOf(Arrays.stream(tenants).map(TenantId::of).toList()));
+		return TenantResolution.granted(Set.copyOf(Arrays.stream(tenants).map(TenantId::of).toList()));
 	}
 
 	private TenantResolution resolveWith(Map<String, Object> claims) {

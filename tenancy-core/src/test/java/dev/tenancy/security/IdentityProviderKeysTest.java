@@ -38,8 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The JWK set cache and the decoder on it, against an identity provider served over HTTP on
- * loopback that is flooded, stopped, slowed and made hostile.
+ * The JWK set cache and the decoder on it, against an identity provider served over HTTP
+ * on loopback that is flooded, stopped, slowed and made hostile.
  */
 class IdentityProviderKeysTest {
 
@@ -70,7 +70,8 @@ class IdentityProviderKeysTest {
 	}
 
 	private static JwkSetPolicy policy(Duration ttl, Duration refetch) {
-		// Generous timeouts: the first request of a JVM's HTTP client can take a second on a busy machine.
+		// Generous timeouts: the first request of a JVM's HTTP client can take a second
+		// on a busy machine.
 		return new JwkSetPolicy(ttl, refetch, Duration.ofHours(1), Duration.ofMillis(1000), Duration.ofMillis(1500),
 				JwkSetPolicy.DEFAULT_MAX_BYTES);
 	}
@@ -112,7 +113,8 @@ class IdentityProviderKeysTest {
 			String token = tokenWithUnknownKey("made-up-" + i);
 			assertThatExceptionOfType(BadJwtException.class).isThrownBy(() -> decoder.decode(token));
 		}
-		// The first unknown kid may fetch (the interval has not passed since the first fetch, so it
+		// The first unknown kid may fetch (the interval has not passed since the first
+		// fetch, so it
 		// does not); the other 19 never do.
 		assertThat(this.idp.jwksRequests()).isEqualTo(1);
 		assertThat(decoder.decode(validToken()).getSubject()).isEqualTo("test-user");
@@ -153,7 +155,8 @@ class IdentityProviderKeysTest {
 		RSAKey rotated = FakeIdentityProvider.unpublishedKey("key-2");
 		String token = this.idp.token(rotated, JOSEObjectType.JWT, (claims) -> {
 		});
-		// The interval is measured on a clock of the test's own, so a slow machine cannot stretch it.
+		// The interval is measured on a clock of the test's own, so a slow machine cannot
+		// stretch it.
 		MutableClock clock = new MutableClock();
 		JwkSetPolicy policy = policy(Duration.ofMinutes(5), Duration.ofSeconds(30));
 		ResilientJwtDecoder decoder = decoder(keys(policy, clock));
@@ -176,10 +179,12 @@ class IdentityProviderKeysTest {
 		ResilientJwtDecoder decoder = decoder(keys);
 		decoder.decode(validToken());
 		this.idp.stop();
-		// Within the interval after a successful fetch an unknown key is simply unknown (401)...
+		// Within the interval after a successful fetch an unknown key is simply unknown
+		// (401)...
 		assertThatExceptionOfType(BadJwtException.class).isThrownBy(() -> decoder.decode(tokenWithUnknownKey("early")));
 
-		// ...after it, the fetch fails: 503 now, and at once for the rest of the interval.
+		// ...after it, the fetch fails: 503 now, and at once for the rest of the
+		// interval.
 		for (int i = 0; i < 10; i++) {
 			if (i % 3 == 0) {
 				clock.advance(Duration.ofMillis(1100));
@@ -188,8 +193,8 @@ class IdentityProviderKeysTest {
 			long start = System.nanoTime();
 			assertThatExceptionOfType(IdentityProviderUnavailableException.class)
 				.isThrownBy(() -> decoder.decode(token))
-				.satisfies((ex) -> assertThat(ex.retryAfter()).isPositive()
-					.isLessThanOrEqualTo(Duration.ofMillis(1000)));
+				.satisfies(
+						(ex) -> assertThat(ex.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofMillis(1000)));
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
 		}
 		// Four fetches failed (one per interval), one warning for the outage.
@@ -205,7 +210,8 @@ class IdentityProviderKeysTest {
 		String token = tokenWithUnknownKey("after-recovery");
 		assertThatExceptionOfType(BadJwtException.class).isThrownBy(() -> decoder.decode(token));
 		assertThat(keys.outageSince()).isNull();
-		assertThat(this.log.list.stream().filter((event) -> event.getLevel() == Level.INFO)
+		assertThat(this.log.list.stream()
+			.filter((event) -> event.getLevel() == Level.INFO)
 			.map(ILoggingEvent::getFormattedMessage)).singleElement().asString().contains("can be fetched again");
 		assertThat(warnings()).isEqualTo(1);
 	}
@@ -274,29 +280,30 @@ class IdentityProviderKeysTest {
 		sleep(150);
 		assertThatExceptionOfType(IdentityProviderUnavailableException.class)
 			.isThrownBy(() -> decoder.decode(validToken()));
-		assertThat(this.log.list).allSatisfy(
-				(event) -> assertThat(event.getFormattedMessage()).doesNotContain("\u001b").doesNotContain("AAAAAAAAAA"));
+		assertThat(this.log.list).allSatisfy((event) -> assertThat(event.getFormattedMessage()).doesNotContain("\u001b")
+			.doesNotContain("AAAAAAAAAA"));
 	}
 
 	@Test
 	void privateAndSymmetricKeysInTheSetAreNeverUsed() {
-		// A JWK set that wrongly publishes an HMAC secret: a token "signed" with it must not pass,
+		// A JWK set that wrongly publishes an HMAC secret: a token "signed" with it must
+		// not pass,
 		// even if HS256 were accepted.
-		this.idp.jwksBody("{\"keys\":[{\"kty\":\"oct\",\"kid\":\"hmac\",\"k\":\"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA\"}]}");
+		this.idp.jwksBody(
+				"{\"keys\":[{\"kty\":\"oct\",\"kid\":\"hmac\",\"k\":\"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA\"}]}");
 		IdentityProviderKeys keys = IdentityProviderKeys.fromJwkSetUri(this.idp.jwkSetUri(),
 				policy(Duration.ofMinutes(5), Duration.ofSeconds(30)));
 		this.closeables.add(keys);
-		ResilientJwtDecoder decoder = new ResilientJwtDecoder(keys,
-				Set.of(SignatureAlgorithm.RS256), new JwtTimestampValidator());
+		ResilientJwtDecoder decoder = new ResilientJwtDecoder(keys, Set.of(SignatureAlgorithm.RS256),
+				new JwtTimestampValidator());
 		String token = tokenWithUnknownKey("hmac");
 		assertThatExceptionOfType(BadJwtException.class).isThrownBy(() -> decoder.decode(token));
 	}
 
 	@Test
 	void theIssuerIsDiscoveredAndMustMatch() {
-		ResilientJwtDecoder decoder = decoder(
-				IdentityProviderKeys.fromIssuer(URI.create(this.idp.issuer()), policy(Duration.ofMinutes(5),
-						Duration.ofSeconds(30))));
+		ResilientJwtDecoder decoder = decoder(IdentityProviderKeys.fromIssuer(URI.create(this.idp.issuer()),
+				policy(Duration.ofMinutes(5), Duration.ofSeconds(30))));
 		assertThat(decoder.decode(validToken()).getSubject()).isEqualTo("test-user");
 		assertThat(this.idp.requests(FakeIdentityProvider.DISCOVERY_PATH)).isEqualTo(1);
 

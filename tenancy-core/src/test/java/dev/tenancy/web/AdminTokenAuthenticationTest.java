@@ -23,10 +23,10 @@ import dev.tenancy.test.TestAuthentication;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The bootstrap {@code X-Admin-Token} as a Spring Security authentication: the right token yields
- * the admin authority and names the actor for the audit, a wrong one is 403, repeated wrong ones
- * are throttled (429, the right token included), and nothing happens without the header or outside
- * the admin paths.
+ * The bootstrap {@code X-Admin-Token} as a Spring Security authentication: the right
+ * token yields the admin authority and names the actor for the audit, a wrong one is 403,
+ * repeated wrong ones are throttled (429, the right token included), and nothing happens
+ * without the header or outside the admin paths.
  */
 class AdminTokenAuthenticationTest {
 
@@ -50,7 +50,10 @@ class AdminTokenAuthenticationTest {
 		return request;
 	}
 
-	/** Runs the filter; returns what the rest of the chain saw as the authentication, or null if it never ran. */
+	/**
+	 * Runs the filter; returns what the rest of the chain saw as the authentication, or
+	 * null if it never ran.
+	 */
 	private static Authentication[] run(AuthenticationFilter filter, MockHttpServletRequest request,
 			MockHttpServletResponse response) throws Exception {
 		Authentication[] seen = new Authentication[1];

@@ -51,12 +51,14 @@ class ErrorPageProblemFilterTest {
 		assertThat(chain.getRequest()).as("the error controller is not reached").isNull();
 		assertThat(response.getStatus()).isEqualTo(answered);
 		assertThat(response.getContentType()).startsWith("application/problem+json");
-		assertThat(body(response)).containsEntry("code", code).containsEntry("status", answered)
+		assertThat(body(response)).containsEntry("code", code)
+			.containsEntry("status", answered)
 			.doesNotContainKey("instance");
 		assertThat(response.getContentAsString()).doesNotContain("script").doesNotContain("TRACE");
 		assertThat(response.getHeader("X-Content-Type-Options")).isEqualTo("nosniff");
 		assertThat(response.getHeader("X-Frame-Options")).isEqualTo("DENY");
-		assertThat(response.getHeader("Content-Security-Policy")).isEqualTo("default-src 'none'; frame-ancestors 'none'");
+		assertThat(response.getHeader("Content-Security-Policy"))
+			.isEqualTo("default-src 'none'; frame-ancestors 'none'");
 		assertThat(response.getHeader("Cache-Control")).isEqualTo("no-store");
 		assertThat(response.getHeader("WWW-Authenticate")).as("kept").isEqualTo("Basic realm=\"x\"");
 		if (answered == 503) {

@@ -45,8 +45,9 @@ class ProblemResponsesTest {
 
 	@Test
 	void contractCodes() throws Exception {
-		assertThat(parse(ProblemResponses.body(TenancyError.TENANT_FORBIDDEN, null))).containsEntry("code",
-				"tenant_forbidden").containsEntry("status", 403);
+		assertThat(parse(ProblemResponses.body(TenancyError.TENANT_FORBIDDEN, null)))
+			.containsEntry("code", "tenant_forbidden")
+			.containsEntry("status", 403);
 		assertThat(parse(ProblemResponses.body(TenancyError.ADMIN_NOT_CONFIGURED, null)))
 			.containsEntry("code", "admin_not_configured")
 			.containsEntry("status", 503);

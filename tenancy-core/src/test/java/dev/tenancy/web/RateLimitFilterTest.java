@@ -112,7 +112,8 @@ class RateLimitFilterTest {
 		assertThat(response.getStatus()).isEqualTo(429);
 		assertThat(response.getContentType()).startsWith("application/problem+json");
 		assertThat(response.getContentAsString()).contains("\"code\":\"rate_limited\"").contains("\"status\":429");
-		// 2 per minute: both come back at the end of the minute (a few ms less, rounded up)
+		// 2 per minute: both come back at the end of the minute (a few ms less, rounded
+		// up)
 		assertThat(response.getHeader("Retry-After")).isEqualTo("60");
 		assertThat(response.getHeader("RateLimit-Policy")).isEqualTo("\"tenant\";q=2;w=60");
 		assertThat(response.getHeader("RateLimit")).isEqualTo("\"tenant\";r=0;t=60");

@@ -46,9 +46,9 @@ class TenantIsolationFilterTest {
 					new HeaderTenantResolver(List.of("X-Client-ID", "X-Tenant-ID"))),
 			true);
 
-	private final CountingRegistry registry = new CountingRegistry(new InMemoryTenantRegistry(List.of(
-			tenant("acme", TenantStatus.ACTIVE), tenant("globex", TenantStatus.ACTIVE),
-			tenant("initech", TenantStatus.SUSPENDED), tenant("umbrella", TenantStatus.DELETED))));
+	private final CountingRegistry registry = new CountingRegistry(new InMemoryTenantRegistry(
+			List.of(tenant("acme", TenantStatus.ACTIVE), tenant("globex", TenantStatus.ACTIVE),
+					tenant("initech", TenantStatus.SUSPENDED), tenant("umbrella", TenantStatus.DELETED))));
 
 	private final List<Tenant> heard = new ArrayList<>();
 
@@ -79,8 +79,7 @@ class TenantIsolationFilterTest {
 		return run(request, this.filter);
 	}
 
-	private MockHttpServletResponse run(MockHttpServletRequest request, TenantIsolationFilter filter)
-			throws Exception {
+	private MockHttpServletResponse run(MockHttpServletRequest request, TenantIsolationFilter filter) throws Exception {
 		MockHttpServletResponse response = new MockHttpServletResponse();
 		MockFilterChain chain = new MockFilterChain(this.servlet);
 		filter.doFilter(request, response, chain);
@@ -216,7 +215,8 @@ class TenantIsolationFilterTest {
 		unknown.addHeader("X-Client-ID", "nosuch");
 		byte[] existingBody = run(existing).getContentAsByteArray();
 		byte[] unknownBody = run(unknown).getContentAsByteArray();
-		assertThat(existingBody).isEqualTo(unknownBody).isEqualTo(ProblemResponses.body(TenancyError.TENANT_MISMATCH, null));
+		assertThat(existingBody).isEqualTo(unknownBody)
+			.isEqualTo(ProblemResponses.body(TenancyError.TENANT_MISMATCH, null));
 	}
 
 	@Test

@@ -16,11 +16,12 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * Matches when {@code tenancy.registry.source} selects the given registry, bound through the
- * {@link Binder} like the property itself (as Spring Boot's {@code CacheCondition} does), so
- * {@code config-server}, {@code CONFIG_SERVER} and {@code Config_Server} all select the same one.
- * Unset selects {@code properties}. An invalid value matches nothing here but
- * {@link InvalidSourceCondition}, whose registry fails start-up listing the valid values.
+ * Matches when {@code tenancy.registry.source} selects the given registry, bound through
+ * the {@link Binder} like the property itself (as Spring Boot's {@code CacheCondition}
+ * does), so {@code config-server}, {@code CONFIG_SERVER} and {@code Config_Server} all
+ * select the same one. Unset selects {@code properties}. An invalid value matches nothing
+ * here but {@link InvalidSourceCondition}, whose registry fails start-up listing the
+ * valid values.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ ElementType.TYPE, ElementType.METHOD })
@@ -28,7 +29,9 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 @Conditional(ConditionalOnRegistrySource.OnRegistrySourceCondition.class)
 @interface ConditionalOnRegistrySource {
 
-	/** @return the registry source that must be selected */
+	/**
+	 * @return the registry source that must be selected
+	 */
 	TenancyRegistryProperties.Source value();
 
 	/** The property. */
@@ -61,7 +64,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 	}
 
 	/**
-	 * Matches when {@code tenancy.registry.source} is set to something that is no registry source.
+	 * Matches when {@code tenancy.registry.source} is set to something that is no
+	 * registry source.
 	 */
 	final class InvalidSourceCondition extends SpringBootCondition {
 

@@ -10,9 +10,10 @@ import dev.tenancy.registry.remote.ConfigServerChangeFollower;
 import dev.tenancy.registry.remote.ConfigServerConnection;
 
 /**
- * The config-server registry's health: UP while the config server answered recently (the follower
- * polls it every poll interval), DOWN otherwise, when known tenants are served from the cache and
- * tenants never seen get 503. The follower's cursor and the cache size are details.
+ * The config-server registry's health: UP while the config server answered recently (the
+ * follower polls it every poll interval), DOWN otherwise, when known tenants are served
+ * from the cache and tenants never seen get 503. The follower's cursor and the cache size
+ * are details.
  */
 class ConfigServerRegistryHealthIndicator extends AbstractHealthIndicator {
 

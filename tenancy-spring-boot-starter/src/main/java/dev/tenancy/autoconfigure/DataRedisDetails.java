@@ -11,10 +11,10 @@ import org.springframework.boot.ssl.SslBundle;
 import dev.tenancy.ratelimit.RedisLocation;
 
 /**
- * Spring Boot's {@link DataRedisConnectionDetails} as the limiter's {@link RedisLocation}, with
- * the same precedence as Boot's own Lettuce configuration (Sentinel, then Cluster, then
- * standalone) and the SSL bundle's key and trust material. Only loaded when Spring Boot's Redis
- * support is on the classpath.
+ * Spring Boot's {@link DataRedisConnectionDetails} as the limiter's
+ * {@link RedisLocation}, with the same precedence as Boot's own Lettuce configuration
+ * (Sentinel, then Cluster, then standalone) and the SSL bundle's key and trust material.
+ * Only loaded when Spring Boot's Redis support is on the classpath.
  */
 final class DataRedisDetails {
 

@@ -4,9 +4,10 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * The {@code db} health component in place of Spring Boot's, which borrows a pooled connection
- * and so, while the database is away, answers only after the pool's connection timeout: DOWN with
- * {@code database: unreachable} (or {@code no answer within the health timeout}) within
+ * The {@code db} health component in place of Spring Boot's, which borrows a pooled
+ * connection and so, while the database is away, answers only after the pool's connection
+ * timeout: DOWN with {@code database: unreachable} (or
+ * {@code no answer within the health timeout}) within
  * {@code tenancy.jdbc.health-timeout}.
  */
 class DatabaseHealthIndicator implements HealthIndicator {

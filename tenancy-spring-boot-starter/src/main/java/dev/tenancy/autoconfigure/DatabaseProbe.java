@@ -10,14 +10,15 @@ import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 
 /**
- * Asks whether the application's database answers, within a time budget, for health checks.
+ * Asks whether the application's database answers, within a time budget, for health
+ * checks.
  * <p>
- * A pool waits its whole connection timeout for a connection while the database is away, and a
- * health check must not: the probe runs on a thread of its own and the caller waits at most the
- * budget. Only one probe runs at a time; callers that come while it runs share it, and once it has
- * overrun a budget they are answered "no answer" at once instead of waiting again, so a health
- * request with several database-backed indicators (and a burst of health requests) costs one
- * budget, not one each.
+ * A pool waits its whole connection timeout for a connection while the database is away,
+ * and a health check must not: the probe runs on a thread of its own and the caller waits
+ * at most the budget. Only one probe runs at a time; callers that come while it runs
+ * share it, and once it has overrun a budget they are answered "no answer" at once
+ * instead of waiting again, so a health request with several database-backed indicators
+ * (and a burst of health requests) costs one budget, not one each.
  */
 final class DatabaseProbe {
 

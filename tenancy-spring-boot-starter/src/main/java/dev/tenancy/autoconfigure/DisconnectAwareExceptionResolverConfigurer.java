@@ -10,9 +10,10 @@ import dev.tenancy.web.DisconnectAwareHandlerExceptionResolver;
 
 /**
  * Puts {@link DisconnectAwareHandlerExceptionResolver} where Spring MVC's own
- * {@link DefaultHandlerExceptionResolver} was, in the same place of the resolver chain, so that a
- * database socket error ("Broken pipe") is never answered as a client disconnect with an empty
- * 200. Spring MVC's answers for its own exceptions (400, 405, 415, ...) are unchanged.
+ * {@link DefaultHandlerExceptionResolver} was, in the same place of the resolver chain,
+ * so that a database socket error ("Broken pipe") is never answered as a client
+ * disconnect with an empty 200. Spring MVC's answers for its own exceptions (400, 405,
+ * 415, ...) are unchanged.
  */
 class DisconnectAwareExceptionResolverConfigurer implements WebMvcConfigurer {
 

@@ -9,17 +9,19 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 
 /**
- * Gives a Hikari pool the starter's connection timeout ({@code tenancy.jdbc.connection-timeout})
- * unless the application chose one: while the database is away a request then fails (503
- * {@code database_unavailable}) after that long instead of Hikari's default 30 s. The validation
- * timeout, which bounds checking a borrowed idle connection that may be dead, is kept inside it.
+ * Gives a Hikari pool the starter's connection timeout
+ * ({@code tenancy.jdbc.connection-timeout}) unless the application chose one: while the
+ * database is away a request then fails (503 {@code database_unavailable}) after that
+ * long instead of Hikari's default 30 s. The validation timeout, which bounds checking a
+ * borrowed idle connection that may be dead, is kept inside it.
  * <p>
- * The application's choice wins: {@code spring.datasource.hikari.connection-timeout} set anywhere
- * in the environment, or a pool it built itself with a value other than Hikari's default; then
- * nothing is changed.
+ * The application's choice wins: {@code spring.datasource.hikari.connection-timeout} set
+ * anywhere in the environment, or a pool it built itself with a value other than Hikari's
+ * default; then nothing is changed.
  * <p>
- * The pool is reached through its bean properties rather than Hikari's types, so the starter does
- * not put Hikari on an application's class path (which would make Spring Boot configure a pool).
+ * The pool is reached through its bean properties rather than Hikari's types, so the
+ * starter does not put Hikari on an application's class path (which would make Spring
+ * Boot configure a pool).
  */
 class HikariFailFastPostProcessor implements BeanPostProcessor {
 
@@ -46,7 +48,8 @@ class HikariFailFastPostProcessor implements BeanPostProcessor {
 		Binder binder = Binder.get(this.environment);
 		BeanWrapper pool = PropertyAccessorFactory.forBeanPropertyAccess(bean);
 		if (binder.bind("spring.datasource.hikari.connection-timeout", String.class).isBound()
-				|| !Long.valueOf(HIKARI_DEFAULT_CONNECTION_TIMEOUT).equals(pool.getPropertyValue("connectionTimeout"))) {
+				|| !Long.valueOf(HIKARI_DEFAULT_CONNECTION_TIMEOUT)
+					.equals(pool.getPropertyValue("connectionTimeout"))) {
 			return bean;
 		}
 		Duration timeout = binder.bind("tenancy.jdbc.connection-timeout", Duration.class)

@@ -16,11 +16,11 @@ import org.springframework.util.ClassUtils;
 import dev.tenancy.ratelimit.RedisLocation;
 
 /**
- * Where the rate limiter's Redis is: {@code tenancy.rate-limit.redis.*} when set (a Redis of the
- * limiter's own), or else Spring Boot's {@code DataRedisConnectionDetails}, so that
- * {@code spring.data.redis.*}, {@code @ServiceConnection} and Docker Compose all drive it, SSL
- * bundles included. The starter never reads {@code spring.data.redis.*} itself; the address rules
- * live in core ({@link RedisLocation}).
+ * Where the rate limiter's Redis is: {@code tenancy.rate-limit.redis.*} when set (a Redis
+ * of the limiter's own), or else Spring Boot's {@code DataRedisConnectionDetails}, so
+ * that {@code spring.data.redis.*}, {@code @ServiceConnection} and Docker Compose all
+ * drive it, SSL bundles included. The starter never reads {@code spring.data.redis.*}
+ * itself; the address rules live in core ({@link RedisLocation}).
  */
 final class RateLimitRedisLocation {
 
@@ -55,7 +55,8 @@ final class RateLimitRedisLocation {
 	 * @param properties the limiter's properties
 	 * @param beanFactory where Spring Boot's connection details are, if any
 	 * @return the location
-	 * @throws TenancyConfigurationException when no location is known or it cannot be used
+	 * @throws TenancyConfigurationException when no location is known or it cannot be
+	 * used
 	 */
 	static RedisLocation location(TenancyRateLimitProperties properties, ListableBeanFactory beanFactory) {
 		TenancyRateLimitProperties.Redis redis = properties.redis();
@@ -71,7 +72,8 @@ final class RateLimitRedisLocation {
 			}
 		}
 		catch (IllegalArgumentException ex) {
-			throw new TenancyConfigurationException("The rate limiter's Redis location is not usable: " + ex.getMessage(),
+			throw new TenancyConfigurationException(
+					"The rate limiter's Redis location is not usable: " + ex.getMessage(),
 					"Fix the Redis location (tenancy.rate-limit.redis.* or spring.data.redis.*).");
 		}
 		throw new TenancyConfigurationException("Rate limiting is on but no Redis location is known.",
@@ -95,9 +97,9 @@ final class RateLimitRedisLocation {
 	}
 
 	/**
-	 * Matches when the limiter's own Redis location is set or Spring Boot's Redis connection
-	 * details exist (from {@code spring.data.redis.*}, {@code @ServiceConnection}, Docker Compose
-	 * or the application).
+	 * Matches when the limiter's own Redis location is set or Spring Boot's Redis
+	 * connection details exist (from {@code spring.data.redis.*},
+	 * {@code @ServiceConnection}, Docker Compose or the application).
 	 */
 	static final class OnConfigured extends SpringBootCondition implements ConfigurationCondition {
 

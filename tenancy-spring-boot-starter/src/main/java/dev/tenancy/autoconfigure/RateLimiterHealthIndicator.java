@@ -8,12 +8,13 @@ import dev.tenancy.ratelimit.RateLimiter;
 import dev.tenancy.ratelimit.RedisRateLimitClient;
 
 /**
- * The rate limiter's health, as the {@code tenancyRateLimiter} contributor. It is always UP: an
- * unreachable Redis degrades the limiter (each instance limits locally, or per failure mode) but
- * does not stop the application, so it must not turn the application's health DOWN and have it
- * taken out of service. The details say what is going on:
+ * The rate limiter's health, as the {@code tenancyRateLimiter} contributor. It is always
+ * UP: an unreachable Redis degrades the limiter (each instance limits locally, or per
+ * failure mode) but does not stop the application, so it must not turn the application's
+ * health DOWN and have it taken out of service. The details say what is going on:
  * <ul>
- * <li>{@code redis}: {@code up} while the connection to Redis is open, {@code down} otherwise;</li>
+ * <li>{@code redis}: {@code up} while the connection to Redis is open, {@code down}
+ * otherwise;</li>
  * <li>{@code degraded}: {@code true} while decisions are not made in Redis;</li>
  * <li>{@code breaker}: the circuit breaker's state ({@code CLOSED}, {@code OPEN} or
  * {@code HALF_OPEN});</li>

@@ -19,9 +19,9 @@ import dev.tenancy.registry.TenantRegistry;
 import dev.tenancy.web.AdminGuardFilter;
 
 /**
- * What makes a caller an administrator ({@link AdminGuard}), the safety net behind Spring Security
- * on the admin paths, and the opt-in tenant admin API. Admin access itself is decided inside the
- * security filter chain, by {@code TenancyHttpConfigurer}.
+ * What makes a caller an administrator ({@link AdminGuard}), the safety net behind Spring
+ * Security on the admin paths, and the opt-in tenant admin API. Admin access itself is
+ * decided inside the security filter chain, by {@code TenancyHttpConfigurer}.
  */
 @AutoConfiguration(after = { TenancyAutoConfiguration.class, TenancyRegistryAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)

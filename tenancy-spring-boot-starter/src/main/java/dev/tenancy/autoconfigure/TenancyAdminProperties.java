@@ -7,14 +7,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Admin access (decided inside Spring Security by the admin rule) and the tenant admin API.
+ * Admin access (decided inside Spring Security by the admin rule) and the tenant admin
+ * API.
  *
- * @param token Bootstrap admin token, sent as X-Admin-Token on the admin paths; unset or blank means no
- * token is accepted, and when there is no JWT decoder either every admin request gets 503
- * admin_not_configured. Never logged.
+ * @param token Bootstrap admin token, sent as X-Admin-Token on the admin paths; unset or
+ * blank means no token is accepted, and when there is no JWT decoder either every admin
+ * request gets 503 admin_not_configured. Never logged.
  * @param scope JWT scope that grants admin rights.
- * @param paths The admin paths: decided by the admin rule (an administrator or nobody) and exempt from
- * tenant resolution.
+ * @param paths The admin paths: decided by the admin rule (an administrator or nobody)
+ * and exempt from tenant resolution.
  * @param api The tenant admin REST API.
  * @param failedAttempts Throttling of wrong X-Admin-Token values.
  */
@@ -24,9 +25,10 @@ public record TenancyAdminProperties(String token, @DefaultValue("tenancy.admin"
 		@DefaultValue FailedAttempts failedAttempts) {
 
 	/**
-	 * Throttling of wrong {@code X-Admin-Token} values, per source address and for the token as a
-	 * whole (only while a token is configured). A throttled caller gets 429 {@code rate_limited} with {@code Retry-After} for every
-	 * request that sends the header, the right token included, until the window passes.
+	 * Throttling of wrong {@code X-Admin-Token} values, per source address and for the
+	 * token as a whole (only while a token is configured). A throttled caller gets 429
+	 * {@code rate_limited} with {@code Retry-After} for every request that sends the
+	 * header, the right token included, until the window passes.
 	 *
 	 * @param enabled Whether wrong admin tokens are throttled.
 	 * @param perAddress Wrong tokens accepted from one source address per window.
@@ -57,9 +59,10 @@ public record TenancyAdminProperties(String token, @DefaultValue("tenancy.admin"
 	}
 
 	/**
-	 * The admin paths: the configured ones, plus the admin API's own paths whenever the API is on,
-	 * so that moving {@code paths} can never leave the API unguarded. The admin rule, the admin
-	 * token authentication and the tenant isolation filter's exemptions all read this list.
+	 * The admin paths: the configured ones, plus the admin API's own paths whenever the
+	 * API is on, so that moving {@code paths} can never leave the API unguarded. The
+	 * admin rule, the admin token authentication and the tenant isolation filter's
+	 * exemptions all read this list.
 	 * @return the admin path patterns
 	 */
 	public List<String> guardedPaths() {

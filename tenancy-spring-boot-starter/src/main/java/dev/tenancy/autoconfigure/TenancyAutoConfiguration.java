@@ -26,9 +26,10 @@ import dev.tenancy.web.TenantIsolationFilter;
 import dev.tenancy.web.TenantRequestListener;
 
 /**
- * Tenant isolation for servlet applications: the resolvers, the composite policy and the isolation
- * filter; the registry is {@link TenancyRegistryAutoConfiguration}'s. The generic internal-error answer is part of
- * {@link TenancyErrorsAutoConfiguration}, so it stays when tenant isolation is off.
+ * Tenant isolation for servlet applications: the resolvers, the composite policy and the
+ * isolation filter; the registry is {@link TenancyRegistryAutoConfiguration}'s. The
+ * generic internal-error answer is part of {@link TenancyErrorsAutoConfiguration}, so it
+ * stays when tenant isolation is off.
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -36,7 +37,10 @@ import dev.tenancy.web.TenantRequestListener;
 @EnableConfigurationProperties({ TenancyProperties.class, TenancyAdminProperties.class })
 public final class TenancyAutoConfiguration {
 
-	/** Order of the tenant isolation filter ({@link TenancyFilterOrders#TENANT_ISOLATION}). */
+	/**
+	 * Order of the tenant isolation filter
+	 * ({@link TenancyFilterOrders#TENANT_ISOLATION}).
+	 */
 	public static final int TENANT_FILTER_ORDER = TenancyFilterOrders.TENANT_ISOLATION;
 
 	@Bean
@@ -51,7 +55,8 @@ public final class TenancyAutoConfiguration {
 	FilterRegistrationBean<TenantIsolationFilter> tenantIsolationFilter(CompositeTenantResolver resolver,
 			TenantRegistry registry, TenancyProperties properties, TenancyAdminProperties adminProperties,
 			ObjectProvider<TenantRequestListener> listeners) {
-		// Admin paths never need a tenant: the exemptions read the same list as the admin rule.
+		// Admin paths never need a tenant: the exemptions read the same list as the admin
+		// rule.
 		TenantIsolationFilter filter = new TenantIsolationFilter(resolver, registry,
 				properties.resolution().allExemptPaths(adminProperties.guardedPaths()),
 				listeners.orderedStream().toList());

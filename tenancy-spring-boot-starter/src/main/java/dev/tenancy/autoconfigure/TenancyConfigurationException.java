@@ -1,10 +1,10 @@
 package dev.tenancy.autoconfigure;
 
 /**
- * A configuration of the starter that cannot work as written: thrown at start-up, never at request
- * time, and reported by {@link TenancyConfigurationFailureAnalyzer} as Spring Boot's "APPLICATION
- * FAILED TO START" with what is wrong and what to do about it. The description and action never
- * contain a secret.
+ * A configuration of the starter that cannot work as written: thrown at start-up, never
+ * at request time, and reported by {@link TenancyConfigurationFailureAnalyzer} as Spring
+ * Boot's "APPLICATION FAILED TO START" with what is wrong and what to do about it. The
+ * description and action never contain a secret.
  */
 public class TenancyConfigurationException extends IllegalStateException {
 
@@ -30,7 +30,9 @@ public class TenancyConfigurationException extends IllegalStateException {
 		this.action = action;
 	}
 
-	/** @return what to do about it */
+	/**
+	 * @return what to do about it
+	 */
 	public String getAction() {
 		return this.action;
 	}

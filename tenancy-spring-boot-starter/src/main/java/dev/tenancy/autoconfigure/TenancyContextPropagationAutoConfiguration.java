@@ -12,15 +12,16 @@ import org.springframework.core.task.TaskDecorator;
 import org.springframework.core.task.support.ContextPropagatingTaskDecorator;
 
 /**
- * Carries the tenant (and every other context-propagation value, such as the MDC-backed trace) to
- * the application task executor, hence to {@code @Async} methods, on platform and virtual threads.
+ * Carries the tenant (and every other context-propagation value, such as the MDC-backed
+ * trace) to the application task executor, hence to {@code @Async} methods, on platform
+ * and virtual threads.
  * <p>
- * The decorator is one {@link TaskDecorator} bean among the application's own: Spring Boot's task
- * execution auto-configuration composes all of them, in order, with a
- * {@code CompositeTaskDecorator}, so an application that declares its own decorator (say, one that
- * copies an MDC key) keeps both. Unordered, this one comes after the application's decorators and so
- * wraps them: the tenant is in place while they run. It backs off only when the application
- * defines a bean named {@value #TASK_DECORATOR_BEAN}.
+ * The decorator is one {@link TaskDecorator} bean among the application's own: Spring
+ * Boot's task execution auto-configuration composes all of them, in order, with a
+ * {@code CompositeTaskDecorator}, so an application that declares its own decorator (say,
+ * one that copies an MDC key) keeps both. Unordered, this one comes after the
+ * application's decorators and so wraps them: the tenant is in place while they run. It
+ * backs off only when the application defines a bean named {@value #TASK_DECORATOR_BEAN}.
  */
 @AutoConfiguration(before = TaskExecutionAutoConfiguration.class)
 @ConditionalOnClass({ ContextSnapshotFactory.class, ContextPropagatingTaskDecorator.class })
@@ -33,7 +34,8 @@ public final class TenancyContextPropagationAutoConfiguration {
 	@Bean(TASK_DECORATOR_BEAN)
 	@ConditionalOnMissingBean(name = TASK_DECORATOR_BEAN)
 	TaskDecorator tenancyTaskDecorator() {
-		// clearMissing: a task submitted without a tenant must not see the tenant of the thread
+		// clearMissing: a task submitted without a tenant must not see the tenant of the
+		// thread
 		// that happens to run it.
 		return new ContextPropagatingTaskDecorator(ContextSnapshotFactory.builder().clearMissing(true).build());
 	}

@@ -11,12 +11,13 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * Failing fast while the application's database is away: a bounded wait for a pooled connection
- * ({@code tenancy.jdbc.connection-timeout}, so a request is answered 503
- * {@code database_unavailable} quickly rather than after 30 s); the {@code db} health component
- * that answers within {@code tenancy.jdbc.health-timeout} is in
+ * Failing fast while the application's database is away: a bounded wait for a pooled
+ * connection ({@code tenancy.jdbc.connection-timeout}, so a request is answered 503
+ * {@code database_unavailable} quickly rather than after 30 s); the {@code db} health
+ * component that answers within {@code tenancy.jdbc.health-timeout} is in
  * {@link TenancyHealthContributorAutoConfiguration}. Independent of
- * {@code tenancy.jdbc.enabled}, which is about the row-level-security transaction manager.
+ * {@code tenancy.jdbc.enabled}, which is about the row-level-security transaction
+ * manager.
  */
 @AutoConfiguration(after = DataSourceAutoConfiguration.class,
 		beforeName = "org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration")

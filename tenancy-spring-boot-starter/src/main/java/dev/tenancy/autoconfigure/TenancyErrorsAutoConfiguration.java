@@ -26,16 +26,17 @@ import dev.tenancy.web.ProblemDetailAdvice;
 import dev.tenancy.web.ProblemErrorReportValve;
 
 /**
- * Every error answer of the application is problem+json with a stable code, the security headers
- * and fixed text only, wherever it is decided: the error page ({@code spring.web.error.path})
- * answered by {@link ErrorPageProblemFilter} instead of Spring Boot's error controller, Tomcat's
- * own error report replaced by {@link ProblemErrorReportValve}, and {@code ProblemDetail} bodies
- * kept free of the request path ({@link ProblemDetailAdvice}), and every unhandled exception
- * answered by {@link InternalErrorFilter} and {@link InternalErrorExceptionResolver} (a generic
- * 500, or 503 {@code database_unavailable} when the database is away), with Spring MVC's
+ * Every error answer of the application is problem+json with a stable code, the security
+ * headers and fixed text only, wherever it is decided: the error page
+ * ({@code spring.web.error.path}) answered by {@link ErrorPageProblemFilter} instead of
+ * Spring Boot's error controller, Tomcat's own error report replaced by
+ * {@link ProblemErrorReportValve}, and {@code ProblemDetail} bodies kept free of the
+ * request path ({@link ProblemDetailAdvice}), and every unhandled exception answered by
+ * {@link InternalErrorFilter} and {@link InternalErrorExceptionResolver} (a generic 500,
+ * or 503 {@code database_unavailable} when the database is away), with Spring MVC's
  * client-disconnect guess limited to real disconnects. The management server on its own
- * port gets the same through {@link TenancyErrorsManagementContextConfiguration}. Off with
- * {@code tenancy.errors.enabled=false}.
+ * port gets the same through {@link TenancyErrorsManagementContextConfiguration}. Off
+ * with {@code tenancy.errors.enabled=false}.
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -43,16 +44,16 @@ import dev.tenancy.web.ProblemErrorReportValve;
 public final class TenancyErrorsAutoConfiguration {
 
 	/**
-	 * Order of the error page filter: ahead of Spring Security, whose decision was taken on the
-	 * request that failed and must not turn an error dispatch into another error.
+	 * Order of the error page filter: ahead of Spring Security, whose decision was taken
+	 * on the request that failed and must not turn an error dispatch into another error.
 	 */
 	public static final int ERROR_PAGE_FILTER_ORDER = TenancyFilterOrders.ERROR_PAGE;
 
 	/**
-	 * Order of the internal-error safety net: outside everything but the observation filter. It
-	 * does not depend on {@code tenancy.enabled}: an application that runs without tenant isolation
-	 * (the config server) still must never answer 2xx for a write that failed, nor 500 for a
-	 * database that is down.
+	 * Order of the internal-error safety net: outside everything but the observation
+	 * filter. It does not depend on {@code tenancy.enabled}: an application that runs
+	 * without tenant isolation (the config server) still must never answer 2xx for a
+	 * write that failed, nor 500 for a database that is down.
 	 */
 	public static final int INTERNAL_ERROR_FILTER_ORDER = TenancyFilterOrders.INTERNAL_ERROR;
 
@@ -113,9 +114,9 @@ public final class TenancyErrorsAutoConfiguration {
 	}
 
 	/**
-	 * Puts {@link ProblemErrorReportValve} on the host in place of any other error report valve
-	 * (Spring Boot adds one that hides the report), and names it the host's error report valve
-	 * class so that Tomcat does not add its HTML one at start-up.
+	 * Puts {@link ProblemErrorReportValve} on the host in place of any other error report
+	 * valve (Spring Boot adds one that hides the report), and names it the host's error
+	 * report valve class so that Tomcat does not add its HTML one at start-up.
 	 * @param factory the Tomcat factory
 	 */
 	static void installProblemErrorReportValve(ConfigurableTomcatWebServerFactory factory) {

@@ -17,8 +17,9 @@ import org.springframework.core.env.Environment;
 import dev.tenancy.web.ErrorPageProblemFilter;
 
 /**
- * The management server on its own port ({@code management.server.port}) is a separate web server
- * with its own error page: it gets the same problem+json error answers as the application.
+ * The management server on its own port ({@code management.server.port}) is a separate
+ * web server with its own error page: it gets the same problem+json error answers as the
+ * application.
  */
 @ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)

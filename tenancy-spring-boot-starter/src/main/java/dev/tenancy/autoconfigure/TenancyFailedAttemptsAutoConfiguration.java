@@ -24,16 +24,17 @@ import dev.tenancy.ratelimit.RateLimiter;
 import dev.tenancy.ratelimit.RedisRateLimitClient;
 
 /**
- * Throttling of failed credential attempts: the limiter that counts them and the throttle of wrong
- * {@code X-Admin-Token} values, which the admin token authentication of {@code TenancyHttpConfigurer}
- * consults.
+ * Throttling of failed credential attempts: the limiter that counts them and the throttle
+ * of wrong {@code X-Admin-Token} values, which the admin token authentication of
+ * {@code TenancyHttpConfigurer} consults.
  * <p>
- * The limiter (bean {@value #LIMITER_BEAN}) counts in Redis when the rate limiter has a Redis
- * location, on the same connection under its own key prefix ({@code <tenancy.rate-limit.key-prefix>:auth:}),
- * so every instance shares the count; while Redis is away, and when there is no Redis at all, it
- * counts in this instance at its share ({@code tenancy.rate-limit.expected-instances}).
- * Applications throttle their own credential checks (such as a token endpoint) with a
- * {@link FailedAttemptThrottle} on this bean.
+ * The limiter (bean {@value #LIMITER_BEAN}) counts in Redis when the rate limiter has a
+ * Redis location, on the same connection under its own key prefix
+ * ({@code <tenancy.rate-limit.key-prefix>:auth:}), so every instance shares the count;
+ * while Redis is away, and when there is no Redis at all, it counts in this instance at
+ * its share ({@code tenancy.rate-limit.expected-instances}). Applications throttle their
+ * own credential checks (such as a token endpoint) with a {@link FailedAttemptThrottle}
+ * on this bean.
  */
 @AutoConfiguration(after = TenancyRateLimitAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -50,13 +51,15 @@ public final class TenancyFailedAttemptsAutoConfiguration {
 	/** The scope of admin-token buckets in keys. */
 	public static final String ADMIN_SCOPE = "admin";
 
-	/** How long a credential check may wait for the limiter before it does not throttle. */
+	/**
+	 * How long a credential check may wait for the limiter before it does not throttle.
+	 */
 	static final Duration MAX_WAIT = Duration.ofSeconds(1);
 
 	/**
-	 * The limiter of failed credential attempts, in Redis when the rate limiter has one. Not a
-	 * default candidate: injecting a {@code RateLimiter} by type never gets it, only asking for it
-	 * by name.
+	 * The limiter of failed credential attempts, in Redis when the rate limiter has one.
+	 * Not a default candidate: injecting a {@code RateLimiter} by type never gets it,
+	 * only asking for it by name.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = { "io.lettuce.core.RedisClient", "io.github.bucket4j.redis.lettuce.Bucket4jLettuce" })
@@ -73,7 +76,8 @@ public final class TenancyFailedAttemptsAutoConfiguration {
 			}
 			FallbackRateLimiter.Settings settings = new FallbackRateLimiter.Settings(properties.timeout(),
 					properties.breaker().failureThreshold(), properties.breaker().probeDelay());
-			// Never fail open or closed on the plans' failure modes: counting failures locally is the
+			// Never fail open or closed on the plans' failure modes: counting failures
+			// locally is the
 			// safe middle, and no metrics, so credential buckets never appear as tenants.
 			return new FallbackRateLimiter(client.withKeyPrefix(properties.keyPrefixWithSeparator() + "auth:"), local,
 					settings, FailureModePolicy.always(FailureMode.LOCAL), RateLimitMetrics.NONE);
@@ -81,7 +85,10 @@ public final class TenancyFailedAttemptsAutoConfiguration {
 
 	}
 
-	/** Without Lettuce (an application without Redis), failed attempts are counted in this instance. */
+	/**
+	 * Without Lettuce (an application without Redis), failed attempts are counted in this
+	 * instance.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnMissingClass("io.lettuce.core.RedisClient")
 	static class LocalLimiterConfiguration {
@@ -100,8 +107,8 @@ public final class TenancyFailedAttemptsAutoConfiguration {
 	FailedAttemptThrottle tenancyAdminTokenThrottle(@Qualifier(LIMITER_BEAN) RateLimiter limiter,
 			TenancyAdminProperties properties) {
 		TenancyAdminProperties.FailedAttempts limits = properties.failedAttempts();
-		return new FailedAttemptThrottle(limiter, ADMIN_SCOPE, new FailedAttemptThrottle.Settings(limits.perAddress(),
-				limits.perToken(), limits.window(), MAX_WAIT));
+		return new FailedAttemptThrottle(limiter, ADMIN_SCOPE,
+				new FailedAttemptThrottle.Settings(limits.perAddress(), limits.perToken(), limits.window(), MAX_WAIT));
 	}
 
 }

@@ -4,24 +4,57 @@ import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilte
 import org.springframework.core.Ordered;
 
 /**
- * The order of every servlet filter the starter registers, in one table. Filters that work on the
- * security filter chain's outcome are placed in steps of 100 after Spring Security's filter chain
- * ({@link #SECURITY}, {@code spring.security.filter.order}, -100 by default), as Spring Security
- * orders its own filters; the two error safety nets stay outside everything.
+ * The order of every servlet filter the starter registers, in one table. Filters that
+ * work on the security filter chain's outcome are placed in steps of 100 after Spring
+ * Security's filter chain ({@link #SECURITY}, {@code spring.security.filter.order}, -100
+ * by default), as Spring Security orders its own filters; the two error safety nets stay
+ * outside everything.
  *
  * <table>
  * <caption>Filter orders</caption>
- * <tr><th>constant</th><th>order</th><th>filter</th></tr>
- * <tr><td>{@link #ERROR_PAGE}</td><td>{@code HIGHEST_PRECEDENCE}</td><td>error page as problem+json (ERROR dispatch)</td></tr>
- * <tr><td>{@link #INTERNAL_ERROR}</td><td>{@code HIGHEST_PRECEDENCE + 2}</td><td>internal-error safety net (inside the observation filter)</td></tr>
- * <tr><td>{@link #SECURITY}</td><td>-100</td><td>Spring Security's filter chain (not ours)</td></tr>
- * <tr><td>{@link #REQUEST_BODY_LIMIT}</td><td>{@code SECURITY + 100}</td><td>request body limit</td></tr>
- * <tr><td>{@link #ADMIN_GUARD}</td><td>{@code SECURITY + 200}</td><td>admin safety net: admin paths only when the admin rule granted them</td></tr>
- * <tr><td>{@link #TENANT_ISOLATION}</td><td>{@code SECURITY + 300}</td><td>tenant isolation</td></tr>
- * <tr><td>{@link #RATE_LIMIT}</td><td>{@code SECURITY + 400}</td><td>rate limit (needs the tenant)</td></tr>
+ * <tr>
+ * <th>constant</th>
+ * <th>order</th>
+ * <th>filter</th>
+ * </tr>
+ * <tr>
+ * <td>{@link #ERROR_PAGE}</td>
+ * <td>{@code HIGHEST_PRECEDENCE}</td>
+ * <td>error page as problem+json (ERROR dispatch)</td>
+ * </tr>
+ * <tr>
+ * <td>{@link #INTERNAL_ERROR}</td>
+ * <td>{@code HIGHEST_PRECEDENCE + 2}</td>
+ * <td>internal-error safety net (inside the observation filter)</td>
+ * </tr>
+ * <tr>
+ * <td>{@link #SECURITY}</td>
+ * <td>-100</td>
+ * <td>Spring Security's filter chain (not ours)</td>
+ * </tr>
+ * <tr>
+ * <td>{@link #REQUEST_BODY_LIMIT}</td>
+ * <td>{@code SECURITY + 100}</td>
+ * <td>request body limit</td>
+ * </tr>
+ * <tr>
+ * <td>{@link #ADMIN_GUARD}</td>
+ * <td>{@code SECURITY + 200}</td>
+ * <td>admin safety net: admin paths only when the admin rule granted them</td>
+ * </tr>
+ * <tr>
+ * <td>{@link #TENANT_ISOLATION}</td>
+ * <td>{@code SECURITY + 300}</td>
+ * <td>tenant isolation</td>
+ * </tr>
+ * <tr>
+ * <td>{@link #RATE_LIMIT}</td>
+ * <td>{@code SECURITY + 400}</td>
+ * <td>rate limit (needs the tenant)</td>
+ * </tr>
  * </table>
- * An application filter that needs the tenant goes after {@link #TENANT_ISOLATION} (or after
- * {@link #RATE_LIMIT} to run only for admitted requests).
+ * An application filter that needs the tenant goes after {@link #TENANT_ISOLATION} (or
+ * after {@link #RATE_LIMIT} to run only for admitted requests).
  */
 public final class TenancyFilterOrders {
 
@@ -29,21 +62,24 @@ public final class TenancyFilterOrders {
 	public static final int STEP = 100;
 
 	/**
-	 * The error page filter: ahead of Spring Security, whose decision was taken on the request that
-	 * failed and must not turn an error dispatch into another error.
+	 * The error page filter: ahead of Spring Security, whose decision was taken on the
+	 * request that failed and must not turn an error dispatch into another error.
 	 */
 	public static final int ERROR_PAGE = Ordered.HIGHEST_PRECEDENCE;
 
 	/**
-	 * The internal-error safety net: outside everything but the observation filter, whether or not
-	 * tenant isolation is on.
+	 * The internal-error safety net: outside everything but the observation filter,
+	 * whether or not tenant isolation is on.
 	 */
 	public static final int INTERNAL_ERROR = Ordered.HIGHEST_PRECEDENCE + 2;
 
 	/** Spring Security's filter chain, the reference of the orders below. */
 	public static final int SECURITY = SecurityFilterProperties.DEFAULT_FILTER_ORDER;
 
-	/** The request body limit: right after Spring Security, so its 413 carries the security headers. */
+	/**
+	 * The request body limit: right after Spring Security, so its 413 carries the
+	 * security headers.
+	 */
 	public static final int REQUEST_BODY_LIMIT = SECURITY + STEP;
 
 	/** The admin safety net: refuses admin requests the admin rule did not grant. */

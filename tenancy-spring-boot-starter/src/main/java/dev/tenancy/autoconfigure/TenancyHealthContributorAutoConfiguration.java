@@ -25,18 +25,20 @@ import dev.tenancy.registry.remote.ConfigServerChangeFollower;
 import dev.tenancy.registry.remote.ConfigServerTenantRegistry;
 
 /**
- * Tenancy's health contributors, each one on only when its subject exists, backing off when the
- * application defines a bean of the same name, and switched off like Spring Boot's own with
- * {@code management.health.<name>.enabled=false}:
+ * Tenancy's health contributors, each one on only when its subject exists, backing off
+ * when the application defines a bean of the same name, and switched off like Spring
+ * Boot's own with {@code management.health.<name>.enabled=false}:
  * <ul>
- * <li>{@code tenancyRegistry} ({@code management.health.tenancy-registry.enabled}): the PostgreSQL
- * or config-server registry;</li>
- * <li>{@code tenancyRateLimiter} ({@code management.health.tenancy-rate-limiter.enabled}): the
- * Redis rate limiter, always UP, degraded or not in its details;</li>
- * <li>{@code db} ({@code management.health.db.enabled}): in place of Spring Boot's own, answering
- * within {@code tenancy.jdbc.health-timeout} while the database is away.</li>
+ * <li>{@code tenancyRegistry} ({@code management.health.tenancy-registry.enabled}): the
+ * PostgreSQL or config-server registry;</li>
+ * <li>{@code tenancyRateLimiter}
+ * ({@code management.health.tenancy-rate-limiter.enabled}): the Redis rate limiter,
+ * always UP, degraded or not in its details;</li>
+ * <li>{@code db} ({@code management.health.db.enabled}): in place of Spring Boot's own,
+ * answering within {@code tenancy.jdbc.health-timeout} while the database is away.</li>
  * </ul>
- * Only with Spring Boot's health support on the classpath ({@code spring-boot-starter-actuator}).
+ * Only with Spring Boot's health support on the classpath
+ * ({@code spring-boot-starter-actuator}).
  */
 @AutoConfiguration(
 		after = { TenancyRegistryAutoConfiguration.class, TenancyRateLimitAutoConfiguration.class,
@@ -95,7 +97,8 @@ public final class TenancyHealthContributorAutoConfiguration {
 		ConfigServerRegistryHealthIndicator tenancyRegistryHealthIndicator(ConfigServerTenantRegistry registry,
 				ObjectProvider<ConfigServerChangeFollower> follower, CachingTenantRegistry cache,
 				TenancyRegistryProperties properties) {
-			// Answered recently: within a few polls (and at least a few seconds, so one slow poll is no outage).
+			// Answered recently: within a few polls (and at least a few seconds, so one
+			// slow poll is no outage).
 			TenancyRegistryProperties.ConfigServer server = properties.configServer();
 			Duration recently = server.pollInterval().multipliedBy(4).plus(server.readTimeout());
 			if (recently.compareTo(Duration.ofSeconds(5)) < 0) {

@@ -58,30 +58,34 @@ import dev.tenancy.web.UnpublishedResourceMetadataFilter;
  * }
  * </pre>
  *
- * It adds what the starter's own chain has (the starter builds its default chain with it):
+ * It adds what the starter's own chain has (the starter builds its default chain with
+ * it):
  * <ul>
  * <li>the admin rule first, ahead of the application's own URL rules, for the admin paths
- * ({@code tenancy.admin.paths}): an administrator (the bootstrap {@code X-Admin-Token}, the admin
- * JWT scope, or the {@value AdminGuard#ADMIN_AUTHORITY} authority) or nobody. It is attached to
- * the chain's {@code authorizeHttpRequests} authorization manager through an
- * {@link ObjectPostProcessor}, so it does not matter whether {@code with(tenancy(), ...)} comes
- * before or after {@code anyRequest()}; a chain without URL rules gets a permit-all rule set with
- * the admin rule in front;</li>
- * <li>the bootstrap {@code X-Admin-Token} authentication on the admin paths, with the throttle of
- * wrong tokens;</li>
+ * ({@code tenancy.admin.paths}): an administrator (the bootstrap {@code X-Admin-Token},
+ * the admin JWT scope, or the {@value AdminGuard#ADMIN_AUTHORITY} authority) or nobody.
+ * It is attached to the chain's {@code authorizeHttpRequests} authorization manager
+ * through an {@link ObjectPostProcessor}, so it does not matter whether
+ * {@code with(tenancy(), ...)} comes before or after {@code anyRequest()}; a chain
+ * without URL rules gets a permit-all rule set with the admin rule in front;</li>
+ * <li>the bootstrap {@code X-Admin-Token} authentication on the admin paths, with the
+ * throttle of wrong tokens;</li>
  * <li>admin answers: 401 without a credential, 403 with a wrong or insufficient one, 503
- * {@code admin_not_configured} when neither a bootstrap token nor a {@code JwtDecoder} exists,
- * all problem+json, whatever entry point the chain has;</li>
- * <li>problem+json 401/403 as the chain's default entry point and access-denied handler for
- * requests that do not ask for HTML (a form login's redirect keeps HTML navigations);</li>
- * <li>with a {@code JwtDecoder}: the bearer JWT resource server with problem+json answers and a
- * token resolver that ignores tokens on public paths; the protected resource metadata from
- * {@code tenancy.security.resource-base-url} (404 when unset) ({@link #resourceServer(boolean)});</li>
- * <li>the {@code Content-Security-Policy} and HSTS headers ({@link #headers(boolean)}).</li>
+ * {@code admin_not_configured} when neither a bootstrap token nor a {@code JwtDecoder}
+ * exists, all problem+json, whatever entry point the chain has;</li>
+ * <li>problem+json 401/403 as the chain's default entry point and access-denied handler
+ * for requests that do not ask for HTML (a form login's redirect keeps HTML
+ * navigations);</li>
+ * <li>with a {@code JwtDecoder}: the bearer JWT resource server with problem+json answers
+ * and a token resolver that ignores tokens on public paths; the protected resource
+ * metadata from {@code tenancy.security.resource-base-url} (404 when unset)
+ * ({@link #resourceServer(boolean)});</li>
+ * <li>the {@code Content-Security-Policy} and HSTS headers
+ * ({@link #headers(boolean)}).</li>
  * </ul>
- * Session policy, CSRF and the application's own URL rules stay the application's; only admin
- * requests that carry {@code X-Admin-Token} are exempt from CSRF protection (a custom header is
- * not an ambient credential).
+ * Session policy, CSRF and the application's own URL rules stay the application's; only
+ * admin requests that carry {@code X-Admin-Token} are exempt from CSRF protection (a
+ * custom header is not an ambient credential).
  */
 public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyHttpConfigurer, HttpSecurity> {
 
@@ -112,8 +116,9 @@ public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyH
 	}
 
 	/**
-	 * Whether to set the {@code Content-Security-Policy} ({@code tenancy.security.content-security-policy})
-	 * and HSTS headers. Turn off for a chain that serves HTML pages with a policy of its own.
+	 * Whether to set the {@code Content-Security-Policy}
+	 * ({@code tenancy.security.content-security-policy}) and HSTS headers. Turn off for a
+	 * chain that serves HTML pages with a policy of its own.
 	 * @param headers whether to set the headers (default {@code true})
 	 * @return this configurer
 	 */
@@ -123,10 +128,10 @@ public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyH
 	}
 
 	/**
-	 * Whether to configure the bearer JWT resource server when a {@code JwtDecoder} exists (its
-	 * entry point, access-denied handler and bearer token resolver). Turn off when the chain
-	 * configures its resource server entirely itself; the admin JWT scope then works as far as
-	 * that resource server authenticates the token.
+	 * Whether to configure the bearer JWT resource server when a {@code JwtDecoder}
+	 * exists (its entry point, access-denied handler and bearer token resolver). Turn off
+	 * when the chain configures its resource server entirely itself; the admin JWT scope
+	 * then works as far as that resource server authenticates the token.
 	 * @param resourceServer whether to configure it (default {@code true})
 	 * @return this configurer
 	 */
@@ -138,9 +143,8 @@ public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyH
 	@Override
 	public void init(HttpSecurity http) {
 		Settings settings = settings(http);
-		ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(
-				(settings.resource() != null) ? settings.resource() + UnpublishedResourceMetadataFilter.METADATA_PATH
-						: null);
+		ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint((settings.resource() != null)
+				? settings.resource() + UnpublishedResourceMetadataFilter.METADATA_PATH : null);
 		this.entryPoint = entryPoint;
 		ProblemAccessDeniedHandler accessDenied = new ProblemAccessDeniedHandler();
 		MediaTypeRequestMatcher html = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
@@ -152,18 +156,21 @@ public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyH
 			.withObjectPostProcessor(this.probe));
 		if (this.resourceServer && settings.jwtDecoder()) {
 			List<String> publicPaths = settings.security().publicPaths();
-			// A chain that set up its own resource server (opaque tokens, say) keeps its token type.
+			// A chain that set up its own resource server (opaque tokens, say) keeps its
+			// token type.
 			boolean own = http.getConfigurer(OAuth2ResourceServerConfigurer.class) != null;
-			http.oauth2ResourceServer((resourceServer) -> (own ? resourceServer
-					: resourceServer.jwt(Customizer.withDefaults()))
-				.authenticationEntryPoint(entryPoint)
-				.accessDeniedHandler(accessDenied)
-				// Public paths ignore bearer tokens, so a health check never waits for the identity provider.
-				.bearerTokenResolver(new PublicPathBearerTokenResolver(publicPaths)));
+			http.oauth2ResourceServer(
+					(resourceServer) -> (own ? resourceServer : resourceServer.jwt(Customizer.withDefaults()))
+						.authenticationEntryPoint(entryPoint)
+						.accessDeniedHandler(accessDenied)
+						// Public paths ignore bearer tokens, so a health check never
+						// waits for the identity provider.
+						.bearerTokenResolver(new PublicPathBearerTokenResolver(publicPaths)));
 			if (settings.resource() != null) {
 				String resource = settings.resource();
-				http.oauth2ResourceServer((resourceServer) -> resourceServer.protectedResourceMetadata(
-						(metadata) -> metadata.protectedResourceMetadataCustomizer((builder) -> builder.resource(resource))));
+				http.oauth2ResourceServer(
+						(resourceServer) -> resourceServer.protectedResourceMetadata((metadata) -> metadata
+							.protectedResourceMetadataCustomizer((builder) -> builder.resource(resource))));
 			}
 		}
 		if (this.headers) {
@@ -171,8 +178,9 @@ public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyH
 			http.headers((headers) -> {
 				headers.contentSecurityPolicy((csp) -> csp.policyDirectives(security.contentSecurityPolicy()));
 				if (settings.hsts()) {
-					headers.httpStrictTransportSecurity((hsts) -> hsts.maxAgeInSeconds(security.hsts().maxAge().toSeconds())
-						.includeSubDomains(security.hsts().includeSubdomains()));
+					headers.httpStrictTransportSecurity(
+							(hsts) -> hsts.maxAgeInSeconds(security.hsts().maxAge().toSeconds())
+								.includeSubDomains(security.hsts().includeSubdomains()));
 				}
 				else {
 					headers.httpStrictTransportSecurity((hsts) -> hsts.disable());
@@ -180,19 +188,22 @@ public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyH
 			});
 		}
 		if (http.getConfigurer(CsrfConfigurer.class) != null) {
-			// A custom header is no ambient credential a foreign site could make a browser send, so
-			// admin requests that carry X-Admin-Token need no CSRF token (as bearer requests do not).
+			// A custom header is no ambient credential a foreign site could make a
+			// browser send, so
+			// admin requests that carry X-Admin-Token need no CSRF token (as bearer
+			// requests do not).
 			RequestMatcher adminPaths = settings.adminPaths();
-			http.csrf((csrf) -> csrf.ignoringRequestMatchers((request) -> adminPaths.matches(request)
-					&& request.getHeader(AdminGuard.TOKEN_HEADER) != null));
+			http.csrf((csrf) -> csrf.ignoringRequestMatchers(
+					(request) -> adminPaths.matches(request) && request.getHeader(AdminGuard.TOKEN_HEADER) != null));
 		}
 		if (http.getConfigurer(AuthorizeHttpRequestsConfigurer.class) == null) {
-			// A chain without URL rules lets everything through; it still does, except the admin paths.
+			// A chain without URL rules lets everything through; it still does, except
+			// the admin paths.
 			http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll());
 		}
 		http.getConfigurer(AuthorizeHttpRequestsConfigurer.class)
-			.withObjectPostProcessor(new AdminRuleFirst(settings.adminPaths(),
-					new AdminAuthorizationManager(settings.guard())));
+			.withObjectPostProcessor(
+					new AdminRuleFirst(settings.adminPaths(), new AdminAuthorizationManager(settings.guard())));
 	}
 
 	@Override
@@ -206,14 +217,18 @@ public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyH
 		AccessDeniedProblemFilter denied = new AccessDeniedProblemFilter(settings.adminPaths(),
 				settings.adminConfigured(), this.entryPoint);
 		if (this.resourceServer && settings.jwtDecoder()) {
-			// A resource server the application configured before this configurer registered
-			// Spring Security's bearer entry point as the chain's default ahead of ours; while the
-			// chain's entry point is a default one, API denials are answered as problem+json anyway.
+			// A resource server the application configured before this configurer
+			// registered
+			// Spring Security's bearer entry point as the chain's default ahead of ours;
+			// while the
+			// chain's entry point is a default one, API denials are answered as
+			// problem+json anyway.
 			denied.useProblemDefaults(this.probe::defaultsInUse, this.notHtml);
 		}
 		http.addFilterAfter(denied, ExceptionTranslationFilter.class);
 		if (this.resourceServer && settings.jwtDecoder() && settings.resource() == null) {
-			// Spring Security would build the metadata from the Host header: publish none.
+			// Spring Security would build the metadata from the Host header: publish
+			// none.
 			http.addFilterBefore(new UnpublishedResourceMetadataFilter(), LogoutFilter.class);
 		}
 	}
@@ -226,8 +241,8 @@ public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyH
 	}
 
 	/**
-	 * Whether HSTS is on: forced by {@code tenancy.security.hsts.enabled}, else on except in the
-	 * {@code local} and {@code dev} profiles.
+	 * Whether HSTS is on: forced by {@code tenancy.security.hsts.enabled}, else on except
+	 * in the {@code local} and {@code dev} profiles.
 	 * @param hsts the settings
 	 * @param environment the environment
 	 * @return whether to send HSTS
@@ -252,12 +267,13 @@ public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyH
 				.getIfAvailable(() -> binder.bindOrCreate("tenancy.admin", TenancyAdminProperties.class));
 			AdminGuard guard = context.getBeanProvider(AdminGuard.class)
 				.getIfAvailable(() -> new AdminGuard(admin.token(), admin.scope()));
-			FailedAttemptThrottle throttle = context.containsBean(TenancyFailedAttemptsAutoConfiguration.ADMIN_THROTTLE_BEAN)
-					? context.getBean(TenancyFailedAttemptsAutoConfiguration.ADMIN_THROTTLE_BEAN,
-							FailedAttemptThrottle.class)
-					: null;
-			boolean jwtDecoder = RESOURCE_SERVER_PRESENT && context
-				.getBeanNamesForType(org.springframework.security.oauth2.jwt.JwtDecoder.class).length > 0;
+			FailedAttemptThrottle throttle = context
+				.containsBean(TenancyFailedAttemptsAutoConfiguration.ADMIN_THROTTLE_BEAN)
+						? context.getBean(TenancyFailedAttemptsAutoConfiguration.ADMIN_THROTTLE_BEAN,
+								FailedAttemptThrottle.class)
+						: null;
+			boolean jwtDecoder = RESOURCE_SERVER_PRESENT
+					&& context.getBeanNamesForType(org.springframework.security.oauth2.jwt.JwtDecoder.class).length > 0;
 			return new Settings(security, guard, new AdminPathMatcher(admin.guardedPaths()), throttle, jwtDecoder,
 					hstsEnabled(security.hsts(), environment));
 		}
@@ -266,7 +282,10 @@ public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyH
 			return this.security.resourceIdentifier();
 		}
 
-		/** Whether any admin credential mechanism exists: a bootstrap token or a JWT decoder. */
+		/**
+		 * Whether any admin credential mechanism exists: a bootstrap token or a JWT
+		 * decoder.
+		 */
 		boolean adminConfigured() {
 			return this.guard.tokenConfigured() || this.jwtDecoder;
 		}
@@ -274,8 +293,9 @@ public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyH
 	}
 
 	/**
-	 * Notes whether the chain's entry point is one of Spring Security's defaults rather than one
-	 * the application set with {@code exceptionHandling().authenticationEntryPoint(...)}.
+	 * Notes whether the chain's entry point is one of Spring Security's defaults rather
+	 * than one the application set with
+	 * {@code exceptionHandling().authenticationEntryPoint(...)}.
 	 */
 	static final class DefaultEntryPointProbe implements ObjectPostProcessor<ExceptionTranslationFilter> {
 
@@ -286,7 +306,8 @@ public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyH
 			AuthenticationEntryPoint entryPoint = filter.getAuthenticationEntryPoint();
 			this.defaultsInUse = entryPoint instanceof DelegatingAuthenticationEntryPoint
 					|| entryPoint instanceof Http403ForbiddenEntryPoint
-					|| entryPoint instanceof ProblemAuthenticationEntryPoint || entryPoint.getClass()
+					|| entryPoint instanceof ProblemAuthenticationEntryPoint
+					|| entryPoint.getClass()
 						.getName()
 						.equals("org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint");
 			return filter;
@@ -299,8 +320,8 @@ public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyH
 	}
 
 	/**
-	 * Puts the admin rule in front of the chain's URL rules: admin paths are decided by the admin
-	 * rule alone, everything else by the application's rules.
+	 * Puts the admin rule in front of the chain's URL rules: admin paths are decided by
+	 * the admin rule alone, everything else by the application's rules.
 	 */
 	static final class AdminRuleFirst implements ObjectPostProcessor<AuthorizationManager<HttpServletRequest>> {
 

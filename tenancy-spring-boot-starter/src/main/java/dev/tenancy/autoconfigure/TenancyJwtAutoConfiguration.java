@@ -44,15 +44,17 @@ import dev.tenancy.security.ResilientJwtDecoder;
 /**
  * JWT decoding that survives a slow, down or hostile identity provider.
  * <p>
- * When {@code spring.security.oauth2.resourceserver.jwt.jwk-set-uri} or {@code issuer-uri} is set
- * and the application declares no {@code JwtDecoder}, the decoder is built here instead of by
- * Spring Boot: keys are cached and fetched at most once per {@code tenancy.security.jwt.jwks-refetch-interval}
- * with short timeouts, known keys survive an outage, and an identity provider that cannot be asked
- * is a 503 rather than a 500. It checks what Spring Boot's decoder checks (signature algorithms,
- * issuer, audiences, and every {@code OAuth2TokenValidator<Jwt>} bean, including the starter's).
+ * When {@code spring.security.oauth2.resourceserver.jwt.jwk-set-uri} or
+ * {@code issuer-uri} is set and the application declares no {@code JwtDecoder}, the
+ * decoder is built here instead of by Spring Boot: keys are cached and fetched at most
+ * once per {@code tenancy.security.jwt.jwks-refetch-interval} with short timeouts, known
+ * keys survive an outage, and an identity provider that cannot be asked is a 503 rather
+ * than a 500. It checks what Spring Boot's decoder checks (signature algorithms, issuer,
+ * audiences, and every {@code OAuth2TokenValidator<Jwt>} bean, including the starter's).
  * <p>
- * The token-type validator applies to whichever decoder Spring Boot builds as well: Spring
- * Security 7's default accepts only {@code typ: JWT}, which would refuse RFC 9068 access tokens.
+ * The token-type validator applies to whichever decoder Spring Boot builds as well:
+ * Spring Security 7's default accepts only {@code typ: JWT}, which would refuse RFC 9068
+ * access tokens.
  */
 @AutoConfiguration(before = OAuth2ResourceServerAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -63,9 +65,9 @@ public final class TenancyJwtAutoConfiguration {
 	private static final String JWT_PREFIX = "spring.security.oauth2.resourceserver.jwt.";
 
 	/**
-	 * Accepts the token types of {@code tenancy.security.jwt.accepted-types} (and tokens without
-	 * {@code typ}). Spring Boot adds it to the decoder it builds, which then leaves out Spring
-	 * Security's JWT-only type check.
+	 * Accepts the token types of {@code tenancy.security.jwt.accepted-types} (and tokens
+	 * without {@code typ}). Spring Boot adds it to the decoder it builds, which then
+	 * leaves out Spring Security's JWT-only type check.
 	 * @param properties the security properties
 	 * @return the validator
 	 */
@@ -101,8 +103,8 @@ public final class TenancyJwtAutoConfiguration {
 					(aud) -> aud != null && !Collections.disjoint(aud, audiences)));
 		}
 		validators.addAll(additionalValidators.orderedStream().toList());
-		return new ResilientJwtDecoder(keys, algorithms(jwt.getJwsAlgorithms()),
-				validators.isEmpty() ? JwtValidators.createDefault() : JwtValidators.createDefaultWithValidators(validators));
+		return new ResilientJwtDecoder(keys, algorithms(jwt.getJwsAlgorithms()), validators.isEmpty()
+				? JwtValidators.createDefault() : JwtValidators.createDefaultWithValidators(validators));
 	}
 
 	private static Set<SignatureAlgorithm> algorithms(List<String> names) {
@@ -119,8 +121,8 @@ public final class TenancyJwtAutoConfiguration {
 	}
 
 	/**
-	 * Keys come from the network: a JWK set URI or an issuer is configured (the cases where
-	 * Spring Boot would build a decoder that fetches keys).
+	 * Keys come from the network: a JWK set URI or an issuer is configured (the cases
+	 * where Spring Boot would build a decoder that fetches keys).
 	 */
 	static final class RemoteKeysCondition extends SpringBootCondition {
 

@@ -25,10 +25,10 @@ import dev.tenancy.registry.TenantConfigJson;
  *
  * @param enabled Whether the tenant isolation filter is installed.
  * @param resolution How the tenant of a request is resolved.
- * @param tenants Tenants declared in properties, keyed by tenant id, each with display-name, status and
- * config (see the tenancy.tenants.*.* entries); used when no other TenantRegistry bean exists. Validated
- * at start-up like tenant files and the admin API: an unknown key or a wrong value stops the application,
- * naming the property.
+ * @param tenants Tenants declared in properties, keyed by tenant id, each with
+ * display-name, status and config (see the tenancy.tenants.*.* entries); used when no
+ * other TenantRegistry bean exists. Validated at start-up like tenant files and the admin
+ * API: an unknown key or a wrong value stops the application, naming the property.
  */
 @ConfigurationProperties("tenancy")
 public record TenancyProperties(@DefaultValue("true") boolean enabled, @DefaultValue Resolution resolution,
@@ -38,7 +38,8 @@ public record TenancyProperties(@DefaultValue("true") boolean enabled, @DefaultV
 
 	public TenancyProperties {
 		tenants = (tenants != null) ? Map.copyOf(tenants) : Map.of();
-		// Bound as they are written, so that every mistake is reported in the catalogue's words
+		// Bound as they are written, so that every mistake is reported in the catalogue's
+		// words
 		// (rather than as a conversion failure) and unknown keys are seen at all.
 		definitions(tenants);
 	}
@@ -74,10 +75,8 @@ public record TenancyProperties(@DefaultValue("true") boolean enabled, @DefaultV
 			}
 		});
 		if (!violations.isEmpty()) {
-			throw new TenancyConfigurationException(
-					"Invalid tenant definitions in tenancy.tenants:" + violations.stream()
-						.map((violation) -> "\n    - " + violation)
-						.collect(Collectors.joining()),
+			throw new TenancyConfigurationException("Invalid tenant definitions in tenancy.tenants:"
+					+ violations.stream().map((violation) -> "\n    - " + violation).collect(Collectors.joining()),
 					"Correct the properties listed above (the same rules apply to tenant files and the admin "
 							+ "API). Durations are written as 1m or PT1M; see the tenancy.tenants.<id>.* properties "
 							+ "in the starter's documentation.");
@@ -155,30 +154,30 @@ public record TenancyProperties(@DefaultValue("true") boolean enabled, @DefaultV
 	/**
 	 * Tenant resolution.
 	 *
-	 * @param requireGrant Whether a tenant named by a header, host or path is only accepted when a verified
-	 * token grants it; turn off only for applications without per-user tokens.
-	 * @param exemptPaths Path patterns that need no tenant (health, docs, errors); the admin paths
-	 * (tenancy.admin.paths) never need one either, without being listed here.
-	 * @param additionalExemptPaths Path patterns that need no tenant, in addition to exempt-paths (so the
-	 * defaults need not be restated).
+	 * @param requireGrant Whether a tenant named by a header, host or path is only
+	 * accepted when a verified token grants it; turn off only for applications without
+	 * per-user tokens.
+	 * @param exemptPaths Path patterns that need no tenant (health, docs, errors); the
+	 * admin paths (tenancy.admin.paths) never need one either, without being listed here.
+	 * @param additionalExemptPaths Path patterns that need no tenant, in addition to
+	 * exempt-paths (so the defaults need not be restated).
 	 * @param jwt The JWT claim source.
 	 * @param header The header source.
 	 * @param host The host subdomain source.
 	 * @param path The path prefix source.
 	 */
-	public record Resolution(@DefaultValue("true") boolean requireGrant,
-			@DefaultValue({ "/actuator/health", "/actuator/health/**", "/actuator/info", "/error", "/v3/api-docs/**",
-					"/swagger-ui/**", "/favicon.ico" }) List<String> exemptPaths,
-			List<String> additionalExemptPaths, @DefaultValue Jwt jwt, @DefaultValue Header header,
-			@DefaultValue Host host, @DefaultValue Path path) {
+	public record Resolution(@DefaultValue("true") boolean requireGrant, @DefaultValue( {
+			"/actuator/health", "/actuator/health/**", "/actuator/info", "/error", "/v3/api-docs/**", "/swagger-ui/**",
+			"/favicon.ico" }) List<String> exemptPaths, List<String> additionalExemptPaths, @DefaultValue Jwt jwt,
+			@DefaultValue Header header, @DefaultValue Host host, @DefaultValue Path path){
 
 		public Resolution {
 			additionalExemptPaths = (additionalExemptPaths != null) ? List.copyOf(additionalExemptPaths) : List.of();
 		}
 
 		/**
-		 * Every path that needs no tenant: {@code exempt-paths}, {@code additional-exempt-paths}
-		 * and the given admin paths.
+		 * Every path that needs no tenant: {@code exempt-paths},
+		 * {@code additional-exempt-paths} and the given admin paths.
 		 * @param adminPaths the admin paths
 		 * @return the path patterns, without duplicates
 		 */
@@ -196,7 +195,8 @@ public record TenancyProperties(@DefaultValue("true") boolean enabled, @DefaultV
 	 *
 	 * @param enabled Whether JWT claims are read.
 	 * @param claim Claim holding the caller's single tenant.
-	 * @param listClaim Claim holding the list of tenants of a user who belongs to several.
+	 * @param listClaim Claim holding the list of tenants of a user who belongs to
+	 * several.
 	 */
 	public record Jwt(@DefaultValue("true") boolean enabled, @DefaultValue("tenant_id") String claim,
 			@DefaultValue("tenants") String listClaim) {
@@ -204,13 +204,14 @@ public record TenancyProperties(@DefaultValue("true") boolean enabled, @DefaultV
 	}
 
 	/**
-	 * Tenant selection by request header. A header only selects among the tenants a token grants.
+	 * Tenant selection by request header. A header only selects among the tenants a token
+	 * grants.
 	 *
 	 * @param enabled Whether headers are read.
 	 * @param names Header names; all that are present must agree.
 	 */
-	public record Header(@DefaultValue("true") boolean enabled,
-			@DefaultValue({ "X-Client-ID", "X-Tenant-ID" }) List<String> names) {
+	public record Header(@DefaultValue("true") boolean enabled, @DefaultValue( {
+			"X-Client-ID", "X-Tenant-ID" }) List<String> names){
 
 	}
 

@@ -35,17 +35,17 @@ import dev.tenancy.ratelimit.RedisRateLimiter;
 import dev.tenancy.web.RateLimitFilter;
 
 /**
- * Distributed per-tenant rate limiting: the Redis limiter (bucket4j on Lettuce, one connection per
- * instance), the local limiter at this instance's share, the fallback between them with a circuit
- * breaker, metrics, and the {@link RateLimitFilter} right after the tenant isolation
- * filter.
+ * Distributed per-tenant rate limiting: the Redis limiter (bucket4j on Lettuce, one
+ * connection per instance), the local limiter at this instance's share, the fallback
+ * between them with a circuit breaker, metrics, and the {@link RateLimitFilter} right
+ * after the tenant isolation filter.
  * <p>
- * Active when {@code tenancy.rate-limit.enabled} is not {@code false} and a Redis location is
- * known: {@code tenancy.rate-limit.redis.*}, or else Spring Boot's {@code DataRedisConnectionDetails}
- * (see {@link RateLimitRedisLocation}). Its health is in
- * {@link TenancyHealthContributorAutoConfiguration}. Every bean backs off when the application
- * defines its own; the limiter the filter
- * uses is the bean named {@value #RATE_LIMITER_BEAN}.
+ * Active when {@code tenancy.rate-limit.enabled} is not {@code false} and a Redis
+ * location is known: {@code tenancy.rate-limit.redis.*}, or else Spring Boot's
+ * {@code DataRedisConnectionDetails} (see {@link RateLimitRedisLocation}). Its health is
+ * in {@link TenancyHealthContributorAutoConfiguration}. Every bean backs off when the
+ * application defines its own; the limiter the filter uses is the bean named
+ * {@value #RATE_LIMITER_BEAN}.
  */
 @AutoConfiguration(after = { TenancyAutoConfiguration.class, TenancyRegistryAutoConfiguration.class },
 		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
@@ -74,10 +74,12 @@ public final class TenancyRateLimitAutoConfiguration {
 			.withRequestTimeout(properties.timeout());
 		RedisRateLimitClient.Settings settings = new RedisRateLimitClient.Settings(limiter, properties.timeout(),
 				redis.connectTimeout(), redis.maxReconnectDelay());
-		RedisRateLimitClient client = RedisRateLimitClient.create(RateLimitRedisLocation.location(properties, beanFactory),
-				settings);
-		// Start-up waits for the connection a little, so that the first requests are decided in
-		// Redis; if Redis is away, the instance starts anyway and limits per failure mode.
+		RedisRateLimitClient client = RedisRateLimitClient
+			.create(RateLimitRedisLocation.location(properties, beanFactory), settings);
+		// Start-up waits for the connection a little, so that the first requests are
+		// decided in
+		// Redis; if Redis is away, the instance starts anyway and limits per failure
+		// mode.
 		if (!client.awaitConnected(redis.connectTimeout().plusMillis(500))) {
 			logger.warn("Redis at {} is not reachable: rate limits are decided per failure mode ({}) until it is",
 					client.target(), properties.failureMode());

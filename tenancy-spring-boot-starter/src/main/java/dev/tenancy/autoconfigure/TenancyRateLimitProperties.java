@@ -13,28 +13,33 @@ import dev.tenancy.ratelimit.FailureMode;
 
 /**
  * Distributed per-tenant rate limiting. The limits themselves come from each tenant's
- * configuration ({@code rateLimit} in the registry); these properties say where the buckets live
- * and how the limiter behaves when Redis does not answer.
+ * configuration ({@code rateLimit} in the registry); these properties say where the
+ * buckets live and how the limiter behaves when Redis does not answer.
  *
- * @param enabled Whether to limit requests. The limiter is set up when Lettuce and bucket4j are on the
- * classpath and a Redis location is known (tenancy.rate-limit.redis.*, or else Spring Boot's Redis connection
- * details: spring.data.redis.*, @ServiceConnection or Docker Compose); set to true explicitly, start-up fails
- * when either is missing.
+ * @param enabled Whether to limit requests. The limiter is set up when Lettuce and
+ * bucket4j are on the classpath and a Redis location is known
+ * (tenancy.rate-limit.redis.*, or else Spring Boot's Redis connection details:
+ * spring.data.redis.*, @ServiceConnection or Docker Compose); set to true explicitly,
+ * start-up fails when either is missing.
  * @param redis Where the buckets live.
- * @param timeout How long one decision may wait for Redis before the failure mode decides it (at most 1s).
+ * @param timeout How long one decision may wait for Redis before the failure mode decides
+ * it (at most 1s).
  * @param breaker The circuit breaker in front of Redis.
- * @param expectedInstances How many instances of the application share each tenant's limit; while Redis is
- * unreachable each instance limits locally at the plan divided by this number.
- * @param failureMode What happens while Redis is unreachable, for plans not listed under plans: local (limit
- * in this instance at its share), open (admit) or closed (reject with 429).
+ * @param expectedInstances How many instances of the application share each tenant's
+ * limit; while Redis is unreachable each instance limits locally at the plan divided by
+ * this number.
+ * @param failureMode What happens while Redis is unreachable, for plans not listed under
+ * plans: local (limit in this instance at its share), open (admit) or closed (reject with
+ * 429).
  * @param plans Settings per plan name (the plan of a tenant's configuration), such as
  * plans.login.failure-mode=closed.
- * @param routes Route cost classes: path patterns per class name, in matching order, such as helpdesk:
- * [/api/helpdesk/**]; a tenant's rateLimit.costs says how many tokens a request of each class takes (1 for a
- * route in no class).
+ * @param routes Route cost classes: path patterns per class name, in matching order, such
+ * as helpdesk: [/api/helpdesk/**]; a tenant's rateLimit.costs says how many tokens a
+ * request of each class takes (1 for a route in no class).
  * @param metrics Micrometer metrics of the limiter.
- * @param keyPrefix The prefix of every Redis key the limiter writes; a tenant's keys are the prefix, the
- * tenant id in braces (the Redis Cluster hash tag) and tenant or user, separated by colons.
+ * @param keyPrefix The prefix of every Redis key the limiter writes; a tenant's keys are
+ * the prefix, the tenant id in braces (the Redis Cluster hash tag) and tenant or user,
+ * separated by colons.
  */
 @ConfigurationProperties("tenancy.rate-limit")
 public record TenancyRateLimitProperties(@DefaultValue("true") boolean enabled, @DefaultValue Redis redis,
@@ -85,20 +90,21 @@ public record TenancyRateLimitProperties(@DefaultValue("true") boolean enabled, 
 
 	/**
 	 * Where the buckets live: one of a standalone server ({@code url}), a Redis Cluster
-	 * ({@code cluster.nodes}) or a Sentinel-managed master ({@code sentinel.*}). With none set,
-	 * Spring Boot's Redis connection details are used ({@code spring.data.redis.*},
-	 * {@code @ServiceConnection}, Docker Compose; SSL bundles included) when
-	 * {@code spring-boot-starter-data-redis} is present.
+	 * ({@code cluster.nodes}) or a Sentinel-managed master ({@code sentinel.*}). With
+	 * none set, Spring Boot's Redis connection details are used
+	 * ({@code spring.data.redis.*}, {@code @ServiceConnection}, Docker Compose; SSL
+	 * bundles included) when {@code spring-boot-starter-data-redis} is present.
 	 *
-	 * @param url A standalone server, such as redis://127.0.0.1:6379 (rediss:// for TLS; user, password and
-	 * database may be part of it).
+	 * @param url A standalone server, such as redis://127.0.0.1:6379 (rediss:// for TLS;
+	 * user, password and database may be part of it).
 	 * @param username The user for servers given without one (ACL); none by default.
 	 * @param password The password for servers given without one.
 	 * @param cluster A Redis Cluster.
 	 * @param sentinel A master managed by Redis Sentinel.
-	 * @param connectTimeout How long opening the connection may take; until it is open (also when Redis is away
-	 * at start-up) requests are decided per failure mode.
-	 * @param maxReconnectDelay The longest wait between connection attempts while Redis is away.
+	 * @param connectTimeout How long opening the connection may take; until it is open
+	 * (also when Redis is away at start-up) requests are decided per failure mode.
+	 * @param maxReconnectDelay The longest wait between connection attempts while Redis
+	 * is away.
 	 */
 	public record Redis(String url, String username, String password, @DefaultValue Cluster cluster,
 			@DefaultValue Sentinel sentinel, @DefaultValue("1s") Duration connectTimeout,
@@ -125,7 +131,9 @@ public record TenancyRateLimitProperties(@DefaultValue("true") boolean enabled, 
 			}
 		}
 
-		/** @return whether a location is set here */
+		/**
+		 * @return whether a location is set here
+		 */
 		boolean isConfigured() {
 			return hasText(this.url) || !this.cluster.nodes().isEmpty() || hasText(this.sentinel.master());
 		}
@@ -139,7 +147,8 @@ public record TenancyRateLimitProperties(@DefaultValue("true") boolean enabled, 
 	/**
 	 * A Redis Cluster.
 	 *
-	 * @param nodes Some of its nodes, as host:port or redis://... URIs; the client learns the rest from them.
+	 * @param nodes Some of its nodes, as host:port or redis://... URIs; the client learns
+	 * the rest from them.
 	 */
 	public record Cluster(List<String> nodes) {
 
@@ -166,8 +175,8 @@ public record TenancyRateLimitProperties(@DefaultValue("true") boolean enabled, 
 	/**
 	 * The circuit breaker in front of Redis.
 	 *
-	 * @param failureThreshold Consecutive failed or late decisions that open it; while open, no request waits
-	 * for Redis.
+	 * @param failureThreshold Consecutive failed or late decisions that open it; while
+	 * open, no request waits for Redis.
 	 * @param probeDelay How long it stays open before one request probes Redis again.
 	 */
 	public record Breaker(@DefaultValue("5") int failureThreshold, @DefaultValue("1s") Duration probeDelay) {
@@ -187,8 +196,8 @@ public record TenancyRateLimitProperties(@DefaultValue("true") boolean enabled, 
 	/**
 	 * Settings of one plan.
 	 *
-	 * @param failureMode What happens to this plan's tenants while Redis is unreachable, instead of
-	 * tenancy.rate-limit.failure-mode.
+	 * @param failureMode What happens to this plan's tenants while Redis is unreachable,
+	 * instead of tenancy.rate-limit.failure-mode.
 	 */
 	public record Plan(FailureMode failureMode) {
 
@@ -197,7 +206,8 @@ public record TenancyRateLimitProperties(@DefaultValue("true") boolean enabled, 
 	/**
 	 * Metrics of the limiter, recorded when a Micrometer {@code MeterRegistry} exists.
 	 *
-	 * @param maxTenantTags How many tenants get their own tenant tag value; every other tenant is tagged other.
+	 * @param maxTenantTags How many tenants get their own tenant tag value; every other
+	 * tenant is tagged other.
 	 */
 	public record Metrics(@DefaultValue("100") int maxTenantTags) {
 

@@ -12,12 +12,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.util.ClassUtils;
 
 /**
- * Binds {@code tenancy.rate-limit.*} whenever the starter is present, whether or not the limiter
- * is set up, so that a wrong value (an unknown {@code failure-mode}, say) stops start-up with Spring
- * Boot's analysis listing the valid values instead of being ignored. And an application that asks
- * for rate limiting explicitly ({@code tenancy.rate-limit.enabled=true}) but gets no limiter,
- * because Lettuce or bucket4j is missing or no Redis location is configured, fails to start with
- * what to add, rather than running without limits.
+ * Binds {@code tenancy.rate-limit.*} whenever the starter is present, whether or not the
+ * limiter is set up, so that a wrong value (an unknown {@code failure-mode}, say) stops
+ * start-up with Spring Boot's analysis listing the valid values instead of being ignored.
+ * And an application that asks for rate limiting explicitly
+ * ({@code tenancy.rate-limit.enabled=true}) but gets no limiter, because Lettuce or
+ * bucket4j is missing or no Redis location is configured, fails to start with what to
+ * add, rather than running without limits.
  */
 @AutoConfiguration(before = TenancyRateLimitAutoConfiguration.class)
 @EnableConfigurationProperties(TenancyRateLimitProperties.class)

@@ -59,19 +59,21 @@ import dev.tenancy.registry.remote.ConfigServerConnection;
 import dev.tenancy.registry.remote.ConfigServerTenantRegistry;
 
 /**
- * The tenant registry selected by {@code tenancy.registry.source}, for web and non-web applications
- * alike: {@code tenancy.tenants.*} (the default), the PostgreSQL registry (migrated as Flyway's owner
- * role, cached, invalidated across instances by {@code LISTEN/NOTIFY}), tenant files, or the config
- * server. A {@code TenantRegistry} bean of the application's own replaces the properties registry.
+ * The tenant registry selected by {@code tenancy.registry.source}, for web and non-web
+ * applications alike: {@code tenancy.tenants.*} (the default), the PostgreSQL registry
+ * (migrated as Flyway's owner role, cached, invalidated across instances by
+ * {@code LISTEN/NOTIFY}), tenant files, or the config server. A {@code TenantRegistry}
+ * bean of the application's own replaces the properties registry.
  */
-@AutoConfiguration(after = DataSourceAutoConfiguration.class, afterName = TenancyRegistryAutoConfiguration.FLYWAY_AUTO_CONFIGURATION,
-		before = TenancyAutoConfiguration.class)
+@AutoConfiguration(after = DataSourceAutoConfiguration.class,
+		afterName = TenancyRegistryAutoConfiguration.FLYWAY_AUTO_CONFIGURATION, before = TenancyAutoConfiguration.class)
 @EnableConfigurationProperties({ TenancyRegistryProperties.class, TenancyProperties.class })
 public final class TenancyRegistryAutoConfiguration {
 
 	/**
-	 * How long the cache leaves a registry that just failed alone: while the database is away,
-	 * cached tenants are served at once rather than after the pool's timeout on every request.
+	 * How long the cache leaves a registry that just failed alone: while the database is
+	 * away, cached tenants are served at once rather than after the pool's timeout on
+	 * every request.
 	 */
 	static final Duration REGISTRY_RETRY_INTERVAL = Duration.ofSeconds(1);
 
@@ -81,25 +83,27 @@ public final class TenancyRegistryAutoConfiguration {
 	private static final Logger logger = LoggerFactory.getLogger(TenancyRegistryAutoConfiguration.class);
 
 	/**
-	 * Tenants in {@code tenancy.tenants.*} while another registry is selected are not served. A
-	 * warning, not a failure: a shared {@code application.yml} often keeps development tenants that
-	 * a production profile replaces by the database, and a tenant that is not served only gets 403.
+	 * Tenants in {@code tenancy.tenants.*} while another registry is selected are not
+	 * served. A warning, not a failure: a shared {@code application.yml} often keeps
+	 * development tenants that a production profile replaces by the database, and a
+	 * tenant that is not served only gets 403.
 	 */
 	@Bean
 	SmartInitializingSingleton tenancyIgnoredTenantsWarning(TenancyRegistryProperties registry,
 			TenancyProperties tenancy) {
 		return () -> {
 			if (registry.source() != TenancyRegistryProperties.Source.PROPERTIES && !tenancy.tenants().isEmpty()) {
-				logger.warn("tenancy.tenants.* declares {} tenant(s) but tenancy.registry.source is '{}': they are ignored. "
-						+ "Remove them, or set tenancy.registry.source=properties to serve them.", tenancy.tenants().size(),
-						registry.source().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+				logger.warn(
+						"tenancy.tenants.* declares {} tenant(s) but tenancy.registry.source is '{}': they are ignored. "
+								+ "Remove them, or set tenancy.registry.source=properties to serve them.",
+						tenancy.tenants().size(), registry.source().name().toLowerCase(Locale.ROOT).replace('_', '-'));
 			}
 		};
 	}
 
 	/**
-	 * A misspelt source must not leave the application without a registry (or with an empty one):
-	 * whatever needs the registry fails with the valid values.
+	 * A misspelt source must not leave the application without a registry (or with an
+	 * empty one): whatever needs the registry fails with the valid values.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@Conditional(ConditionalOnRegistrySource.InvalidSourceCondition.class)
@@ -107,10 +111,10 @@ public final class TenancyRegistryAutoConfiguration {
 
 		@Bean
 		TenantRegistry tenantRegistry(Environment environment) {
-			throw new TenancyConfigurationException(
-					ConditionalOnRegistrySource.PROPERTY + " '" + environment.getProperty(ConditionalOnRegistrySource.PROPERTY)
-							+ "' names no tenant registry.",
-					"Set " + ConditionalOnRegistrySource.PROPERTY + " to one of PROPERTIES, JDBC, FILES or CONFIG_SERVER "
+			throw new TenancyConfigurationException(ConditionalOnRegistrySource.PROPERTY + " '"
+					+ environment.getProperty(ConditionalOnRegistrySource.PROPERTY) + "' names no tenant registry.",
+					"Set " + ConditionalOnRegistrySource.PROPERTY
+							+ " to one of PROPERTIES, JDBC, FILES or CONFIG_SERVER "
 							+ "(any case, with '-' or '_': config-server works too), or remove it for PROPERTIES.");
 		}
 
@@ -166,7 +170,8 @@ public final class TenancyRegistryAutoConfiguration {
 						"tenancy.registry.source is 'jdbc' but the PostgreSQL driver is not on the classpath.",
 						"Add org.postgresql:postgresql: the registry lives in PostgreSQL.");
 			}
-			// Created (and run) here, before the registry is used; absent only without Flyway.
+			// Created (and run) here, before the registry is used; absent only without
+			// Flyway.
 			if (properties.jdbc().migrate() && migration.getIfAvailable() == null) {
 				throw new TenancyConfigurationException(
 						"tenancy.registry.source is 'jdbc' with tenancy.registry.jdbc.migrate=true but Flyway is not on "
@@ -208,7 +213,8 @@ public final class TenancyRegistryAutoConfiguration {
 			TenancyRegistryMigration tenancyRegistryMigration(ObjectProvider<org.flywaydb.core.Flyway> flyway,
 					ObjectProvider<org.springframework.boot.flyway.autoconfigure.FlywayMigrationInitializer> applicationMigrations,
 					DataSource dataSource, TenancyRegistryProperties properties) {
-				return new TenancyRegistryMigration(flyway, applicationMigrations, dataSource, properties.jdbc().schema());
+				return new TenancyRegistryMigration(flyway, applicationMigrations, dataSource,
+						properties.jdbc().schema());
 			}
 
 		}
@@ -221,9 +227,10 @@ public final class TenancyRegistryAutoConfiguration {
 		static class ChangeListenerConfiguration {
 
 			/**
-			 * The listener's own, unpooled connection goes where Spring Boot's {@link JdbcConnectionDetails}
-			 * say (properties, {@code @ServiceConnection}, Docker Compose); without them (an application's
-			 * own DataSource) it holds one connection of the application's pool.
+			 * The listener's own, unpooled connection goes where Spring Boot's
+			 * {@link JdbcConnectionDetails} say (properties, {@code @ServiceConnection},
+			 * Docker Compose); without them (an application's own DataSource) it holds
+			 * one connection of the application's pool.
 			 */
 			@Bean(destroyMethod = "close")
 			@ConditionalOnMissingBean
@@ -237,8 +244,9 @@ public final class TenancyRegistryAutoConfiguration {
 			}
 
 			/**
-			 * Connection properties of the listener's own connection: bounded connect and login time, so
-			 * reconnecting into an unreachable network cannot hang, and a name operators can find it by.
+			 * Connection properties of the listener's own connection: bounded connect and
+			 * login time, so reconnecting into an unreachable network cannot hang, and a
+			 * name operators can find it by.
 			 */
 			private static Properties listenerProperties(JdbcConnectionDetails connection) {
 				Properties properties = new Properties();
@@ -276,8 +284,8 @@ public final class TenancyRegistryAutoConfiguration {
 	}
 
 	/**
-	 * The tenant files, all valid, or a start-up failure naming each invalid file and why: a broken
-	 * file would otherwise show only as a 403 for that tenant.
+	 * The tenant files, all valid, or a start-up failure naming each invalid file and
+	 * why: a broken file would otherwise show only as a 403 for that tenant.
 	 */
 	static YamlTenantSource yamlTenantSource(TenancyRegistryProperties properties) {
 		Path directory = properties.files().directory();
@@ -287,7 +295,8 @@ public final class TenancyRegistryAutoConfiguration {
 		}
 		catch (UncheckedIOException ex) {
 			throw new TenancyConfigurationException(
-					"tenancy.registry.files.directory '" + directory + "' cannot be read as a directory of tenant files.",
+					"tenancy.registry.files.directory '" + directory
+							+ "' cannot be read as a directory of tenant files.",
 					"Point tenancy.registry.files.directory at an existing, readable directory.", ex);
 		}
 		if (!source.invalidFiles().isEmpty()) {
@@ -296,8 +305,8 @@ public final class TenancyRegistryAutoConfiguration {
 				.map((invalid) -> "  " + StoredText.escape(invalid.path().getFileName().toString()) + ": "
 						+ StoredText.escape(invalid.reason()))
 				.collect(Collectors.joining("\n"));
-			throw new TenancyConfigurationException("Invalid tenant files in tenancy.registry.files.directory '"
-					+ directory + "':\n" + problems,
+			throw new TenancyConfigurationException(
+					"Invalid tenant files in tenancy.registry.files.directory '" + directory + "':\n" + problems,
 					"Correct or remove the files named above; every tenant file must be valid for the application to "
 							+ "start.");
 		}
@@ -319,7 +328,8 @@ public final class TenancyRegistryAutoConfiguration {
 			}
 			ConfigServerConnection connection;
 			try {
-				// Spring Boot's builder when there is one, so that its observations (metrics, tracing) apply.
+				// Spring Boot's builder when there is one, so that its observations
+				// (metrics, tracing) apply.
 				SslBundle bundle = (server.sslBundle() != null) ? sslBundle(sslBundles, server.sslBundle()) : null;
 				connection = new ConfigServerConnection(restClientBuilder.getIfAvailable(RestClient::builder),
 						server.url(), server.username(), server.password(), server.connectTimeout(),
@@ -327,7 +337,8 @@ public final class TenancyRegistryAutoConfiguration {
 						(bundle != null) ? sslParameters(bundle) : null);
 			}
 			catch (IllegalArgumentException ex) {
-				throw new IllegalStateException("Invalid tenancy.registry.config-server settings: " + ex.getMessage(), ex);
+				throw new IllegalStateException("Invalid tenancy.registry.config-server settings: " + ex.getMessage(),
+						ex);
 			}
 			return new ConfigServerTenantRegistry(connection, properties.cache().maximumSize());
 		}
@@ -344,7 +355,8 @@ public final class TenancyRegistryAutoConfiguration {
 			}
 			catch (NoSuchSslBundleException ex) {
 				throw new TenancyConfigurationException(
-						"tenancy.registry.config-server.ssl-bundle names the SSL bundle '" + name + "', which does not exist.",
+						"tenancy.registry.config-server.ssl-bundle names the SSL bundle '" + name
+								+ "', which does not exist.",
 						"Define it under spring.ssl.bundle.jks." + name + " or spring.ssl.bundle.pem." + name
 								+ ", or name an existing bundle.");
 			}
@@ -364,15 +376,16 @@ public final class TenancyRegistryAutoConfiguration {
 		@Bean
 		@Primary
 		@ConditionalOnMissingBean(CachingTenantRegistry.class)
-		CachingTenantRegistry tenantRegistry(ConfigServerTenantRegistry registry, TenancyRegistryProperties properties) {
+		CachingTenantRegistry tenantRegistry(ConfigServerTenantRegistry registry,
+				TenancyRegistryProperties properties) {
 			TenancyRegistryProperties.Cache cache = properties.cache();
 			return new CachingTenantRegistry(registry, cache.maximumSize(), cache.timeToLive(), cache.lastKnownGood());
 		}
 
 		@Bean(destroyMethod = "close")
 		@ConditionalOnMissingBean
-		ConfigServerChangeFollower tenantChangeFollower(ConfigServerTenantRegistry registry, CachingTenantRegistry cache,
-				TenancyRegistryProperties properties) {
+		ConfigServerChangeFollower tenantChangeFollower(ConfigServerTenantRegistry registry,
+				CachingTenantRegistry cache, TenancyRegistryProperties properties) {
 			return new ConfigServerChangeFollower(registry.connection(), cache::invalidate, cache::invalidateAll,
 					properties.configServer().pollInterval());
 		}

@@ -16,15 +16,16 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import dev.tenancy.registry.jdbc.RegistryMigrations;
 
 /**
- * Migrates the tenant registry's schema the way Spring Boot migrates the application's: with the
- * {@link Flyway} bean's connection, so as the owner role of {@code spring.flyway.user} /
- * {@code spring.flyway.password} / {@code spring.flyway.url} (or a {@code FlywayConnectionDetails}
- * or {@code @FlywayDataSource}), never as the application's role. Then grants the application's role
- * (whoever {@code spring.datasource.*} connects as) exactly what the registry needs.
+ * Migrates the tenant registry's schema the way Spring Boot migrates the application's:
+ * with the {@link Flyway} bean's connection, so as the owner role of
+ * {@code spring.flyway.user} / {@code spring.flyway.password} / {@code spring.flyway.url}
+ * (or a {@code FlywayConnectionDetails} or {@code @FlywayDataSource}), never as the
+ * application's role. Then grants the application's role (whoever
+ * {@code spring.datasource.*} connects as) exactly what the registry needs.
  * <p>
- * Runs after Boot's {@link FlywayMigrationInitializer}, so the application's migrations may create
- * the application role first, and before the registry is used (the registry bean depends on this
- * one).
+ * Runs after Boot's {@link FlywayMigrationInitializer}, so the application's migrations
+ * may create the application role first, and before the registry is used (the registry
+ * bean depends on this one).
  */
 class TenancyRegistryMigration implements InitializingBean {
 
@@ -38,8 +39,9 @@ class TenancyRegistryMigration implements InitializingBean {
 
 	private final String schema;
 
-	TenancyRegistryMigration(ObjectProvider<Flyway> flyway, ObjectProvider<FlywayMigrationInitializer> applicationMigrations,
-			DataSource applicationDataSource, String schema) {
+	TenancyRegistryMigration(ObjectProvider<Flyway> flyway,
+			ObjectProvider<FlywayMigrationInitializer> applicationMigrations, DataSource applicationDataSource,
+			String schema) {
 		this.flyway = flyway;
 		this.applicationMigrations = applicationMigrations;
 		this.applicationDataSource = applicationDataSource;

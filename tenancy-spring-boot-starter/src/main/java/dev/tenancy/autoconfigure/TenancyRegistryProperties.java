@@ -10,13 +10,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Where tenants come from and how they are cached.
  *
- * @param source The registry: properties (tenancy.tenants.*, the default), jdbc (the PostgreSQL registry),
- * files (a directory of tenant YAML files, read-only) or config-server (the config server's tenant API, over
- * HTTP); any case, with dashes or underscores. Tenants in tenancy.tenants.* are ignored (with a warning) by
- * the other sources.
+ * @param source The registry: properties (tenancy.tenants.*, the default), jdbc (the
+ * PostgreSQL registry), files (a directory of tenant YAML files, read-only) or
+ * config-server (the config server's tenant API, over HTTP); any case, with dashes or
+ * underscores. Tenants in tenancy.tenants.* are ignored (with a warning) by the other
+ * sources.
  * @param jdbc The PostgreSQL registry.
- * @param files Tenant YAML files: the whole registry with source=files, or beside the database with
- * source=jdbc (dual mode: a tenant with no row, or whose row says file, is read from its file).
+ * @param files Tenant YAML files: the whole registry with source=files, or beside the
+ * database with source=jdbc (dual mode: a tenant with no row, or whose row says file, is
+ * read from its file).
  * @param cache The in-memory cache in front of the jdbc and config-server registries.
  * @param configServer The config server's tenant API, with source=config-server.
  */
@@ -46,12 +48,14 @@ public record TenancyRegistryProperties(@DefaultValue("properties") Source sourc
 	/**
 	 * The PostgreSQL registry.
 	 *
-	 * @param schema The schema holding the registry tables (and its own Flyway history table).
-	 * @param migrate Whether to apply the registry's migrations at start-up, through Spring Boot's Flyway as
-	 * its owner role (spring.flyway.user, after the application's own migrations), and grant the
-	 * application's role its privileges on the registry; needs spring-boot-starter-flyway. Turn off to
-	 * migrate the registry yourself.
-	 * @param listen Whether to listen for changes made by other instances (LISTEN/NOTIFY).
+	 * @param schema The schema holding the registry tables (and its own Flyway history
+	 * table).
+	 * @param migrate Whether to apply the registry's migrations at start-up, through
+	 * Spring Boot's Flyway as its owner role (spring.flyway.user, after the application's
+	 * own migrations), and grant the application's role its privileges on the registry;
+	 * needs spring-boot-starter-flyway. Turn off to migrate the registry yourself.
+	 * @param listen Whether to listen for changes made by other instances
+	 * (LISTEN/NOTIFY).
 	 */
 	public record Jdbc(@DefaultValue("tenancy") String schema, @DefaultValue("true") boolean migrate,
 			@DefaultValue("true") boolean listen) {
@@ -61,7 +65,8 @@ public record TenancyRegistryProperties(@DefaultValue("properties") Source sourc
 	/**
 	 * Tenant YAML files.
 	 *
-	 * @param directory The directory of tenant files, one per tenant, named after the tenant id (acme.yaml).
+	 * @param directory The directory of tenant files, one per tenant, named after the
+	 * tenant id (acme.yaml).
 	 */
 	public record Files(Path directory) {
 
@@ -71,10 +76,11 @@ public record TenancyRegistryProperties(@DefaultValue("properties") Source sourc
 	 * The tenant cache.
 	 *
 	 * @param maximumSize Most tenants kept in memory.
-	 * @param timeToLive Longest time a cached answer is used without asking the registry again (changes normally
-	 * arrive within a second through NOTIFY).
-	 * @param lastKnownGood How long a cached tenant is still served while the registry (its database or the
-	 * config server) is unreachable; lookups of tenants not cached then get 503.
+	 * @param timeToLive Longest time a cached answer is used without asking the registry
+	 * again (changes normally arrive within a second through NOTIFY).
+	 * @param lastKnownGood How long a cached tenant is still served while the registry
+	 * (its database or the config server) is unreachable; lookups of tenants not cached
+	 * then get 503.
 	 */
 	public record Cache(@DefaultValue("10000") long maximumSize, @DefaultValue("10m") Duration timeToLive,
 			@DefaultValue("15m") Duration lastKnownGood) {
@@ -82,22 +88,24 @@ public record TenancyRegistryProperties(@DefaultValue("properties") Source sourc
 	}
 
 	/**
-	 * The config server's tenant API ({@code GET {url}/tenants/{id}} and its changes feed).
+	 * The config server's tenant API ({@code GET {url}/tenants/{id}} and its changes
+	 * feed).
 	 *
-	 * @param url The config server's base URL, such as http://config-server:8888; required with
-	 * source=config-server; credentials go in username and password, not here.
+	 * @param url The config server's base URL, such as http://config-server:8888;
+	 * required with source=config-server; credentials go in username and password, not
+	 * here.
 	 * @param username The client name for HTTP basic authentication on the config server.
 	 * @param password The client password for HTTP basic authentication (never logged).
 	 * @param connectTimeout Longest wait for a connection to the config server.
 	 * @param readTimeout Longest wait for an answer from the config server.
-	 * @param pollInterval Time between polls of the changes feed; a change reaches the cache within about this
-	 * interval.
-	 * @param sslBundle Name of the SSL bundle (spring.ssl.bundle.*) whose trust material (and key, for mutual
-	 * TLS) the client uses for an https URL; the JDK's trust store when unset.
+	 * @param pollInterval Time between polls of the changes feed; a change reaches the
+	 * cache within about this interval.
+	 * @param sslBundle Name of the SSL bundle (spring.ssl.bundle.*) whose trust material
+	 * (and key, for mutual TLS) the client uses for an https URL; the JDK's trust store
+	 * when unset.
 	 */
-	public record ConfigServer(URI url, String username, String password,
-			@DefaultValue("1s") Duration connectTimeout, @DefaultValue("2s") Duration readTimeout,
-			@DefaultValue("500ms") Duration pollInterval, String sslBundle) {
+	public record ConfigServer(URI url, String username, String password, @DefaultValue("1s") Duration connectTimeout,
+			@DefaultValue("2s") Duration readTimeout, @DefaultValue("500ms") Duration pollInterval, String sslBundle) {
 
 		@Override
 		public String toString() {

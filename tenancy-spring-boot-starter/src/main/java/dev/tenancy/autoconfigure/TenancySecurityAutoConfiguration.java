@@ -32,11 +32,12 @@ import dev.tenancy.TenancyError;
 import dev.tenancy.web.ProblemResponses;
 
 /**
- * Security defaults: a stateless bearer-JWT filter chain whose errors are problem+json (only when
- * the application declares no chain of its own, like Spring Boot's default chain), a JWT
- * validator that requires {@code exp}, a Content-Security-Policy for APIs and HSTS outside local
- * development. Ordered before Spring Boot's servlet and management security auto-configurations,
- * so that when this chain exists theirs back off, as they do for any application chain.
+ * Security defaults: a stateless bearer-JWT filter chain whose errors are problem+json
+ * (only when the application declares no chain of its own, like Spring Boot's default
+ * chain), a JWT validator that requires {@code exp}, a Content-Security-Policy for APIs
+ * and HSTS outside local development. Ordered before Spring Boot's servlet and management
+ * security auto-configurations, so that when this chain exists theirs back off, as they
+ * do for any application chain.
  */
 @AutoConfiguration(before = { ServletWebSecurityAutoConfiguration.class, ManagementWebSecurityAutoConfiguration.class,
 		OAuth2ResourceServerAutoConfiguration.class }, after = TenancyAdminAutoConfiguration.class)
@@ -49,8 +50,8 @@ public final class TenancySecurityAutoConfiguration {
 
 	/**
 	 * Requires an {@code exp} claim and bounds clock skew. Spring Boot adds every
-	 * {@code OAuth2TokenValidator<Jwt>} bean to the decoder it builds; applications that build
-	 * their own decoder should add this bean to it.
+	 * {@code OAuth2TokenValidator<Jwt>} bean to the decoder it builds; applications that
+	 * build their own decoder should add this bean to it.
 	 * @param properties the security properties
 	 * @return the validator
 	 */
@@ -63,8 +64,9 @@ public final class TenancySecurityAutoConfiguration {
 	}
 
 	/**
-	 * Requests Spring Security's firewall rejects (encoded slashes, {@code ..}, {@code ;}, double
-	 * slashes) get the same problem+json shape as every other error, without echoing the path.
+	 * Requests Spring Security's firewall rejects (encoded slashes, {@code ..},
+	 * {@code ;}, double slashes) get the same problem+json shape as every other error,
+	 * without echoing the path.
 	 * @return the handler
 	 */
 	@Bean
@@ -77,11 +79,12 @@ public final class TenancySecurityAutoConfiguration {
 	}
 
 	/**
-	 * The starter's default chain, registered like Spring Boot's own: only when the application
-	 * declares no {@code SecurityFilterChain} ({@link ConditionalOnDefaultWebSecurity}). An
-	 * application with its own chain applies Tenancy to it with
-	 * {@code http.with(TenancyHttpConfigurer.tenancy(), withDefaults())}; this chain is built with
-	 * that same configurer.
+	 * The starter's default chain, registered like Spring Boot's own: only when the
+	 * application declares no {@code SecurityFilterChain}
+	 * ({@link ConditionalOnDefaultWebSecurity}). An application with its own chain
+	 * applies Tenancy to it with
+	 * {@code http.with(TenancyHttpConfigurer.tenancy(), withDefaults())}; this chain is
+	 * built with that same configurer.
 	 */
 	@Bean
 	@ConditionalOnDefaultWebSecurity
@@ -93,7 +96,8 @@ public final class TenancySecurityAutoConfiguration {
 		String[] open = properties.publicPaths().toArray(String[]::new);
 		http.csrf((csrf) -> csrf.disable())
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(open).permitAll().anyRequest().authenticated())
+			.authorizeHttpRequests(
+					(authorize) -> authorize.requestMatchers(open).permitAll().anyRequest().authenticated())
 			.with(TenancyHttpConfigurer.tenancy(), Customizer.withDefaults());
 		if (jwtDecoder.getIfAvailable() == null) {
 			logger.warn("No JwtDecoder is configured (set spring.security.oauth2.resourceserver.jwt.issuer-uri): "

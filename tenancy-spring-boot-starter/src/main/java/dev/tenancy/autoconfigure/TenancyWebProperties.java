@@ -7,8 +7,9 @@ import org.springframework.util.unit.DataSize;
 /**
  * Limits on what a request may send, for every servlet application on the starter.
  *
- * @param maxRequestBodySize The largest request body accepted; a larger one (declared by Content-Length or
- * counted while a chunked body is read) is answered 413 payload_too_large.
+ * @param maxRequestBodySize The largest request body accepted; a larger one (declared by
+ * Content-Length or counted while a chunked body is read) is answered 413
+ * payload_too_large.
  */
 @ConfigurationProperties("tenancy.web")
 public record TenancyWebProperties(@DefaultValue("1MB") DataSize maxRequestBodySize) {

@@ -8,9 +8,9 @@ import dev.tenancy.registry.jdbc.JdbcTenantRegistry;
 import dev.tenancy.registry.jdbc.PostgresChangeListener;
 
 /**
- * The registry's health: DOWN when its database does not answer; the change listener's state and
- * the cache size as details. A lost listener is reported but is not DOWN: it reconnects by itself
- * and the cache's time-to-live bounds staleness meanwhile.
+ * The registry's health: DOWN when its database does not answer; the change listener's
+ * state and the cache size as details. A lost listener is reported but is not DOWN: it
+ * reconnects by itself and the cache's time-to-live bounds staleness meanwhile.
  */
 class TenantRegistryHealthIndicator extends AbstractHealthIndicator {
 
@@ -28,9 +28,9 @@ class TenantRegistryHealthIndicator extends AbstractHealthIndicator {
 	}
 
 	/**
-	 * With a database probe, the registry's database is asked within the health timeout first, so
-	 * that health answers quickly while the database is away (the registry's own query would wait
-	 * for the pool's connection timeout).
+	 * With a database probe, the registry's database is asked within the health timeout
+	 * first, so that health answers quickly while the database is away (the registry's
+	 * own query would wait for the pool's connection timeout).
 	 */
 	TenantRegistryHealthIndicator(JdbcTenantRegistry registry, PostgresChangeListener listener,
 			CachingTenantRegistry cache, DatabaseProbe database) {

@@ -10,10 +10,10 @@ import dev.tenancy.jdbc.TenantTransactionListener;
 
 /**
  * Adds a {@link TenantTransactionListener} to every transaction manager that has a
- * {@code DataSource}, Spring Boot's or the application's own, JDBC or JPA, and leaves the manager
- * itself as it is. One route only: the listener is not a bean, so Boot's
- * {@code TransactionManagerCustomizationAutoConfiguration} (which adds listener beans to the managers
- * it creates) never adds a second one.
+ * {@code DataSource}, Spring Boot's or the application's own, JDBC or JPA, and leaves the
+ * manager itself as it is. One route only: the listener is not a bean, so Boot's
+ * {@code TransactionManagerCustomizationAutoConfiguration} (which adds listener beans to
+ * the managers it creates) never adds a second one.
  */
 class TenantTransactionListenerPostProcessor implements BeanPostProcessor {
 

@@ -28,16 +28,15 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
 /**
- * Wrong {@code X-Admin-Token} values are throttled per source address (10 a minute) and for the
- * token as a whole (20 a minute), counted in the real Redis: from the 11th wrong token of an
- * address every token request from it is 429, the right token included, while the right token
- * from another address still works; admin-scoped JWTs are never throttled. The methods run in
- * order: the last one spends the token's whole budget.
+ * Wrong {@code X-Admin-Token} values are throttled per source address (10 a minute) and
+ * for the token as a whole (20 a minute), counted in the real Redis: from the 11th wrong
+ * token of an address every token request from it is 429, the right token included, while
+ * the right token from another address still works; admin-scoped JWTs are never
+ * throttled. The methods run in order: the last one spends the token's whole budget.
  */
-@SpringBootTest(classes = TestApplication.class,
-		properties = { "tenancy.tenants.acme.display-name=Acme Travel", "tenancy.admin.token=" + AdminTokenThrottleTest.TOKEN,
-				"tenancy.admin.api.enabled=true",
-				"spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration" })
+@SpringBootTest(classes = TestApplication.class, properties = { "tenancy.tenants.acme.display-name=Acme Travel",
+		"tenancy.admin.token=" + AdminTokenThrottleTest.TOKEN, "tenancy.admin.api.enabled=true",
+		"spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration" })
 @AutoConfigureMockMvc
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminTokenThrottleTest {
@@ -141,7 +140,8 @@ class AdminTokenThrottleTest {
 	@Test
 	@Order(4)
 	void twentyWrongTokensFromAnywhereThrottleTheTokenItself() throws Exception {
-		// Earlier methods already spent some of the token's budget: spend the rest, one address each.
+		// Earlier methods already spent some of the token's budget: spend the rest, one
+		// address each.
 		int wrong = 0;
 		while (wrong < 40 && admin(randomAddress(), "wrong-anywhere").getResponse().getStatus() == 403) {
 			wrong++;

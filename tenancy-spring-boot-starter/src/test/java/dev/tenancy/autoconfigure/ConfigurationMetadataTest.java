@@ -20,8 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The generated configuration metadata documents the starter's properties, so IDEs and the README
- * table can rely on it.
+ * The generated configuration metadata documents the starter's properties, so IDEs and
+ * the README table can rely on it.
  */
 class ConfigurationMetadataTest {
 
@@ -29,7 +29,9 @@ class ConfigurationMetadataTest {
 
 	private static final Map<String, JsonNode> hints = new LinkedHashMap<>();
 
-	/** HTML a description must not carry (angle brackets around a placeholder are fine). */
+	/**
+	 * HTML a description must not carry (angle brackets around a placeholder are fine).
+	 */
 	private static final Pattern HTML = Pattern.compile("</?(a|b|br|code|em|i|li|ol|p|pre|strong|ul)\\b[^>]*>");
 
 	@BeforeAll
@@ -64,13 +66,13 @@ class ConfigurationMetadataTest {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "tenancy.enabled", "tenancy.tenants", "tenancy.resolution.require-grant",
-			"tenancy.resolution.exempt-paths", "tenancy.resolution.additional-exempt-paths", "tenancy.resolution.jwt.enabled", "tenancy.resolution.jwt.claim",
-			"tenancy.resolution.jwt.list-claim", "tenancy.resolution.header.enabled", "tenancy.resolution.header.names",
-			"tenancy.resolution.host.enabled", "tenancy.resolution.host.base-domain", "tenancy.resolution.path.enabled",
-			"tenancy.resolution.path.prefix", "tenancy.admin.token", "tenancy.admin.scope", "tenancy.admin.paths",
-			"tenancy.admin.api.enabled", "tenancy.security.enabled", "tenancy.security.public-paths",
-			"tenancy.security.content-security-policy", "tenancy.security.hsts.enabled",
-			"tenancy.security.hsts.max-age", "tenancy.security.jwt.clock-skew",
+			"tenancy.resolution.exempt-paths", "tenancy.resolution.additional-exempt-paths",
+			"tenancy.resolution.jwt.enabled", "tenancy.resolution.jwt.claim", "tenancy.resolution.jwt.list-claim",
+			"tenancy.resolution.header.enabled", "tenancy.resolution.header.names", "tenancy.resolution.host.enabled",
+			"tenancy.resolution.host.base-domain", "tenancy.resolution.path.enabled", "tenancy.resolution.path.prefix",
+			"tenancy.admin.token", "tenancy.admin.scope", "tenancy.admin.paths", "tenancy.admin.api.enabled",
+			"tenancy.security.enabled", "tenancy.security.public-paths", "tenancy.security.content-security-policy",
+			"tenancy.security.hsts.enabled", "tenancy.security.hsts.max-age", "tenancy.security.jwt.clock-skew",
 			"tenancy.context-propagation.enabled", "tenancy.rate-limit.enabled", "tenancy.rate-limit.redis.url",
 			"tenancy.rate-limit.redis.username", "tenancy.rate-limit.redis.password",
 			"tenancy.rate-limit.redis.cluster.nodes", "tenancy.rate-limit.redis.sentinel.master",
@@ -78,15 +80,16 @@ class ConfigurationMetadataTest {
 			"tenancy.rate-limit.redis.max-reconnect-delay", "tenancy.rate-limit.timeout",
 			"tenancy.rate-limit.breaker.failure-threshold", "tenancy.rate-limit.breaker.probe-delay",
 			"tenancy.rate-limit.expected-instances", "tenancy.rate-limit.failure-mode", "tenancy.rate-limit.plans",
-			"tenancy.rate-limit.routes", "tenancy.rate-limit.metrics.max-tenant-tags",
-			"tenancy.rate-limit.key-prefix", "tenancy.registry.source", "tenancy.registry.config-server.url",
-			"tenancy.registry.config-server.username", "tenancy.registry.config-server.password",
-			"tenancy.registry.config-server.connect-timeout", "tenancy.registry.config-server.read-timeout",
-			"tenancy.registry.config-server.poll-interval" })
+			"tenancy.rate-limit.routes", "tenancy.rate-limit.metrics.max-tenant-tags", "tenancy.rate-limit.key-prefix",
+			"tenancy.registry.source", "tenancy.registry.config-server.url", "tenancy.registry.config-server.username",
+			"tenancy.registry.config-server.password", "tenancy.registry.config-server.connect-timeout",
+			"tenancy.registry.config-server.read-timeout", "tenancy.registry.config-server.poll-interval" })
 	void propertyIsDocumented(String name) {
 		assertThat(properties).containsKey(name);
 		JsonNode property = properties.get(name);
-		assertThat(property.path("description").asString()).as(name + " description").isNotBlank().hasSizeGreaterThan(10);
+		assertThat(property.path("description").asString()).as(name + " description")
+			.isNotBlank()
+			.hasSizeGreaterThan(10);
 		assertThat(property.path("type").asString()).as(name + " type").isNotBlank();
 	}
 

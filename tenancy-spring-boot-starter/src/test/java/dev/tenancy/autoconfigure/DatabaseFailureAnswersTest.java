@@ -43,13 +43,14 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
 /**
- * What a request is answered when the database fails under it, and that a socket error of the
- * database is never taken for the HTTP client hanging up.
+ * What a request is answered when the database fails under it, and that a socket error of
+ * the database is never taken for the HTTP client hanging up.
  * <p>
- * Spring MVC's {@code DefaultHandlerExceptionResolver} answers an exception whose innermost
- * message is "Broken pipe" (or with an {@code EOFException} in its chain) with nothing at all: 200
- * and an empty body. That is how writes that were never stored were acknowledged when the
- * database went away; these endpoints throw exactly what the JDBC stack throws then.
+ * Spring MVC's {@code DefaultHandlerExceptionResolver} answers an exception whose
+ * innermost message is "Broken pipe" (or with an {@code EOFException} in its chain) with
+ * nothing at all: 200 and an empty body. That is how writes that were never stored were
+ * acknowledged when the database went away; these endpoints throw exactly what the JDBC
+ * stack throws then.
  */
 @SpringBootTest(classes = { TestApplication.class, DatabaseFailureAnswersTest.Failures.class },
 		properties = "tenancy.tenants.acme.display-name=Acme Travel")
@@ -200,8 +201,10 @@ class DatabaseFailureAnswersTest {
 
 		@GetMapping("/db/commit-then-rollback-failed")
 		String commitThenRollbackFailed() {
-			// What the transaction manager throws when the rollback after a failed commit fails on
-			// the connection the pool has closed meanwhile: the commit's exception is only logged.
+			// What the transaction manager throws when the rollback after a failed commit
+			// fails on
+			// the connection the pool has closed meanwhile: the commit's exception is
+			// only logged.
 			throw new TransactionSystemException("JDBC rollback failed", new SQLException("Connection is closed"));
 		}
 
@@ -218,7 +221,8 @@ class DatabaseFailureAnswersTest {
 
 		@GetMapping("/db/other-reset")
 		String otherReset() {
-			throw new IllegalStateException("calling a partner failed", new SocketException("Connection reset by peer"));
+			throw new IllegalStateException("calling a partner failed",
+					new SocketException("Connection reset by peer"));
 		}
 
 		@GetMapping("/db/client-abort")

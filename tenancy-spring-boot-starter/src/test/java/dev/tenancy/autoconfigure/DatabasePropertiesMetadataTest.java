@@ -15,7 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The fail-fast database properties are documented in the generated metadata, with their defaults.
+ * The fail-fast database properties are documented in the generated metadata, with their
+ * defaults.
  */
 class DatabasePropertiesMetadataTest {
 
@@ -24,8 +25,8 @@ class DatabasePropertiesMetadataTest {
 	void documentedWithItsDefault(String name, String defaultValue) throws Exception {
 		Map<String, JsonNode> properties = new LinkedHashMap<>();
 		JsonMapper json = JsonMapper.builder().build();
-		for (URL url : Collections.list(getClass().getClassLoader()
-			.getResources("META-INF/spring-configuration-metadata.json"))) {
+		for (URL url : Collections
+			.list(getClass().getClassLoader().getResources("META-INF/spring-configuration-metadata.json"))) {
 			try (InputStream in = url.openStream()) {
 				for (JsonNode property : json.readTree(in).path("properties")) {
 					properties.put(property.path("name").asString(), property);

@@ -13,8 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * HTTP/1.1 over a plain socket, so a test can send any {@code Host} header (the JDK's HTTP client
- * refuses to) and see the whole answer as sent.
+ * HTTP/1.1 over a plain socket, so a test can send any {@code Host} header (the JDK's
+ * HTTP client refuses to) and see the whole answer as sent.
  */
 final class RawHttp {
 
@@ -51,8 +51,9 @@ final class RawHttp {
 			Map<String, List<String>> headers = new LinkedHashMap<>();
 			for (int i = 1; i < lines.length; i++) {
 				int colon = lines[i].indexOf(':');
-				headers.computeIfAbsent(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
-						(key) -> new java.util.ArrayList<>())
+				headers
+					.computeIfAbsent(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+							(key) -> new java.util.ArrayList<>())
 					.add(lines[i].substring(colon + 1).trim());
 			}
 			List<String> encoding = headers.get("transfer-encoding");

@@ -21,13 +21,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * README's property table is generated from the starter's built configuration metadata
  * ({@code target/classes/META-INF/spring-configuration-metadata.json}), so it lists every
- * {@code tenancy.*} property with the default the application really has. This test fails when they
- * disagree (a property missing on either side, or another default).
+ * {@code tenancy.*} property with the default the application really has. This test fails
+ * when they disagree (a property missing on either side, or another default).
  * <p>
  * To regenerate the table after changing properties:
  * {@code ./mvnw -B -q -pl tenancy-spring-boot-starter -am test -Dtest=ReadmePropertiesTableTest
- * -Dsurefire.failIfNoSpecifiedTests=false -Dtenancy.readme.write=true} (rewrites only the part of
- * README.md between the two {@code tenancy-properties} markers).
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dtenancy.readme.write=true} (rewrites only the
+ * part of README.md between the two {@code tenancy-properties} markers).
  */
 class ReadmePropertiesTableTest {
 
@@ -37,8 +37,7 @@ class ReadmePropertiesTableTest {
 
 	private static final Path README = Path.of("..", "README.md");
 
-	private static final Path METADATA = Path.of("target", "classes", "META-INF",
-			"spring-configuration-metadata.json");
+	private static final Path METADATA = Path.of("target", "classes", "META-INF", "spring-configuration-metadata.json");
 
 	private static final Pattern ROW = Pattern.compile("^\\| `([^`]+)` \\| (.*?) \\| .*\\|$");
 
@@ -52,8 +51,9 @@ class ReadmePropertiesTableTest {
 		assertThat(end).as("README.md has the marker " + END).isGreaterThan(start);
 		if (Boolean.getBoolean("tenancy.readme.write")) {
 			String table = table(metadata);
-			Files.writeString(README, readme.substring(0, start + START.length()) + "\n" + table
-					+ readme.substring(end), StandardCharsets.UTF_8);
+			Files.writeString(README,
+					readme.substring(0, start + START.length()) + "\n" + table + readme.substring(end),
+					StandardCharsets.UTF_8);
 			readme = Files.readString(README, StandardCharsets.UTF_8);
 			start = readme.indexOf(START);
 			end = readme.indexOf(END);
@@ -80,7 +80,9 @@ class ReadmePropertiesTableTest {
 		assertThat(wrongDefaults).as("defaults in README's table; " + hint).isEmpty();
 	}
 
-	/** Every tenancy.* property: name to (rendered default, description), sorted by name. */
+	/**
+	 * Every tenancy.* property: name to (rendered default, description), sorted by name.
+	 */
 	private static Map<String, String[]> metadata() throws IOException {
 		assertThat(METADATA).as("built metadata (compile the starter first)").exists();
 		JsonNode root = JsonMapper.builder().build().readTree(Files.readString(METADATA, StandardCharsets.UTF_8));

@@ -26,9 +26,9 @@ import dev.tenancy.autoconfigure.webapp.TestApplication;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code tenancy.web.max-request-body-size} on a real Tomcat, with the exact bytes on the wire: a
- * declared length over the limit, a chunked body over it, bodies exactly at it, and lengths that
- * lie. The limit here is 1 KB.
+ * {@code tenancy.web.max-request-body-size} on a real Tomcat, with the exact bytes on the
+ * wire: a declared length over the limit, a chunked body over it, bodies exactly at it,
+ * and lengths that lie. The limit here is 1 KB.
  */
 @SpringBootTest(classes = { TestApplication.class, RequestBodyLimitTest.Echo.class },
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -46,15 +46,18 @@ class RequestBodyLimitTest {
 
 	@Test
 	void declaredLengthOverTheLimitIs413BeforeTheBodyIsRead() throws IOException {
-		Raw response = send("POST /public/bytes HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
-				+ "Content-Length: " + (LIMIT + 1) + "\r\n\r\n", bytes(LIMIT + 1));
+		Raw response = send(
+				"POST /public/bytes HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
+						+ "Content-Length: " + (LIMIT + 1) + "\r\n\r\n",
+				bytes(LIMIT + 1));
 
 		assertPayloadTooLarge(response);
 	}
 
 	@Test
 	void hugeDeclaredLengthIs413WithoutWaitingForTheBody() throws IOException {
-		// 10 GB announced, nothing sent: the answer comes at once, not after a read timeout.
+		// 10 GB announced, nothing sent: the answer comes at once, not after a read
+		// timeout.
 		long start = System.nanoTime();
 		Raw response = send("POST /public/json HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
 				+ "Content-Length: 10737418240\r\n\r\n", new byte[0]);
@@ -65,8 +68,10 @@ class RequestBodyLimitTest {
 
 	@Test
 	void chunkedBodyOverTheLimitIs413() throws IOException {
-		Raw response = send("POST /public/bytes HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
-				+ "Transfer-Encoding: chunked\r\n\r\n", chunked(bytes(3 * LIMIT), 500));
+		Raw response = send(
+				"POST /public/bytes HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
+						+ "Transfer-Encoding: chunked\r\n\r\n",
+				chunked(bytes(3 * LIMIT), 500));
 
 		assertPayloadTooLarge(response);
 	}
@@ -82,13 +87,17 @@ class RequestBodyLimitTest {
 
 	@Test
 	void bodyExactlyAtTheLimitIsAccepted() throws IOException {
-		Raw declared = send("POST /public/bytes HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
-				+ "Content-Length: " + LIMIT + "\r\nConnection: close\r\n\r\n", bytes(LIMIT));
+		Raw declared = send(
+				"POST /public/bytes HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
+						+ "Content-Length: " + LIMIT + "\r\nConnection: close\r\n\r\n",
+				bytes(LIMIT));
 		assertThat(declared.status()).isEqualTo(200);
 		assertThat(declared.json().path("bytes").asInt()).isEqualTo(LIMIT);
 
-		Raw chunked = send("POST /public/bytes HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
-				+ "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n", chunked(bytes(LIMIT), 100));
+		Raw chunked = send(
+				"POST /public/bytes HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
+						+ "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+				chunked(bytes(LIMIT), 100));
 		assertThat(chunked.status()).isEqualTo(200);
 		assertThat(chunked.json().path("bytes").asInt()).isEqualTo(LIMIT);
 
@@ -100,9 +109,12 @@ class RequestBodyLimitTest {
 
 	@Test
 	void understatedContentLengthReadsOnlyWhatWasDeclared() throws IOException {
-		// Declares 100 bytes, sends 3 KB: the application reads 100, the rest is not a body.
-		Raw response = send("POST /public/bytes HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
-				+ "Content-Length: 100\r\nConnection: close\r\n\r\n", bytes(3 * LIMIT));
+		// Declares 100 bytes, sends 3 KB: the application reads 100, the rest is not a
+		// body.
+		Raw response = send(
+				"POST /public/bytes HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
+						+ "Content-Length: 100\r\nConnection: close\r\n\r\n",
+				bytes(3 * LIMIT));
 
 		assertThat(response.status()).isEqualTo(200);
 		assertThat(response.json().path("bytes").asInt()).isEqualTo(100);
@@ -110,10 +122,13 @@ class RequestBodyLimitTest {
 
 	@Test
 	void smallContentLengthBesideChunkedNeverGetsPastTheLimit() throws IOException {
-		// Content-Length 10 and Transfer-Encoding: chunked: whatever the container makes of it, more
+		// Content-Length 10 and Transfer-Encoding: chunked: whatever the container makes
+		// of it, more
 		// than the limit is never accepted.
-		Raw response = send("POST /public/bytes HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
-				+ "Content-Length: 10\r\nTransfer-Encoding: chunked\r\n\r\n", chunked(bytes(3 * LIMIT), 500));
+		Raw response = send(
+				"POST /public/bytes HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
+						+ "Content-Length: 10\r\nTransfer-Encoding: chunked\r\n\r\n",
+				chunked(bytes(3 * LIMIT), 500));
 
 		assertThat(response.status()).isIn(400, 413);
 		if (response.status() == 200) {
@@ -175,7 +190,9 @@ class RequestBodyLimitTest {
 		return out.toByteArray();
 	}
 
-	/** One HTTP/1.1 response as read from the socket (the first one on the connection). */
+	/**
+	 * One HTTP/1.1 response as read from the socket (the first one on the connection).
+	 */
 	record Raw(int status, String head, Map<String, String> headers, String body) {
 
 		static Raw read(InputStream in) throws IOException {
@@ -209,7 +226,8 @@ class RequestBodyLimitTest {
 			Map<String, String> headers = new LinkedHashMap<>();
 			for (int i = 1; i < lines.length; i++) {
 				int colon = lines[i].indexOf(':');
-				headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+				headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+						lines[i].substring(colon + 1).trim());
 			}
 			String rest = text.substring(end + 4);
 			String body;

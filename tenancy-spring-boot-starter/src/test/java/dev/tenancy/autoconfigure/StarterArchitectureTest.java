@@ -33,18 +33,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The starter holds auto-configuration only, and tenancy-core knows nothing of it. Rules that the
- * code does not meet yet name their known violators, and fail once one of them is mended, so that
- * the list only shrinks (see docs/adopting/hygiene.md).
+ * The starter holds auto-configuration only, and tenancy-core knows nothing of it. Rules
+ * that the code does not meet yet name their known violators, and fail once one of them
+ * is mended, so that the list only shrinks (see docs/adopting/hygiene.md).
  */
 class StarterArchitectureTest {
 
-	/** Imports the classes of the jar or directory a class was loaded from: main classes only. */
+	/**
+	 * Imports the classes of the jar or directory a class was loaded from: main classes
+	 * only.
+	 */
 	private static JavaClasses classesBesides(Class<?> anchor) throws Exception {
 		URL location = anchor.getProtectionDomain().getCodeSource().getLocation();
 		Path path = Path.of(location.toURI());
 		ClassFileImporter importer = new ClassFileImporter();
-		// Only the module's own classes matter; resolving every referenced library class from the
+		// Only the module's own classes matter; resolving every referenced library class
+		// from the
 		// classpath would make this test take seconds.
 		ArchConfiguration.get().setResolveMissingDependenciesFromClassPath(false);
 		try {
@@ -66,9 +70,11 @@ class StarterArchitectureTest {
 		assertThat(starter.contain(TenancyAutoConfiguration.class)).isTrue();
 		assertThat(starter.contain(StarterArchitectureTest.class)).as("test classes must not be imported").isFalse();
 		classes().should().resideInAPackage("dev.tenancy.autoconfigure..").check(starter);
-		// Canary: the starter does depend on tenancy-core, so the import sees dependencies.
-		assertThatThrownBy(() -> noClasses().should().dependOnClassesThat().resideInAPackage("dev.tenancy.web..")
-			.check(starter)).isInstanceOf(AssertionError.class);
+		// Canary: the starter does depend on tenancy-core, so the import sees
+		// dependencies.
+		assertThatThrownBy(
+				() -> noClasses().should().dependOnClassesThat().resideInAPackage("dev.tenancy.web..").check(starter))
+			.isInstanceOf(AssertionError.class);
 	}
 
 	@Test
@@ -101,12 +107,14 @@ class StarterArchitectureTest {
 	@Test
 	void noCyclesBetweenAnyPackagesOfCoreAndStarter() throws Exception {
 		JavaClasses classes = coreAndStarter();
-		// Each package is a slice: nested ones (registry.jdbc apart from registry), the model's own
-		// dev.tenancy (which "dev.tenancy.(**)" would leave out) and the starter's. Guard against a
+		// Each package is a slice: nested ones (registry.jdbc apart from registry), the
+		// model's own
+		// dev.tenancy (which "dev.tenancy.(**)" would leave out) and the starter's. Guard
+		// against a
 		// vacuous pass by naming some.
-		assertThat(Slices.matching("(dev.tenancy..)").transform(classes).stream().map(Slice::getDescription))
-			.contains("Slice dev.tenancy", "Slice dev.tenancy.autoconfigure", "Slice dev.tenancy.registry",
-					"Slice dev.tenancy.registry.jdbc", "Slice dev.tenancy.web", "Slice dev.tenancy.context");
+		assertThat(Slices.matching("(dev.tenancy..)").transform(classes).stream().map(Slice::getDescription)).contains(
+				"Slice dev.tenancy", "Slice dev.tenancy.autoconfigure", "Slice dev.tenancy.registry",
+				"Slice dev.tenancy.registry.jdbc", "Slice dev.tenancy.web", "Slice dev.tenancy.context");
 		slices().matching("(dev.tenancy..)")
 			.should()
 			.beFreeOfCycles()
@@ -115,8 +123,9 @@ class StarterArchitectureTest {
 	}
 
 	/**
-	 * What a top-level starter class may be: wiring, not logic. Logic (parsing, protocols, threads,
-	 * I/O) lives in tenancy-core, where it is usable and testable without Spring Boot.
+	 * What a top-level starter class may be: wiring, not logic. Logic (parsing,
+	 * protocols, threads, I/O) lives in tenancy-core, where it is usable and testable
+	 * without Spring Boot.
 	 */
 	private static final Set<String> WIRING_ANNOTATIONS = Set.of(
 			"org.springframework.boot.autoconfigure.AutoConfiguration",
@@ -139,10 +148,16 @@ class StarterArchitectureTest {
 			// Runs a migration at start-up, as Boot's FlywayMigrationInitializer does.
 			"org.springframework.beans.factory.InitializingBean");
 
-	/** Constant tables that wiring reads (filter orders), named because no supertype marks them. */
+	/**
+	 * Constant tables that wiring reads (filter orders), named because no supertype marks
+	 * them.
+	 */
 	private static final Set<String> WIRING_TABLES = Set.of("TenancyFilterOrders");
 
-	/** Known violators of {@link #starterClassesAreWiringOnly()}, to be moved to tenancy-core. */
+	/**
+	 * Known violators of {@link #starterClassesAreWiringOnly()}, to be moved to
+	 * tenancy-core.
+	 */
 	private static final Set<String> NOT_WIRING_YET = Set.of("DataRedisDetails", "DatabaseProbe",
 			"RateLimitRedisLocation");
 
@@ -163,23 +178,32 @@ class StarterArchitectureTest {
 	}
 
 	private static boolean isWiring(JavaClass type) {
-		return WIRING_TABLES.contains(type.getSimpleName()) || WIRING_ANNOTATIONS.stream().anyMatch(type::isAnnotatedWith)
+		return WIRING_TABLES.contains(type.getSimpleName())
+				|| WIRING_ANNOTATIONS.stream().anyMatch(type::isAnnotatedWith)
 				|| Stream.concat(type.getRawSuperclass().stream(), type.getRawInterfaces().stream())
 					.map(JavaClass::getName)
 					.anyMatch(WIRING_SUPERTYPES::contains);
 	}
 
-	/** Packages whose use means parsing, a network protocol or I/O of the starter's own. */
+	/**
+	 * Packages whose use means parsing, a network protocol or I/O of the starter's own.
+	 */
 	private static final List<String> LOGIC_PACKAGES = List.of("java.net.", "java.sql.", "java.nio.channels.",
 			"java.util.regex.", "javax.net.", "io.lettuce.", "io.netty.", "org.postgresql.", "tools.jackson.",
 			"com.fasterxml.jackson.", "org.springframework.web.client.");
 
-	/** Method calls that parse text; properties records may still normalise their own values. */
+	/**
+	 * Method calls that parse text; properties records may still normalise their own
+	 * values.
+	 */
 	private static final Set<String> PARSING_CALLS = Set.of("java.lang.Integer.parseInt", "java.lang.Long.parseLong",
 			"java.lang.String.split", "java.lang.String.substring", "java.lang.String.indexOf",
 			"java.lang.String.lastIndexOf", "java.lang.String.charAt", "java.lang.Thread.<init>");
 
-	/** Known violators of {@link #starterNeitherParsesNorTalksToServers()}, by top-level class. */
+	/**
+	 * Known violators of {@link #starterNeitherParsesNorTalksToServers()}, by top-level
+	 * class.
+	 */
 	private static final Set<String> PARSES_OR_TALKS_YET = Set.of("DataRedisDetails", "DatabaseProbe",
 			"TenancyRegistryAutoConfiguration");
 
@@ -191,9 +215,11 @@ class StarterArchitectureTest {
 			JavaClass owner = topLevel(type);
 			for (Dependency dependency : type.getDirectDependenciesFromSelf()) {
 				String target = dependency.getTargetClass().getName();
-				// A class named in an annotation (@ConditionalOnClass(org.postgresql.Driver.class)) is wiring.
+				// A class named in an annotation
+				// (@ConditionalOnClass(org.postgresql.Driver.class)) is wiring.
 				boolean inAnnotation = dependency.getDescription().contains("annotat");
-				if (LOGIC_PACKAGES.stream().anyMatch(target::startsWith) && !target.equals("java.net.URI") && !inAnnotation) {
+				if (LOGIC_PACKAGES.stream().anyMatch(target::startsWith) && !target.equals("java.net.URI")
+						&& !inAnnotation) {
 					found.computeIfAbsent(owner.getSimpleName(), (key) -> new TreeSet<>()).add(target);
 				}
 			}
@@ -210,7 +236,8 @@ class StarterArchitectureTest {
 		found.forEach((type, targets) -> report.add(type + " uses " + targets));
 		assertThat(found.keySet())
 			.as("starter classes that parse text, open connections or start threads: move that logic to "
-					+ "tenancy-core (or, once mended, remove them from PARSES_OR_TALKS_YET)\n" + String.join("\n", report))
+					+ "tenancy-core (or, once mended, remove them from PARSES_OR_TALKS_YET)\n"
+					+ String.join("\n", report))
 			.isEqualTo(PARSES_OR_TALKS_YET);
 	}
 

@@ -15,9 +15,9 @@ import org.springframework.core.io.support.SpringFactoriesLoader.ArgumentResolve
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What Spring Boot would print as "APPLICATION FAILED TO START" for a start-up failure: the first
- * answer of the failure analyzers registered in {@code META-INF/spring.factories} (Boot's and the
- * starter's), in their order.
+ * What Spring Boot would print as "APPLICATION FAILED TO START" for a start-up failure:
+ * the first answer of the failure analyzers registered in
+ * {@code META-INF/spring.factories} (Boot's and the starter's), in their order.
  */
 final class StartupFailures {
 
@@ -29,8 +29,9 @@ final class StartupFailures {
 		ArgumentResolver arguments = ArgumentResolver.of(BeanFactory.class, new DefaultListableBeanFactory())
 			.and(Environment.class, new StandardEnvironment());
 		List<FailureAnalyzer> analyzers = SpringFactoriesLoader.forDefaultResourceLocation()
-			.load(FailureAnalyzer.class, arguments, SpringFactoriesLoader.FailureHandler.handleMessage((message, ex) -> {
-			}));
+			.load(FailureAnalyzer.class, arguments,
+					SpringFactoriesLoader.FailureHandler.handleMessage((message, ex) -> {
+					}));
 		AnnotationAwareOrderComparator.sort(analyzers);
 		for (FailureAnalyzer analyzer : analyzers) {
 			FailureAnalysis analysis = analyzer.analyze(failure);

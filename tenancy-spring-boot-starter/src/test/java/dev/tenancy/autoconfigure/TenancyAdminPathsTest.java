@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TenancyAdminPathsTest {
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(TenancyAutoConfiguration.class, TenancyRegistryAutoConfiguration.class, TenancyAdminAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(TenancyAutoConfiguration.class, TenancyRegistryAutoConfiguration.class,
+				TenancyAdminAutoConfiguration.class));
 
 	@Test
 	void adminApiStaysGuardedWhenTheAdminPathsAreMoved() {

@@ -59,8 +59,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class TenancyAutoConfigurationTest {
 
-	private static final AutoConfigurations ALL = AutoConfigurations.of(TenancyAutoConfiguration.class, TenancyRegistryAutoConfiguration.class,
-			TenancyErrorsAutoConfiguration.class, TenancyAdminAutoConfiguration.class, TenancySecurityAutoConfiguration.class,
+	private static final AutoConfigurations ALL = AutoConfigurations.of(TenancyAutoConfiguration.class,
+			TenancyRegistryAutoConfiguration.class, TenancyErrorsAutoConfiguration.class,
+			TenancyAdminAutoConfiguration.class, TenancySecurityAutoConfiguration.class,
 			TenancyContextPropagationAutoConfiguration.class, SecurityAutoConfiguration.class,
 			ServletWebSecurityAutoConfiguration.class, OAuth2ResourceServerAutoConfiguration.class,
 			TaskExecutionAutoConfiguration.class);
@@ -120,7 +121,8 @@ class TenancyAutoConfigurationTest {
 
 	@Test
 	void theErrorSafetyNetStaysWhenTenantIsolationIsOff() {
-		// The config server runs with tenancy.enabled=false: a write that failed on a dropped
+		// The config server runs with tenancy.enabled=false: a write that failed on a
+		// dropped
 		// database connection must still be a 5xx there, never Spring MVC's empty 200.
 		this.runner.withPropertyValues("tenancy.enabled=false").run((context) -> {
 			assertThat(context).hasNotFailed();
@@ -170,7 +172,8 @@ class TenancyAutoConfigurationTest {
 		this.runner.withPropertyValues("tenancy.enabled=false").run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).doesNotHaveBean("tenantIsolationFilter");
-			// The registry is not part of request isolation: non-web apps and the config server use it too.
+			// The registry is not part of request isolation: non-web apps and the config
+			// server use it too.
 			assertThat(context).doesNotHaveBean(CompositeTenantResolver.class);
 			assertThat(context).doesNotHaveBean(TenantResolver.class);
 			assertThat(context.getBeansOfType(FilterRegistrationBean.class).values())
@@ -211,7 +214,8 @@ class TenancyAutoConfigurationTest {
 		this.runner.withPropertyValues("tenancy.resolution.host.enabled=true").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(allMessages(context.getStartupFailure())).contains("tenancy.resolution.host.base-domain");
-			assertThat(rootCause(context.getStartupFailure())).hasMessageContaining("tenancy.resolution.host.base-domain");
+			assertThat(rootCause(context.getStartupFailure()))
+				.hasMessageContaining("tenancy.resolution.host.base-domain");
 		});
 	}
 
@@ -342,7 +346,8 @@ class TenancyAutoConfigurationTest {
 
 	@Test
 	void composesWithAUserTaskDecorator() {
-		// Spring Boot composes every TaskDecorator bean: the application's and the tenant's both apply.
+		// Spring Boot composes every TaskDecorator bean: the application's and the
+		// tenant's both apply.
 		this.runner.withUserConfiguration(UserTaskDecoratorConfiguration.class).run((context) -> {
 			assertThat(context.getBeansOfType(TaskDecorator.class)).containsOnlyKeys("userTaskDecorator",
 					"tenancyTaskDecorator");
@@ -355,23 +360,22 @@ class TenancyAutoConfigurationTest {
 			assertThat(UserTaskDecoratorConfiguration.USED.get()).isEqualTo(before + 1);
 		});
 		// a bean of the application named tenancyTaskDecorator replaces the tenant's
-		this.runner.withBean("tenancyTaskDecorator", TaskDecorator.class, () -> UserTaskDecoratorConfiguration.DECORATOR)
+		this.runner
+			.withBean("tenancyTaskDecorator", TaskDecorator.class, () -> UserTaskDecoratorConfiguration.DECORATOR)
 			.run((context) -> assertThat(context.getBean(TaskDecorator.class))
 				.isSameAs(UserTaskDecoratorConfiguration.DECORATOR));
 	}
 
 	@Test
 	void tenantsFromProperties() {
-		this.runner
-			.withPropertyValues("tenancy.tenants.acme.display-name=Acme Travel",
-					"tenancy.tenants.acme.config.plan=standard", "tenancy.tenants.acme.config.rate-limit.limit=1000",
-					"tenancy.tenants.acme.config.rate-limit.window=PT1M",
-					"tenancy.tenants.acme.config.rate-limit.costs.helpdesk=5",
-					"tenancy.tenants.acme.config.features=trips,helpdesk",
-					"tenancy.tenants.acme.config.email-domains=acme-travel.example",
-					"tenancy.tenants.acme.config.locale=en-GB",
-					"tenancy.tenants.acme.config.attributes.brandColour=#0a5",
-					"tenancy.tenants.globex.display-name=Globex", "tenancy.tenants.initech.status=suspended")
+		this.runner.withPropertyValues("tenancy.tenants.acme.display-name=Acme Travel",
+				"tenancy.tenants.acme.config.plan=standard", "tenancy.tenants.acme.config.rate-limit.limit=1000",
+				"tenancy.tenants.acme.config.rate-limit.window=PT1M",
+				"tenancy.tenants.acme.config.rate-limit.costs.helpdesk=5",
+				"tenancy.tenants.acme.config.features=trips,helpdesk",
+				"tenancy.tenants.acme.config.email-domains=acme-travel.example",
+				"tenancy.tenants.acme.config.locale=en-GB", "tenancy.tenants.acme.config.attributes.brandColour=#0a5",
+				"tenancy.tenants.globex.display-name=Globex", "tenancy.tenants.initech.status=suspended")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				TenantRegistry registry = context.getBean(TenantRegistry.class);
@@ -401,7 +405,8 @@ class TenancyAutoConfigurationTest {
 	void invalidTenantKeyFailsStartupNamingTheKey() {
 		for (String key : List.of("acme-", "[-acme]", "[Acme]", "[acme_travel]", "[a.b]")) {
 			String plainKey = key.replace("[", "").replace("]", "");
-			this.runner.withPropertyValues("tenancy.tenants" + (key.startsWith("[") ? "" : ".") + key + ".display-name=X")
+			this.runner
+				.withPropertyValues("tenancy.tenants" + (key.startsWith("[") ? "" : ".") + key + ".display-name=X")
 				.run((context) -> {
 					assertThat(context).as(key).hasFailed();
 					assertThat(allMessages(context.getStartupFailure())).as(key)
@@ -432,10 +437,20 @@ class TenancyAutoConfigurationTest {
 			OAuth2TokenValidator<Jwt> validator = context.getBean("tenancyJwtValidator", OAuth2TokenValidator.class);
 			java.time.Instant now = java.time.Instant.now();
 			Jwt noExp = Jwt.withTokenValue("t").header("alg", "RS256").subject("u").issuedAt(now).build();
-			Jwt fresh = Jwt.withTokenValue("t").header("alg", "RS256").subject("u").expiresAt(now.plusSeconds(60)).build();
-			Jwt slightlyExpired = Jwt.withTokenValue("t").header("alg", "RS256").subject("u")
-				.expiresAt(now.minusSeconds(10)).build();
-			Jwt expired = Jwt.withTokenValue("t").header("alg", "RS256").subject("u").expiresAt(now.minusSeconds(45))
+			Jwt fresh = Jwt.withTokenValue("t")
+				.header("alg", "RS256")
+				.subject("u")
+				.expiresAt(now.plusSeconds(60))
+				.build();
+			Jwt slightlyExpired = Jwt.withTokenValue("t")
+				.header("alg", "RS256")
+				.subject("u")
+				.expiresAt(now.minusSeconds(10))
+				.build();
+			Jwt expired = Jwt.withTokenValue("t")
+				.header("alg", "RS256")
+				.subject("u")
+				.expiresAt(now.minusSeconds(45))
 				.build();
 			assertThat(validator.validate(noExp).hasErrors()).as("no exp").isTrue();
 			assertThat(validator.validate(fresh).hasErrors()).as("fresh").isFalse();

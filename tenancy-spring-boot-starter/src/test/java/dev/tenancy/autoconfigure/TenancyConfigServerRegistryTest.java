@@ -26,7 +26,8 @@ import dev.tenancy.test.FakeTenantApi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code tenancy.registry.source=config-server}, against the tenant API served on loopback.
+ * {@code tenancy.registry.source=config-server}, against the tenant API served on
+ * loopback.
  */
 class TenancyConfigServerRegistryTest {
 
@@ -34,9 +35,8 @@ class TenancyConfigServerRegistryTest {
 
 	private final FakeTenantApi api = new FakeTenantApi();
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(TenancyRegistryAutoConfiguration.class,
-				TenancyHealthContributorAutoConfiguration.class));
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations
+		.of(TenancyRegistryAutoConfiguration.class, TenancyHealthContributorAutoConfiguration.class));
 
 	@AfterEach
 	void stop() {
@@ -81,8 +81,10 @@ class TenancyConfigServerRegistryTest {
 
 	@Test
 	void requestsGoThroughTheApplicationsRestClientBuilder() {
-		// Spring Boot's RestClient.Builder carries its observation customizer (metrics, tracing);
-		// an interceptor stands in for it here. URIs are templates, never a tenant id per tag.
+		// Spring Boot's RestClient.Builder carries its observation customizer (metrics,
+		// tracing);
+		// an interceptor stands in for it here. URIs are templates, never a tenant id per
+		// tag.
 		this.api.put("acme", "Acme Travel", "active", "{\"plan\":\"standard\"}");
 		List<String> seen = new CopyOnWriteArrayList<>();
 		this.runner.withPropertyValues(serverProperties())
@@ -93,7 +95,8 @@ class TenancyConfigServerRegistryTest {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(TenantRegistry.class).find(ACME)).isPresent();
-				assertThat(context.getBean(ConfigServerChangeFollower.class).awaitSynced(Duration.ofSeconds(5))).isTrue();
+				assertThat(context.getBean(ConfigServerChangeFollower.class).awaitSynced(Duration.ofSeconds(5)))
+					.isTrue();
 				assertThat(seen).contains("/tenants/acme", "/tenants/changes/latest");
 			});
 	}
@@ -107,9 +110,9 @@ class TenancyConfigServerRegistryTest {
 			assertThat(server.readTimeout()).isEqualTo(Duration.ofSeconds(2));
 			assertThat(server.toString()).doesNotContain(FakeTenantApi.PASSWORD).contains("******");
 		});
-		this.runner.run((context) -> assertThat(context.getBean(TenancyRegistryProperties.class)
-			.configServer()
-			.pollInterval()).isEqualTo(Duration.ofMillis(500)));
+		this.runner
+			.run((context) -> assertThat(context.getBean(TenancyRegistryProperties.class).configServer().pollInterval())
+				.isEqualTo(Duration.ofMillis(500)));
 	}
 
 	@Test
@@ -157,11 +160,10 @@ class TenancyConfigServerRegistryTest {
 
 	@Test
 	void backsOffForTheUsersOwnBeans() {
-		ConfigServerTenantRegistry own = new ConfigServerTenantRegistry(
-				new ConfigServerConnection(this.api.url(), FakeTenantApi.USERNAME, FakeTenantApi.PASSWORD,
-						Duration.ofSeconds(1), Duration.ofSeconds(1)),
-				10);
-		CachingTenantRegistry ownCache = new CachingTenantRegistry(own, 10, Duration.ofMinutes(1), Duration.ofMinutes(1));
+		ConfigServerTenantRegistry own = new ConfigServerTenantRegistry(new ConfigServerConnection(this.api.url(),
+				FakeTenantApi.USERNAME, FakeTenantApi.PASSWORD, Duration.ofSeconds(1), Duration.ofSeconds(1)), 10);
+		CachingTenantRegistry ownCache = new CachingTenantRegistry(own, 10, Duration.ofMinutes(1),
+				Duration.ofMinutes(1));
 		this.runner.withPropertyValues("tenancy.registry.source=config-server")
 			.withBean(ConfigServerTenantRegistry.class, () -> own)
 			.withBean(CachingTenantRegistry.class, () -> ownCache)

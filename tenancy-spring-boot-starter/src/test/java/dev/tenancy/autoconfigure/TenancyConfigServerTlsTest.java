@@ -31,9 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * {@code tenancy.registry.config-server.ssl-bundle}: the registry client trusts an {@code https}
- * config server through a Spring Boot SSL bundle, and without it refuses the server's self-signed
- * certificate.
+ * {@code tenancy.registry.config-server.ssl-bundle}: the registry client trusts an
+ * {@code https} config server through a Spring Boot SSL bundle, and without it refuses
+ * the server's self-signed certificate.
  */
 class TenancyConfigServerTlsTest {
 
@@ -50,8 +50,9 @@ class TenancyConfigServerTlsTest {
 	static void start(@TempDir Path dir) throws Exception {
 		keyStore = dir.resolve("config-server.p12");
 		Process keytool = new ProcessBuilder("keytool", "-genkeypair", "-alias", "config-server", "-keyalg", "RSA",
-				"-keysize", "2048", "-validity", "2", "-dname", "CN=localhost", "-ext", "san=ip:127.0.0.1,dns:localhost",
-				"-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD)
+				"-keysize", "2048", "-validity", "2", "-dname", "CN=localhost", "-ext",
+				"san=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12", "-keystore", keyStore.toString(),
+				"-storepass", PASSWORD, "-keypass", PASSWORD)
 			.redirectErrorStream(true)
 			.start();
 		String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

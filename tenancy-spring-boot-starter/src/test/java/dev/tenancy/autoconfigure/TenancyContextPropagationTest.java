@@ -25,8 +25,9 @@ import dev.tenancy.context.TenantContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Context hygiene through {@code @Async}: the starter's task decorator carries the caller's tenant
- * to the application task executor, on platform threads and on virtual threads, and nothing else.
+ * Context hygiene through {@code @Async}: the starter's task decorator carries the
+ * caller's tenant to the application task executor, on platform threads and on virtual
+ * threads, and nothing else.
  */
 class TenancyContextPropagationTest {
 
@@ -86,14 +87,16 @@ class TenancyContextPropagationTest {
 
 	@Test
 	void asyncOnASingleWorkerThread() {
-		this.runner.withPropertyValues("spring.task.execution.pool.core-size=1", "spring.task.execution.pool.max-size=1")
+		this.runner
+			.withPropertyValues("spring.task.execution.pool.core-size=1", "spring.task.execution.pool.max-size=1")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				AsyncProbe probe = context.getBean(AsyncProbe.class);
 				List<Seen> seen = interleave(probe);
 				assertNoLeaks(seen);
-				assertThat(seen).extracting(Seen::thread).as("one worker thread shared by all tenants").containsOnly(
-						seen.get(0).thread());
+				assertThat(seen).extracting(Seen::thread)
+					.as("one worker thread shared by all tenants")
+					.containsOnly(seen.get(0).thread());
 				assertThat(seen).noneMatch(Seen::virtual);
 				// Afterwards, the worker thread keeps nothing.
 				assertThat(probe.observe(null).get(10, TimeUnit.SECONDS).tenant()).isNull();
@@ -112,9 +115,10 @@ class TenancyContextPropagationTest {
 
 	@Test
 	void withoutTheDecoratorNothingIsCarried() {
-		// Shows the tests above can fail: with propagation switched off, acme's calls see no tenant.
-		this.runner.withPropertyValues("tenancy.context-propagation.enabled=false",
-				"spring.task.execution.pool.core-size=1")
+		// Shows the tests above can fail: with propagation switched off, acme's calls see
+		// no tenant.
+		this.runner
+			.withPropertyValues("tenancy.context-propagation.enabled=false", "spring.task.execution.pool.core-size=1")
 			.run((context) -> {
 				assertThat(context).doesNotHaveBean(TaskDecorator.class);
 				AsyncProbe probe = context.getBean(AsyncProbe.class);
@@ -156,8 +160,9 @@ class TenancyContextPropagationTest {
 
 		@Async
 		public CompletableFuture<Seen> observe(TenantId expected) {
-			return CompletableFuture.completedFuture(new Seen(expected, TenantContext.current().orElse(null),
-					MDC.get(TenantContext.MDC_KEY), Thread.currentThread().isVirtual(), Thread.currentThread().getName()));
+			return CompletableFuture.completedFuture(
+					new Seen(expected, TenantContext.current().orElse(null), MDC.get(TenantContext.MDC_KEY),
+							Thread.currentThread().isVirtual(), Thread.currentThread().getName()));
 		}
 
 	}

@@ -44,9 +44,10 @@ class TenancyErrorsAutoConfigurationTest {
 
 	@Test
 	void followsTheConfiguredErrorPath() {
-		this.runner.withPropertyValues("spring.web.error.path=/oops").run((context) -> assertThat(
-				context.getBean("tenancyErrorPageFilter", FilterRegistrationBean.class).getUrlPatterns())
-			.containsExactly("/oops"));
+		this.runner.withPropertyValues("spring.web.error.path=/oops")
+			.run((context) -> assertThat(
+					context.getBean("tenancyErrorPageFilter", FilterRegistrationBean.class).getUrlPatterns())
+				.containsExactly("/oops"));
 	}
 
 	@Test
@@ -83,8 +84,7 @@ class TenancyErrorsAutoConfigurationTest {
 				contextCustomizer.customize(tomcatContext);
 			}
 			Valve[] valves = host.getPipeline().getValves();
-			assertThat(Arrays.stream(valves).filter(ErrorReportValve.class::isInstance))
-				.singleElement()
+			assertThat(Arrays.stream(valves).filter(ErrorReportValve.class::isInstance)).singleElement()
 				.isInstanceOf(ProblemErrorReportValve.class);
 			assertThat(host.getErrorReportValveClass()).isEqualTo(ProblemErrorReportValve.class.getName());
 		});

@@ -31,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * An application on the starter as a resource server of an external identity provider
- * ({@code issuer-uri}), on a real port, with the identity provider a small HTTP server that is
- * flooded, stopped, slowed and lied to.
+ * ({@code issuer-uri}), on a real port, with the identity provider a small HTTP server
+ * that is flooded, stopped, slowed and lied to.
  */
 class TenancyIdentityProviderFaultTest {
 
@@ -64,15 +64,15 @@ class TenancyIdentityProviderFaultTest {
 		all.put("server.port", "0");
 		all.put("spring.main.banner-mode", "off");
 		// No database: this application has none.
-		all.put("spring.autoconfigure.exclude", "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration");
+		all.put("spring.autoconfigure.exclude",
+				"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration");
 		all.put("spring.security.oauth2.resourceserver.jwt.issuer-uri", this.idp.issuer());
 		all.put("tenancy.tenants.acme.display-name", "Acme Travel");
 		for (String property : properties) {
 			int equals = property.indexOf('=');
 			all.put(property.substring(0, equals), property.substring(equals + 1));
 		}
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(IdpTestApplication.class)
-			.properties(all)
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(IdpTestApplication.class).properties(all)
 			.run();
 		this.contexts.add(context);
 		this.port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
@@ -222,7 +222,8 @@ class TenancyIdentityProviderFaultTest {
 		String valid = acmeToken();
 		String badSignature = valid.substring(0, valid.lastIndexOf('.') + 1)
 				+ new StringBuilder(valid.substring(valid.lastIndexOf('.') + 1)).reverse();
-		String wrongIssuer = this.idp.token((claims) -> claims.issuer("https://other.example").claim("tenant_id", "acme"));
+		String wrongIssuer = this.idp
+			.token((claims) -> claims.issuer("https://other.example").claim("tenant_id", "acme"));
 		for (String token : List.of(expired, badSignature, wrongIssuer, "garbage", "a.b.c")) {
 			RawHttp.Response response = get("/api/whoami", token);
 			assertThat(response.status()).isEqualTo(401);

@@ -27,9 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Which decoder an application gets: the starter's for a remote JWK set, the application's own when
- * it declares one, Spring Boot's for a public key; RFC 9068 access tokens pass each of the
- * starter's and Boot's.
+ * Which decoder an application gets: the starter's for a remote JWK set, the
+ * application's own when it declares one, Spring Boot's for a public key; RFC 9068 access
+ * tokens pass each of the starter's and Boot's.
  */
 class TenancyJwtAutoConfigurationTest {
 
@@ -37,9 +37,9 @@ class TenancyJwtAutoConfigurationTest {
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(TenancySecurityAutoConfiguration.class,
-				TenancyJwtAutoConfiguration.class, TenancyAdminAutoConfiguration.class, TenancyAutoConfiguration.class, TenancyRegistryAutoConfiguration.class,
-				SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class,
-				OAuth2ResourceServerAutoConfiguration.class));
+				TenancyJwtAutoConfiguration.class, TenancyAdminAutoConfiguration.class, TenancyAutoConfiguration.class,
+				TenancyRegistryAutoConfiguration.class, SecurityAutoConfiguration.class,
+				ServletWebSecurityAutoConfiguration.class, OAuth2ResourceServerAutoConfiguration.class));
 
 	@Test
 	void aJwkSetUriOrIssuerGetsTheStartersDecoder() {
@@ -102,9 +102,10 @@ class TenancyJwtAutoConfigurationTest {
 	void springBootsPublicKeyDecoderAcceptsAccessTokens(@TempDir Path dir) throws Exception {
 		try (FakeIdentityProvider idp = new FakeIdentityProvider()) {
 			Path publicKey = dir.resolve("issuer.pub");
-			Files.writeString(publicKey, "-----BEGIN PUBLIC KEY-----\n"
-					+ Base64.getMimeEncoder().encodeToString(idp.signingKey().toRSAPublicKey().getEncoded())
-					+ "\n-----END PUBLIC KEY-----\n");
+			Files.writeString(publicKey,
+					"-----BEGIN PUBLIC KEY-----\n"
+							+ Base64.getMimeEncoder().encodeToString(idp.signingKey().toRSAPublicKey().getEncoded())
+							+ "\n-----END PUBLIC KEY-----\n");
 			this.runner.withPropertyValues(JWT + "public-key-location=file:" + publicKey).run((context) -> {
 				JwtDecoder decoder = context.getBean(JwtDecoder.class);
 				assertThat(decoder).isInstanceOf(NimbusJwtDecoder.class);

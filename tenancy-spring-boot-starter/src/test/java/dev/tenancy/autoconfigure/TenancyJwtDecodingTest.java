@@ -33,8 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The starter's JWT validator is applied by the decoder Spring Boot builds: {@code exp} is
- * required and clock skew is bounded; the algorithm is pinned.
+ * The starter's JWT validator is applied by the decoder Spring Boot builds: {@code exp}
+ * is required and clock skew is bounded; the algorithm is pinned.
  */
 class TenancyJwtDecodingTest {
 
@@ -51,24 +51,23 @@ class TenancyJwtDecodingTest {
 		issuerKey = generator.generateKeyPair();
 		otherKey = generator.generateKeyPair();
 		publicKeyFile = dir.resolve("issuer.pub");
-		Files.writeString(publicKeyFile, "-----BEGIN PUBLIC KEY-----\n"
-				+ Base64.getMimeEncoder().encodeToString(issuerKey.getPublic().getEncoded())
-				+ "\n-----END PUBLIC KEY-----\n");
+		Files.writeString(publicKeyFile,
+				"-----BEGIN PUBLIC KEY-----\n"
+						+ Base64.getMimeEncoder().encodeToString(issuerKey.getPublic().getEncoded())
+						+ "\n-----END PUBLIC KEY-----\n");
 	}
 
 	private WebApplicationContextRunner runner() {
 		return new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(TenancySecurityAutoConfiguration.class,
-					TenancyAdminAutoConfiguration.class, TenancyAutoConfiguration.class, TenancyRegistryAutoConfiguration.class,
-					SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class,
-					OAuth2ResourceServerAutoConfiguration.class))
+					TenancyAdminAutoConfiguration.class, TenancyAutoConfiguration.class,
+					TenancyRegistryAutoConfiguration.class, SecurityAutoConfiguration.class,
+					ServletWebSecurityAutoConfiguration.class, OAuth2ResourceServerAutoConfiguration.class))
 			.withPropertyValues("spring.security.oauth2.resourceserver.jwt.public-key-location=file:" + publicKeyFile);
 	}
 
 	private static JWTClaimsSet.Builder claims() {
-		return new JWTClaimsSet.Builder().subject("acme-client")
-			.claim("tenant_id", "acme")
-			.issueTime(in(-600));
+		return new JWTClaimsSet.Builder().subject("acme-client").claim("tenant_id", "acme").issueTime(in(-600));
 	}
 
 	private static String rs256(JWTClaimsSet claims, KeyPair key) throws Exception {
@@ -85,7 +84,8 @@ class TenancyJwtDecodingTest {
 	void validTokenIsAccepted() {
 		runner().run((context) -> {
 			assertThat(context).hasNotFailed();
-			Jwt jwt = context.getBean(JwtDecoder.class).decode(rs256(claims().expirationTime(in(300)).build(), issuerKey));
+			Jwt jwt = context.getBean(JwtDecoder.class)
+				.decode(rs256(claims().expirationTime(in(300)).build(), issuerKey));
 			assertThat(jwt.getClaimAsString("tenant_id")).isEqualTo("acme");
 		});
 	}
@@ -101,13 +101,15 @@ class TenancyJwtDecodingTest {
 
 	@Test
 	void withoutTheStarterSpringAcceptsATokenWithoutExpiry() {
-		// Shows what the starter adds: Spring's default validator lets a token without exp through.
+		// Shows what the starter adds: Spring's default validator lets a token without
+		// exp through.
 		new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(SecurityAutoConfiguration.class,
 					ServletWebSecurityAutoConfiguration.class, OAuth2ResourceServerAutoConfiguration.class))
 			.withPropertyValues("spring.security.oauth2.resourceserver.jwt.public-key-location=file:" + publicKeyFile)
-			.run((context) -> assertThat(context.getBean(JwtDecoder.class).decode(rs256(claims().build(), issuerKey))
-				.getExpiresAt()).isNull());
+			.run((context) -> assertThat(
+					context.getBean(JwtDecoder.class).decode(rs256(claims().build(), issuerKey)).getExpiresAt())
+				.isNull());
 	}
 
 	@Test
@@ -147,7 +149,10 @@ class TenancyJwtDecodingTest {
 			String[] parts = original.split("\\.");
 			String payload = Base64.getUrlEncoder()
 				.withoutPadding()
-				.encodeToString(claims().claim("tenant_id", "globex").expirationTime(in(300)).build().toString()
+				.encodeToString(claims().claim("tenant_id", "globex")
+					.expirationTime(in(300))
+					.build()
+					.toString()
 					.getBytes(java.nio.charset.StandardCharsets.UTF_8));
 			String tampered = parts[0] + "." + payload + "." + parts[2];
 			assertThatExceptionOfType(JwtException.class).isThrownBy(() -> decoder.decode(tampered));

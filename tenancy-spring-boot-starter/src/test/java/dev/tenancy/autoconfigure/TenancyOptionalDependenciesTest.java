@@ -16,9 +16,10 @@ import dev.tenancy.test.TestServices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Redis, bucket4j's Lettuce support and actuator are optional dependencies of the starter: an
- * application without them starts, without the features that need them, and the health
- * contributors follow Spring Boot's {@code management.health.*.enabled} switches.
+ * Redis, bucket4j's Lettuce support and actuator are optional dependencies of the
+ * starter: an application without them starts, without the features that need them, and
+ * the health contributors follow Spring Boot's {@code management.health.*.enabled}
+ * switches.
  */
 class TenancyOptionalDependenciesTest {
 
@@ -79,7 +80,8 @@ class TenancyOptionalDependenciesTest {
 					"tenancy.registry.config-server.password=" + FakeTenantApi.PASSWORD);
 			both.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(context).hasBean("tenancyRateLimiterHealthIndicator").hasBean("tenancyRegistryHealthIndicator");
+				assertThat(context).hasBean("tenancyRateLimiterHealthIndicator")
+					.hasBean("tenancyRegistryHealthIndicator");
 			});
 			both.withPropertyValues("management.health.tenancy-rate-limiter.enabled=false").run((context) -> {
 				assertThat(context).doesNotHaveBean("tenancyRateLimiterHealthIndicator");

@@ -56,9 +56,10 @@ import dev.tenancy.web.TenantIsolationFilter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The rate-limit auto-configuration: on with a Redis location, off without one or when disabled,
- * backing off for the application's own beans, refusing invalid values by property name, and the
- * wiring against a real Redis (decisions, keys with TTLs, health, metrics, Redis away at start-up).
+ * The rate-limit auto-configuration: on with a Redis location, off without one or when
+ * disabled, backing off for the application's own beans, refusing invalid values by
+ * property name, and the wiring against a real Redis (decisions, keys with TTLs, health,
+ * metrics, Redis away at start-up).
  */
 class TenancyRateLimitAutoConfigurationTest {
 
@@ -135,8 +136,8 @@ class TenancyRateLimitAutoConfigurationTest {
 		this.runner.withPropertyValues("tenancy.rate-limit.redis.url=" + redisUrl(), "tenancy.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(RedisRateLimitClient.class));
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(TenancyAutoConfiguration.class, TenancyRegistryAutoConfiguration.class,
-					TenancyRateLimitAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(TenancyAutoConfiguration.class,
+					TenancyRegistryAutoConfiguration.class, TenancyRateLimitAutoConfiguration.class))
 			.withPropertyValues("tenancy.rate-limit.redis.url=" + redisUrl())
 			.run((context) -> assertThat(context).doesNotHaveBean(RedisRateLimitClient.class));
 	}
@@ -168,15 +169,18 @@ class TenancyRateLimitAutoConfigurationTest {
 
 				FilterRegistrationBean<?> registration = context.getBean("tenancyRateLimitFilter",
 						FilterRegistrationBean.class);
-				assertThat(registration.getOrder()).isEqualTo(TenancyFilterOrders.TENANT_ISOLATION + TenancyFilterOrders.STEP)
+				assertThat(registration.getOrder())
+					.isEqualTo(TenancyFilterOrders.TENANT_ISOLATION + TenancyFilterOrders.STEP)
 					.isEqualTo(TenancyRateLimitAutoConfiguration.RATE_LIMIT_FILTER_ORDER);
 
 				RateLimitFilter filter = filter(context);
 				Tenant tenant = tenant(uniqueTenant("starter"), 10, 6L);
 				MockHttpServletResponse first = send(filter, "/api/trips", tenant, "alice");
 				assertThat(first.getStatus()).isEqualTo(200);
-				assertThat(first.getHeader("RateLimit-Policy")).isEqualTo("\"tenant\";q=10;w=3600, \"user\";q=6;w=3600");
-				assertThat(first.getHeader("RateLimit")).matches("\"tenant\";r=9;t=3[56]\\d\\d, \"user\";r=5;t=3[56]\\d\\d");
+				assertThat(first.getHeader("RateLimit-Policy"))
+					.isEqualTo("\"tenant\";q=10;w=3600, \"user\";q=6;w=3600");
+				assertThat(first.getHeader("RateLimit"))
+					.matches("\"tenant\";r=9;t=3[56]\\d\\d, \"user\";r=5;t=3[56]\\d\\d");
 				MockHttpServletResponse helpdesk = send(filter, "/api/helpdesk/tickets", tenant, "bob");
 				assertThat(helpdesk.getHeader("RateLimit")).as("the helpdesk class costs 5")
 					.startsWith("\"tenant\";r=4;");
@@ -220,7 +224,8 @@ class TenancyRateLimitAutoConfigurationTest {
 	@Test
 	void usesSpringBootsRedisConnectionDetails() {
 		URI redis = TestServices.redisUri();
-		// The starter never reads spring.data.redis.* itself: without Spring Boot's Redis support
+		// The starter never reads spring.data.redis.* itself: without Spring Boot's Redis
+		// support
 		// there are no connection details, so no limiter.
 		this.runner.withPropertyValues("spring.data.redis.url=" + redisUrl())
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RedisRateLimitClient.class));
@@ -231,14 +236,16 @@ class TenancyRateLimitAutoConfigurationTest {
 			assertThat(context.getBean(RedisRateLimitClient.class).isConnected()).isTrue();
 		});
 		withDataRedis
-			.withPropertyValues("spring.data.redis.host=" + redis.getHost(), "spring.data.redis.port=" + redis.getPort())
+			.withPropertyValues("spring.data.redis.host=" + redis.getHost(),
+					"spring.data.redis.port=" + redis.getPort())
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				RedisRateLimitClient client = context.getBean(RedisRateLimitClient.class);
 				assertThat(client.target()).isEqualTo(redis.getHost() + ":" + redis.getPort());
 				assertThat(client.isConnected()).isTrue();
 			});
-		// connection details of the application's own (as @ServiceConnection registers) win over
+		// connection details of the application's own (as @ServiceConnection registers)
+		// win over
 		// spring.data.redis.*, which points nowhere here
 		withDataRedis.withPropertyValues("spring.data.redis.url=redis://127.0.0.1:1")
 			.withBean(DataRedisConnectionDetails.class, () -> new DataRedisConnectionDetails() {
@@ -253,7 +260,8 @@ class TenancyRateLimitAutoConfigurationTest {
 			});
 		// the limiter's own property wins over both
 		withDataRedis
-			.withPropertyValues("spring.data.redis.url=redis://127.0.0.1:1", "tenancy.rate-limit.redis.url=" + redisUrl())
+			.withPropertyValues("spring.data.redis.url=redis://127.0.0.1:1",
+					"tenancy.rate-limit.redis.url=" + redisUrl())
 			.run((context) -> assertThat(context.getBean(RedisRateLimitClient.class).isConnected()).isTrue());
 		// Sentinel and TLS come from the connection details too
 		withDataRedis
@@ -275,8 +283,8 @@ class TenancyRateLimitAutoConfigurationTest {
 			});
 		// a static master/replica setup is refused with a message that says what to do
 		withDataRedis.withPropertyValues("spring.data.redis.masterreplica.nodes=127.0.0.1:6379,127.0.0.1:6380")
-			.run((context) -> assertThat(allMessages(context.getStartupFailure()))
-				.contains("master/replica", "tenancy.rate-limit.redis.url"));
+			.run((context) -> assertThat(allMessages(context.getStartupFailure())).contains("master/replica",
+					"tenancy.rate-limit.redis.url"));
 	}
 
 	@Test
@@ -345,7 +353,8 @@ class TenancyRateLimitAutoConfigurationTest {
 						}
 						Thread.sleep(20);
 					}
-					assertThat(decision.source()).as("back to Redis by itself").isEqualTo(RateLimitDecision.Source.REDIS);
+					assertThat(decision.source()).as("back to Redis by itself")
+						.isEqualTo(RateLimitDecision.Source.REDIS);
 					assertThat(health.health(true).getDetails()).containsEntry("redis", "up")
 						.containsEntry("degraded", false)
 						.containsEntry("breaker", "CLOSED");
@@ -381,8 +390,10 @@ class TenancyRateLimitAutoConfigurationTest {
 
 	private static RateLimitPlan plan(String name) {
 		TenantConfig.RateLimit limit = new TenantConfig.RateLimit(10, Duration.ofMinutes(1), 10, null, null);
-		return RateLimitPlan.of(new Tenant(TenantId.of("acme"), null, TenantStatus.ACTIVE,
-				new TenantConfig(name, limit, null, null, null, null), 1)).orElseThrow();
+		return RateLimitPlan
+			.of(new Tenant(TenantId.of("acme"), null, TenantStatus.ACTIVE,
+					new TenantConfig(name, limit, null, null, null, null), 1))
+			.orElseThrow();
 	}
 
 	@Test
@@ -410,25 +421,24 @@ class TenancyRateLimitAutoConfigurationTest {
 	@Test
 	void invalidValuesFailStartupNamingTheProperty() {
 		Map<String, String> invalid = Map.of("tenancy.rate-limit.timeout=2s", "tenancy.rate-limit.timeout",
-				"tenancy.rate-limit.timeout=0ms", "tenancy.rate-limit.timeout", "tenancy.rate-limit.expected-instances=0",
-				"tenancy.rate-limit.expected-instances", "tenancy.rate-limit.breaker.failure-threshold=0",
-				"tenancy.rate-limit.breaker.failure-threshold", "tenancy.rate-limit.key-prefix=rl{x}",
-				"tenancy.rate-limit.key-prefix", "tenancy.rate-limit.metrics.max-tenant-tags=-1",
-				"tenancy.rate-limit.metrics.max-tenant-tags", "tenancy.rate-limit.redis.cluster.nodes=127.0.0.1:7001",
-				"tenancy.rate-limit.redis.cluster.nodes", "tenancy.rate-limit.redis.sentinel.master=mymaster",
-				"tenancy.rate-limit.redis.sentinel.nodes", "tenancy.rate-limit.failure-mode=sometimes",
-				"tenancy.rate-limit.failure-mode");
+				"tenancy.rate-limit.timeout=0ms", "tenancy.rate-limit.timeout",
+				"tenancy.rate-limit.expected-instances=0", "tenancy.rate-limit.expected-instances",
+				"tenancy.rate-limit.breaker.failure-threshold=0", "tenancy.rate-limit.breaker.failure-threshold",
+				"tenancy.rate-limit.key-prefix=rl{x}", "tenancy.rate-limit.key-prefix",
+				"tenancy.rate-limit.metrics.max-tenant-tags=-1", "tenancy.rate-limit.metrics.max-tenant-tags",
+				"tenancy.rate-limit.redis.cluster.nodes=127.0.0.1:7001", "tenancy.rate-limit.redis.cluster.nodes",
+				"tenancy.rate-limit.redis.sentinel.master=mymaster", "tenancy.rate-limit.redis.sentinel.nodes",
+				"tenancy.rate-limit.failure-mode=sometimes", "tenancy.rate-limit.failure-mode");
 		invalid.forEach((setting, property) -> this.runner
 			.withPropertyValues("tenancy.rate-limit.redis.url=" + redisUrl(), setting)
 			.run((context) -> {
 				assertThat(context).as(setting).hasFailed();
 				assertThat(allMessages(context.getStartupFailure())).as(setting).contains(property);
 			}));
-		this.runner.withPropertyValues("tenancy.rate-limit.redis.cluster.nodes=no-port")
-			.run((context) -> {
-				assertThat(context).hasFailed();
-				assertThat(allMessages(context.getStartupFailure())).contains("tenancy.rate-limit.redis.cluster.nodes");
-			});
+		this.runner.withPropertyValues("tenancy.rate-limit.redis.cluster.nodes=no-port").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(allMessages(context.getStartupFailure())).contains("tenancy.rate-limit.redis.cluster.nodes");
+		});
 		this.runner.withPropertyValues("tenancy.rate-limit.redis.url=" + redisUrl(), "tenancy.rate-limit.timeout=1s")
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
@@ -471,9 +481,9 @@ class TenancyRateLimitAutoConfigurationTest {
 	@Configuration(proxyBeanMethods = false)
 	static class OwnFilter {
 
-		static final FilterRegistrationBean<?> REGISTRATION = new FilterRegistrationBean<>(new RateLimitFilter(
-				(request) -> java.util.concurrent.CompletableFuture.completedFuture(RateLimitDecision.failOpen(request)),
-				Map.of()));
+		static final FilterRegistrationBean<?> REGISTRATION = new FilterRegistrationBean<>(
+				new RateLimitFilter((request) -> java.util.concurrent.CompletableFuture
+					.completedFuture(RateLimitDecision.failOpen(request)), Map.of()));
 
 		@Bean
 		FilterRegistrationBean<?> tenancyRateLimitFilter() {

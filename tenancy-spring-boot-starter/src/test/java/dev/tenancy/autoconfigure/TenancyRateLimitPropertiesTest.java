@@ -21,9 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * {@code tenancy.rate-limit.*} is no silent no-op: it is bound whether or not a limiter is set up
- * (a wrong failure mode stops start-up listing the valid ones), and asking for rate limiting
- * explicitly without what it needs stops start-up saying what to add.
+ * {@code tenancy.rate-limit.*} is no silent no-op: it is bound whether or not a limiter
+ * is set up (a wrong failure mode stops start-up listing the valid ones), and asking for
+ * rate limiting explicitly without what it needs stops start-up saying what to add.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class TenancyRateLimitPropertiesTest {

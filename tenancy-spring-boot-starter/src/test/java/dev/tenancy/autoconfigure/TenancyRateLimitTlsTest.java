@@ -24,9 +24,10 @@ import dev.tenancy.ratelimit.RedisRateLimitClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The rate limiter reaches a TLS-only Redis through Spring Boot's connection details and SSL
- * bundle ({@code spring.data.redis.ssl.bundle}), and refuses its self-signed certificate without
- * the bundle. The test owns its Redis (port 55481, TLS only) and stops it.
+ * The rate limiter reaches a TLS-only Redis through Spring Boot's connection details and
+ * SSL bundle ({@code spring.data.redis.ssl.bundle}), and refuses its self-signed
+ * certificate without the bundle. The test owns its Redis (port 55481, TLS only) and
+ * stops it.
  */
 class TenancyRateLimitTlsTest {
 

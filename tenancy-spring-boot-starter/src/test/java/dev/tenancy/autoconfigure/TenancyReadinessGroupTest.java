@@ -27,9 +27,10 @@ import dev.tenancy.test.FakeTenantApi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The documented readiness group ({@code management.endpoint.health.group.readiness.include:
- * readinessState,tenancyRegistry}) takes an instance out of service while its registry is down,
- * and the contributor keeps its name in Spring Boot's health endpoint.
+ * The documented readiness group
+ * ({@code management.endpoint.health.group.readiness.include:
+ * readinessState,tenancyRegistry}) takes an instance out of service while its registry is
+ * down, and the contributor keeps its name in Spring Boot's health endpoint.
  */
 class TenancyReadinessGroupTest {
 
@@ -50,14 +51,13 @@ class TenancyReadinessGroupTest {
 	@Test
 	void theRegistryInTheReadinessGroupTakesTheInstanceOutOfServiceWhileItIsDown() {
 		this.api.put("acme", "Acme Travel", "active", "{}");
-		this.runner
-			.withPropertyValues("tenancy.registry.source=config-server",
-					"tenancy.registry.config-server.url=" + this.api.url(),
-					"tenancy.registry.config-server.username=" + FakeTenantApi.USERNAME,
-					"tenancy.registry.config-server.password=" + FakeTenantApi.PASSWORD,
-					"tenancy.registry.config-server.poll-interval=100ms",
-					"tenancy.registry.config-server.read-timeout=200ms", "management.endpoint.health.probes.enabled=true",
-					"management.endpoint.health.group.readiness.include=readinessState,tenancyRegistry")
+		this.runner.withPropertyValues("tenancy.registry.source=config-server",
+				"tenancy.registry.config-server.url=" + this.api.url(),
+				"tenancy.registry.config-server.username=" + FakeTenantApi.USERNAME,
+				"tenancy.registry.config-server.password=" + FakeTenantApi.PASSWORD,
+				"tenancy.registry.config-server.poll-interval=100ms",
+				"tenancy.registry.config-server.read-timeout=200ms", "management.endpoint.health.probes.enabled=true",
+				"management.endpoint.health.group.readiness.include=readinessState,tenancyRegistry")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(ConfigServerChangeFollower.class).awaitSynced(Duration.ofSeconds(5)))
@@ -76,7 +76,8 @@ class TenancyReadinessGroupTest {
 					Thread.sleep(100);
 				}
 				assertThat(health.healthForPath("readiness").getStatus()).isEqualTo(Status.DOWN);
-				// liveness never includes it: a registry outage must not restart the instance
+				// liveness never includes it: a registry outage must not restart the
+				// instance
 				assertThat(health.healthForPath("liveness").getStatus()).isEqualTo(Status.UP);
 			});
 	}

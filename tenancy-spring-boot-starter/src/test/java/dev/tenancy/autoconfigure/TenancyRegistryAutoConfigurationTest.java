@@ -73,13 +73,15 @@ class TenancyRegistryAutoConfigurationTest {
 				TenantId acme = TenantId.of("acme");
 				assertThat(registry.find(acme)).isEmpty();
 				administration.create(acme, "Acme Travel", TenantConfig.empty(), new TenantChange("test", null));
-				// The local cache is invalidated by the change event right away, not only by NOTIFY.
+				// The local cache is invalidated by the change event right away, not only
+				// by NOTIFY.
 				assertThat(registry.find(acme)).isPresent();
 				PostgresChangeListener listener = context.getBean(PostgresChangeListener.class);
 				assertThat(listener.awaitListening(Duration.ofSeconds(5))).isTrue();
 				Health health = context.getBean(TenantRegistryHealthIndicator.class).health(true);
 				assertThat(health.getStatus()).isEqualTo(Status.UP);
-				assertThat(health.getDetails()).containsEntry("tenants", 1L).containsEntry("changeListener", "listening");
+				assertThat(health.getDetails()).containsEntry("tenants", 1L)
+					.containsEntry("changeListener", "listening");
 			});
 	}
 
@@ -111,8 +113,7 @@ class TenancyRegistryAutoConfigurationTest {
 				assertThat(context).hasSingleBean(PlatformTransactionManager.class);
 				PlatformTransactionManager manager = context.getBean(PlatformTransactionManager.class);
 				assertThat(manager).isExactlyInstanceOf(JdbcTransactionManager.class);
-				assertThat(((JdbcTransactionManager) manager).getTransactionExecutionListeners())
-					.singleElement()
+				assertThat(((JdbcTransactionManager) manager).getTransactionExecutionListeners()).singleElement()
 					.isInstanceOf(TenantTransactionListener.class);
 				assertThat(settingInTransaction(manager, context.getBean(DataSource.class), "acme")).isEqualTo("acme");
 				assertThat(settingInTransaction(manager, context.getBean(DataSource.class), null)).isEmpty();
@@ -129,8 +130,11 @@ class TenancyRegistryAutoConfigurationTest {
 				assertThat(manager.getTransactionExecutionListeners()).singleElement()
 					.isInstanceOf(TenantTransactionListener.class);
 				JdbcClient jdbc = JdbcClient.create(manager.getDataSource());
-				String setting = TenantContext.supply(TenantId.of("globex"), () -> new TransactionTemplate(manager)
-					.execute((status) -> jdbc.sql("select current_setting('myapp.tenant', true)").query(String.class).single()));
+				String setting = TenantContext.supply(TenantId.of("globex"),
+						() -> new TransactionTemplate(manager)
+							.execute((status) -> jdbc.sql("select current_setting('myapp.tenant', true)")
+								.query(String.class)
+								.single()));
 				assertThat(setting).isEqualTo("globex");
 			});
 	}
@@ -139,34 +143,37 @@ class TenancyRegistryAutoConfigurationTest {
 	void disabledLeavesTransactionManagersAlone() {
 		this.runner.withConfiguration(AutoConfigurations.of(DataSourceTransactionManagerAutoConfiguration.class))
 			.withPropertyValues("tenancy.jdbc.enabled=false")
-			.run((context) -> assertThat(context.getBean(JdbcTransactionManager.class).getTransactionExecutionListeners())
+			.run((context) -> assertThat(
+					context.getBean(JdbcTransactionManager.class).getTransactionExecutionListeners())
 				.isEmpty());
 	}
 
 	@Test
 	void anInvalidSettingNameFailsStartUp() {
-		this.runner.withPropertyValues("tenancy.jdbc.setting=tenant").run((context) -> assertThat(
-				StartupFailures.analyze(context.getStartupFailure()).getDescription())
-			.contains("tenancy.jdbc.setting 'tenant'"));
+		this.runner.withPropertyValues("tenancy.jdbc.setting=tenant")
+			.run((context) -> assertThat(StartupFailures.analyze(context.getStartupFailure()).getDescription())
+				.contains("tenancy.jdbc.setting 'tenant'"));
 	}
 
 	private static String settingInTransaction(PlatformTransactionManager manager, DataSource dataSource,
 			String tenant) {
 		JdbcClient jdbc = JdbcClient.create(dataSource);
 		return TenantContext.supply((tenant != null) ? TenantId.of(tenant) : null,
-				() -> new TransactionTemplate(manager).execute((status) -> jdbc
-					.sql("select coalesce(current_setting('app.tenant_id', true), '')")
-					.query(String.class)
-					.single()));
+				() -> new TransactionTemplate(manager)
+					.execute((status) -> jdbc.sql("select coalesce(current_setting('app.tenant_id', true), '')")
+						.query(String.class)
+						.single()));
 	}
 
 	@Test
 	void rlsCheckRefusesToStartAsASuperuserUnlessToldToWarn() {
-		// The test server's user is the superuser postgres: row-level security would not apply.
+		// The test server's user is the superuser postgres: row-level security would not
+		// apply.
 		this.runner.run((context) -> assertThat(context).getFailure()
 			.hasMessageContaining("superuser")
 			.hasMessageContaining("tenancy.jdbc.rls-check"));
-		this.runner.withPropertyValues("tenancy.jdbc.rls-check=warn").run((context) -> assertThat(context).hasNotFailed());
+		this.runner.withPropertyValues("tenancy.jdbc.rls-check=warn")
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test

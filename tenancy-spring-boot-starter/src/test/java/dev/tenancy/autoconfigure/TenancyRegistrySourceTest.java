@@ -28,9 +28,9 @@ import dev.tenancy.test.TestServices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * How {@code tenancy.registry.source} selects a registry in a non-web application, and every way
- * a registry configuration that cannot work fails start-up with a message saying what to do rather
- * than quietly serving another registry.
+ * How {@code tenancy.registry.source} selects a registry in a non-web application, and
+ * every way a registry configuration that cannot work fails start-up with a message
+ * saying what to do rather than quietly serving another registry.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class TenancyRegistrySourceTest {
@@ -95,8 +95,8 @@ class TenancyRegistrySourceTest {
 				assertThat(context.getBean(TenantRegistry.class).find(TenantId.of("globex"))).isEmpty();
 				assertThat(context.getBean(TenantRegistry.class).find(TenantId.of("acme"))).isPresent();
 			});
-		assertThat(output).containsOnlyOnce("tenancy.tenants.* declares 1 tenant(s) but tenancy.registry.source is "
-				+ "'files': they are ignored");
+		assertThat(output).containsOnlyOnce(
+				"tenancy.tenants.* declares 1 tenant(s) but tenancy.registry.source is " + "'files': they are ignored");
 	}
 
 	@Test
@@ -125,16 +125,19 @@ class TenancyRegistrySourceTest {
 
 	@Test
 	void jdbcSourceWithoutFlywayFailsSayingWhatToAddUnlessMigrationIsOff() {
-		ApplicationContextRunner withoutFlyway = this.runner.withBean(DataSource.class, TenancyRegistrySourceTest::dataSource)
+		ApplicationContextRunner withoutFlyway = this.runner
+			.withBean(DataSource.class, TenancyRegistrySourceTest::dataSource)
 			.withClassLoader(new FilteredClassLoader("org.flywaydb", "org.springframework.boot.flyway"))
 			.withPropertyValues("tenancy.registry.source=jdbc", "tenancy.registry.jdbc.listen=false");
 		withoutFlyway.run((context) -> {
 			FailureAnalysis analysis = StartupFailures.analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("Flyway is not on the classpath");
-			assertThat(analysis.getAction()).contains("spring-boot-starter-flyway", "tenancy.registry.jdbc.migrate=false");
+			assertThat(analysis.getAction()).contains("spring-boot-starter-flyway",
+					"tenancy.registry.jdbc.migrate=false");
 		});
 		withoutFlyway.withPropertyValues("tenancy.registry.jdbc.migrate=false")
-			.run((context) -> assertThat(context.getBean(TenantRegistry.class)).isInstanceOf(CachingTenantRegistry.class));
+			.run((context) -> assertThat(context.getBean(TenantRegistry.class))
+				.isInstanceOf(CachingTenantRegistry.class));
 	}
 
 	@Test

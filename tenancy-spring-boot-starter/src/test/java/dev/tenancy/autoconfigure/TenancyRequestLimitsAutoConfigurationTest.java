@@ -20,9 +20,10 @@ import dev.tenancy.web.RequestBodyLimitFilter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The body size limit and the failed-attempt throttle as auto-configured: on by default, counted
- * in Redis when the limiter has one and locally otherwise, off by property, invalid values refused
- * at start-up, never what a {@code RateLimiter} injected by type gets.
+ * The body size limit and the failed-attempt throttle as auto-configured: on by default,
+ * counted in Redis when the limiter has one and locally otherwise, off by property,
+ * invalid values refused at start-up, never what a {@code RateLimiter} injected by type
+ * gets.
  */
 class TenancyRequestLimitsAutoConfigurationTest {
 

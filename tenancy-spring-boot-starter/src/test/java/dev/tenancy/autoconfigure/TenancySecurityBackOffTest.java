@@ -19,24 +19,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The starter's chain behaves like Spring Boot's default chain: it exists only when the
- * application declares none (and then Boot's own default chain backs off), and an application
- * chain, with or without the Tenancy configurer, starts on its own.
+ * application declares none (and then Boot's own default chain backs off), and an
+ * application chain, with or without the Tenancy configurer, starts on its own.
  */
 class TenancySecurityBackOffTest {
 
-	private final WebApplicationContextRunner runner = new WebApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(TenancyAutoConfiguration.class, TenancyRegistryAutoConfiguration.class,
-					TenancyErrorsAutoConfiguration.class,
-					TenancyAdminAutoConfiguration.class, TenancySecurityAutoConfiguration.class,
-					SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class,
-					ManagementWebSecurityAutoConfiguration.class, OAuth2ResourceServerAutoConfiguration.class,
-					TaskExecutionAutoConfiguration.class));
+	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(TenancyAutoConfiguration.class, TenancyRegistryAutoConfiguration.class,
+				TenancyErrorsAutoConfiguration.class, TenancyAdminAutoConfiguration.class,
+				TenancySecurityAutoConfiguration.class, SecurityAutoConfiguration.class,
+				ServletWebSecurityAutoConfiguration.class, ManagementWebSecurityAutoConfiguration.class,
+				OAuth2ResourceServerAutoConfiguration.class, TaskExecutionAutoConfiguration.class));
 
 	@Test
 	void withoutAnApplicationChainTheStartersIsTheOnlyOne() {
 		this.runner.run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBeansOfType(SecurityFilterChain.class)).containsOnlyKeys("tenancySecurityFilterChain");
+			assertThat(context.getBeansOfType(SecurityFilterChain.class))
+				.containsOnlyKeys("tenancySecurityFilterChain");
 		});
 	}
 

@@ -17,12 +17,11 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * The admin API answers 503 {@code admin_not_configured} only when no admin credential mechanism
- * exists at all: no bootstrap token and no JWT decoder.
+ * The admin API answers 503 {@code admin_not_configured} only when no admin credential
+ * mechanism exists at all: no bootstrap token and no JWT decoder.
  */
 @SpringBootTest(classes = TenancyWebAdminNotConfiguredTest.NoIdentityProvider.class, properties = {
-		"tenancy.tenants.acme.display-name=Acme Travel", "tenancy.admin.token=   ",
-		"tenancy.admin.api.enabled=true",
+		"tenancy.tenants.acme.display-name=Acme Travel", "tenancy.admin.token=   ", "tenancy.admin.api.enabled=true",
 		"spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration" })
 @AutoConfigureMockMvc
 class TenancyWebAdminNotConfiguredTest {

@@ -18,12 +18,12 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * With a JWT decoder and no bootstrap token the admin API is 401 without a credential, 403 with a
- * wrong or insufficient one, and the admin scope gets in.
+ * With a JWT decoder and no bootstrap token the admin API is 401 without a credential,
+ * 403 with a wrong or insufficient one, and the admin scope gets in.
  */
-@SpringBootTest(classes = TestApplication.class, properties = {
-		"tenancy.tenants.acme.display-name=Acme Travel", "tenancy.admin.token=   ",
-		"tenancy.admin.api.enabled=true" })
+@SpringBootTest(classes = TestApplication.class,
+		properties = { "tenancy.tenants.acme.display-name=Acme Travel", "tenancy.admin.token=   ",
+				"tenancy.admin.api.enabled=true" })
 @AutoConfigureMockMvc
 class TenancyWebAdminStatusTest {
 

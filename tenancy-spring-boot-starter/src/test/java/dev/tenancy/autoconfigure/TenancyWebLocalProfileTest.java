@@ -17,8 +17,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * With the {@code local} profile there is no HSTS, even on a secure request; the CSP stays, and a
- * property replaces it.
+ * With the {@code local} profile there is no HSTS, even on a secure request; the CSP
+ * stays, and a property replaces it.
  */
 @SpringBootTest(classes = TestApplication.class,
 		properties = { "tenancy.tenants.acme.display-name=Acme Travel",

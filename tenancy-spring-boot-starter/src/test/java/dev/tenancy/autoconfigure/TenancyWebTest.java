@@ -33,7 +33,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * The request path of an application on the starter, through MockMvc with Spring Security.
+ * The request path of an application on the starter, through MockMvc with Spring
+ * Security.
  */
 @SpringBootTest(classes = TestApplication.class,
 		properties = { "tenancy.tenants.acme.display-name=Acme Travel", "tenancy.tenants.globex.display-name=Globex",
@@ -218,8 +219,7 @@ class TenancyWebTest {
 		this.mvc.perform(get("/admin/tenants").header("X-Admin-Token", "wrong"))
 			.andExpect(status().isForbidden())
 			.andExpect(jsonPath("$.code").value("forbidden"));
-		this.mvc.perform(get("/admin/tenants").header("X-Admin-Token", ""))
-			.andExpect(status().isForbidden());
+		this.mvc.perform(get("/admin/tenants").header("X-Admin-Token", "")).andExpect(status().isForbidden());
 		this.mvc.perform(get("/admin/tenants").header("X-Admin-Token", ADMIN_TOKEN, ADMIN_TOKEN))
 			.andExpect(status().isForbidden());
 		this.mvc.perform(get("/admin/tenants").with(tokenFor("acme")))
@@ -285,7 +285,8 @@ class TenancyWebTest {
 			.andExpect(header().string("Strict-Transport-Security",
 					org.hamcrest.Matchers.allOf(org.hamcrest.Matchers.containsString("max-age=31536000"),
 							org.hamcrest.Matchers.containsString("includeSubDomains"))));
-		// Browsers ignore HSTS over plain HTTP, and Spring Security only sends it on secure requests.
+		// Browsers ignore HSTS over plain HTTP, and Spring Security only sends it on
+		// secure requests.
 		this.mvc.perform(get("/api/tenant").with(tokenFor("acme")))
 			.andExpect(header().doesNotExist("Strict-Transport-Security"));
 	}

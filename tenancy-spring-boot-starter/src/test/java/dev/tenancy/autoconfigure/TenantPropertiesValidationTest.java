@@ -27,10 +27,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * {@code tenancy.tenants.<id>.*} is held to the rules of tenant files and the admin API: a mistake
- * stops start-up with a failure analysis naming the property and the expected form (the same
- * message the admin API gives for the same mistake), instead of a tenant that quietly behaves
- * differently (a burst below the limit advertised {@code q=5}, an unknown key ignored).
+ * {@code tenancy.tenants.<id>.*} is held to the rules of tenant files and the admin API:
+ * a mistake stops start-up with a failure analysis naming the property and the expected
+ * form (the same message the admin API gives for the same mistake), instead of a tenant
+ * that quietly behaves differently (a burst below the limit advertised {@code q=5}, an
+ * unknown key ignored).
  */
 @ExtendWith(OutputCaptureExtension.class)
 class TenantPropertiesValidationTest {
@@ -41,17 +42,15 @@ class TenantPropertiesValidationTest {
 	@ParameterizedTest(name = "window={0}")
 	@CsvSource({ "1m", "PT1M", "60s" })
 	void durationsAreAcceptedInBothForms(String window) {
-		this.runner
-			.withPropertyValues("tenancy.tenants.acme.display-name=Acme Travel",
-					"tenancy.tenants.acme.config.rate-limit.limit=100",
-					"tenancy.tenants.acme.config.rate-limit.window=" + window,
-					"tenancy.tenants.acme.config.rate-limit.per-user.limit=10",
-					"tenancy.tenants.acme.config.rate-limit.per-user.window=" + window,
-					"tenancy.tenants.acme.config.rate-limit.costs.helpdesk=5",
-					"tenancy.tenants.acme.config.features=trips,helpdesk",
-					"tenancy.tenants.acme.config.email-domains[0]=acme-travel.example",
-					"tenancy.tenants.acme.config.locale=en-GB",
-					"tenancy.tenants.acme.config.attributes.brandColour=#0a5")
+		this.runner.withPropertyValues("tenancy.tenants.acme.display-name=Acme Travel",
+				"tenancy.tenants.acme.config.rate-limit.limit=100",
+				"tenancy.tenants.acme.config.rate-limit.window=" + window,
+				"tenancy.tenants.acme.config.rate-limit.per-user.limit=10",
+				"tenancy.tenants.acme.config.rate-limit.per-user.window=" + window,
+				"tenancy.tenants.acme.config.rate-limit.costs.helpdesk=5",
+				"tenancy.tenants.acme.config.features=trips,helpdesk",
+				"tenancy.tenants.acme.config.email-domains[0]=acme-travel.example",
+				"tenancy.tenants.acme.config.locale=en-GB", "tenancy.tenants.acme.config.attributes.brandColour=#0a5")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				Tenant acme = context.getBean(TenantRegistry.class).find(TenantId.of("acme")).orElseThrow();
@@ -82,19 +81,20 @@ class TenantPropertiesValidationTest {
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@CsvSource(delimiter = '|', textBlock = """
-			config.rate-limit.window=60      | tenancy.tenants.acme.config.rate-limit.window: must be a positive duration such as 1m or PT1M
-			config.rate-limit.window=1 min   | tenancy.tenants.acme.config.rate-limit.window: must be a positive duration such as 1m or PT1M
-			config.rate-limit.burst=5        | tenancy.tenants.acme.config.rate-limit.burst: must be a whole number not less than the limit
-			config.rate-limit.limit=ten      | tenancy.tenants.acme.config.rate-limit.limit: must be a whole number of requests of at least 1
-			config.rate-limit.costs.helpdesk=500 | tenancy.tenants.acme.config.rate-limit.costs.helpdesk: must be a whole number of tokens from 1 to the burst capacity
-			config.locale=english            | tenancy.tenants.acme.config.locale: must be an IETF language tag such as en-GB
-			config.email-domains=NOT_A_DOMAIN | tenancy.tenants.acme.config.email-domains[0]: must be a lower-case domain name such as acme-travel.example
-			config.plann=gold                | tenancy.tenants.acme.config.plann: unknown key (expected plan, rate-limit, features, email-domains, locale, attributes)
-			config.rate-limit.burts=20       | tenancy.tenants.acme.config.rate-limit.burts: unknown key (expected limit, window, burst, per-user, costs)
-			dispaly-name=Acme                | tenancy.tenants.acme.dispaly-name: unknown key (expected display-name, status, config)
-			status=gone                      | tenancy.tenants.acme.status: must be ACTIVE, SUSPENDED or DELETED
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					config.rate-limit.window=60      | tenancy.tenants.acme.config.rate-limit.window: must be a positive duration such as 1m or PT1M
+					config.rate-limit.window=1 min   | tenancy.tenants.acme.config.rate-limit.window: must be a positive duration such as 1m or PT1M
+					config.rate-limit.burst=5        | tenancy.tenants.acme.config.rate-limit.burst: must be a whole number not less than the limit
+					config.rate-limit.limit=ten      | tenancy.tenants.acme.config.rate-limit.limit: must be a whole number of requests of at least 1
+					config.rate-limit.costs.helpdesk=500 | tenancy.tenants.acme.config.rate-limit.costs.helpdesk: must be a whole number of tokens from 1 to the burst capacity
+					config.locale=english            | tenancy.tenants.acme.config.locale: must be an IETF language tag such as en-GB
+					config.email-domains=NOT_A_DOMAIN | tenancy.tenants.acme.config.email-domains[0]: must be a lower-case domain name such as acme-travel.example
+					config.plann=gold                | tenancy.tenants.acme.config.plann: unknown key (expected plan, rate-limit, features, email-domains, locale, attributes)
+					config.rate-limit.burts=20       | tenancy.tenants.acme.config.rate-limit.burts: unknown key (expected limit, window, burst, per-user, costs)
+					dispaly-name=Acme                | tenancy.tenants.acme.dispaly-name: unknown key (expected display-name, status, config)
+					status=gone                      | tenancy.tenants.acme.status: must be ACTIVE, SUSPENDED or DELETED
+					""")
 	void aMistakeStopsStartUpNamingThePropertyAndTheExpectedForm(String property, String message) {
 		this.runner
 			.withPropertyValues("tenancy.tenants.acme.config.rate-limit.limit=10",
@@ -116,8 +116,9 @@ class TenantPropertiesValidationTest {
 					"tenancy.tenants.Not_An_Id.display-name=X")
 			.run((context) -> {
 				String description = analyze(context.getStartupFailure()).getDescription();
-				assertThat(description).contains("tenancy.tenants.acme.config.rate-limit.window: must be "
-						+ TenantConfigJson.DURATION_FORM)
+				assertThat(description)
+					.contains(
+							"tenancy.tenants.acme.config.rate-limit.window: must be " + TenantConfigJson.DURATION_FORM)
 					.contains("tenancy.tenants.acme.config.locale: must be an IETF language tag such as en-GB")
 					.contains("tenancy.tenants.Not_An_Id: the tenant id must be a DNS label");
 			});

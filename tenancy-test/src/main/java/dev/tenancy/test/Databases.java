@@ -14,8 +14,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 /**
- * Small helpers for tests that talk to the PostgreSQL of {@link TestServices}: pools, JDBC URLs
- * for other users, unique names, and scratch databases for tests that need a catalog of their own.
+ * Small helpers for tests that talk to the PostgreSQL of {@link TestServices}: pools,
+ * JDBC URLs for other users, unique names, and scratch databases for tests that need a
+ * catalog of their own.
  */
 public final class Databases {
 
@@ -32,7 +33,8 @@ public final class Databases {
 	}
 
 	/**
-	 * A Hikari pool of up to {@code maximumPoolSize} connections, named in {@code pg_stat_activity}.
+	 * A Hikari pool of up to {@code maximumPoolSize} connections, named in
+	 * {@code pg_stat_activity}.
 	 * @param jdbcUrl the URL, credentials as parameters
 	 * @param maximumPoolSize the pool size
 	 * @param name the pool name, also the connections' application name
@@ -87,10 +89,11 @@ public final class Databases {
 			}
 		}
 		merged.putAll(parameters);
-		return base + "?" + merged.entrySet()
-			.stream()
-			.map((entry) -> entry.getKey() + "=" + entry.getValue())
-			.collect(Collectors.joining("&"));
+		return base + "?"
+				+ merged.entrySet()
+					.stream()
+					.map((entry) -> entry.getKey() + "=" + entry.getValue())
+					.collect(Collectors.joining("&"));
 	}
 
 	/**
@@ -122,16 +125,16 @@ public final class Databases {
 	}
 
 	/**
-	 * Create a database of its own on the test server, for a test that must control the whole
-	 * catalog (row-level security checks, a host application's own Flyway in {@code public}).
+	 * Create a database of its own on the test server, for a test that must control the
+	 * whole catalog (row-level security checks, a host application's own Flyway in
+	 * {@code public}).
 	 * @return the database, dropped by {@link ScratchDatabase#close()}
 	 */
 	public static ScratchDatabase scratch() {
 		TestServices.Postgres postgres = TestServices.postgres();
 		String name = uniqueName(postgres.database());
 		execute(postgres.serverUrl(), "CREATE DATABASE " + name);
-		return new ScratchDatabase(TestServices.withDatabase(postgres.serverUrl(), name), name,
-				postgres.serverUrl());
+		return new ScratchDatabase(TestServices.withDatabase(postgres.serverUrl(), name), name, postgres.serverUrl());
 	}
 
 	/**

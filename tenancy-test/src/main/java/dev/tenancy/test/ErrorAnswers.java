@@ -11,15 +11,16 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What every error answer of a Tenancy application must be, as one assertion: the expected status,
- * {@code application/problem+json} with the stable {@code code} (and a matching {@code status}
- * member), the security headers ({@code X-Content-Type-Options: nosniff},
- * {@code X-Frame-Options}, a {@code Content-Security-Policy}, {@code Cache-Control: no-store}), and
- * a short body of fixed text: no {@code instance} member and nothing of the request in it.
+ * What every error answer of a Tenancy application must be, as one assertion: the
+ * expected status, {@code application/problem+json} with the stable {@code code} (and a
+ * matching {@code status} member), the security headers
+ * ({@code X-Content-Type-Options: nosniff}, {@code X-Frame-Options}, a
+ * {@code Content-Security-Policy}, {@code Cache-Control: no-store}), and a short body of
+ * fixed text: no {@code instance} member and nothing of the request in it.
  * <p>
- * Hostile requests are built from {@link #hostilePath()} (over 5,000 characters with a script
- * tag) and a {@code Host} of {@link #HOSTILE_HOST}; the assertion always checks that neither
- * appears in the body.
+ * Hostile requests are built from {@link #hostilePath()} (over 5,000 characters with a
+ * script tag) and a {@code Host} of {@link #HOSTILE_HOST}; the assertion always checks
+ * that neither appears in the body.
  */
 public final class ErrorAnswers {
 
@@ -46,8 +47,8 @@ public final class ErrorAnswers {
 	}
 
 	/**
-	 * A path over 5,000 characters with a raw script tag, which no HTTP client sends and the
-	 * server must refuse before any application code runs.
+	 * A path over 5,000 characters with a raw script tag, which no HTTP client sends and
+	 * the server must refuse before any application code runs.
 	 * @return the raw path, starting with {@code /}
 	 */
 	public static String rawHostilePath() {
@@ -75,8 +76,8 @@ public final class ErrorAnswers {
 	public static void assertProblem(HttpResponse<String> response, int status, String code, String... neverEchoed) {
 		String what = response.request().method() + " " + abbreviate(response.uri().toString()) + " -> "
 				+ response.statusCode() + " " + response.headers().map() + "\n" + abbreviate(response.body());
-		check(what, response.statusCode(), (name) -> response.headers().firstValue(name), response.body(), status,
-				code, neverEchoed);
+		check(what, response.statusCode(), (name) -> response.headers().firstValue(name), response.body(), status, code,
+				neverEchoed);
 	}
 
 	private static void check(String what, int actualStatus, Function<String, Optional<String>> header, String body,
@@ -146,8 +147,8 @@ public final class ErrorAnswers {
 			String expected) {
 		Optional<String> value = header.apply(name);
 		if (value.isEmpty() || !value.get().equalsIgnoreCase(expected)) {
-			failures.add(name + " " + value.map((v) -> "'" + v + "'").orElse("missing") + ", expected '" + expected
-					+ "'");
+			failures
+				.add(name + " " + value.map((v) -> "'" + v + "'").orElse("missing") + ", expected '" + expected + "'");
 		}
 	}
 

@@ -39,19 +39,17 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * An OAuth 2.0 / OpenID Connect identity provider for tests, served by the JDK's HTTP server on
- * loopback: it publishes a JWK set ({@code /jwks}) and its metadata
- * ({@code /.well-known/openid-configuration}), and signs RS256 tokens with keys generated in
- * memory. It can be stopped and started again (on the same port), slowed down, made to fail, and
- * it counts what it was asked.
- * <pre>
+ * An OAuth 2.0 / OpenID Connect identity provider for tests, served by the JDK's HTTP
+ * server on loopback: it publishes a JWK set ({@code /jwks}) and its metadata
+ * ({@code /.well-known/openid-configuration}), and signs RS256 tokens with keys generated
+ * in memory. It can be stopped and started again (on the same port), slowed down, made to
+ * fail, and it counts what it was asked. <pre>
  * try (FakeIdentityProvider idp = new FakeIdentityProvider()) {
  *     String token = idp.token((claims) -&gt; claims.subject("alice").claim("tenant_id", "acme"));
  *     // point spring.security.oauth2.resourceserver.jwt.issuer-uri at idp.issuer()
  * }
- * </pre>
- * Needs {@code nimbus-jose-jwt} on the classpath (it comes with Spring Security's OAuth 2.0 JOSE
- * support).
+ * </pre> Needs {@code nimbus-jose-jwt} on the classpath (it comes with Spring Security's
+ * OAuth 2.0 JOSE support).
  */
 public final class FakeIdentityProvider implements AutoCloseable {
 
@@ -155,8 +153,8 @@ public final class FakeIdentityProvider implements AutoCloseable {
 	}
 
 	/**
-	 * Answer every request with this HTTP status and an empty JSON object, or answer normally
-	 * again with {@code 0}.
+	 * Answer every request with this HTTP status and an empty JSON object, or answer
+	 * normally again with {@code 0}.
 	 * @param status the status, or {@code 0}
 	 */
 	public void failWith(int status) {
@@ -164,8 +162,8 @@ public final class FakeIdentityProvider implements AutoCloseable {
 	}
 
 	/**
-	 * Answer the JWK set with this body instead of the keys, or answer normally again with
-	 * {@code null}.
+	 * Answer the JWK set with this body instead of the keys, or answer normally again
+	 * with {@code null}.
 	 * @param body the body, or {@code null}
 	 */
 	public void jwksBody(String body) {
@@ -198,7 +196,8 @@ public final class FakeIdentityProvider implements AutoCloseable {
 	}
 
 	/**
-	 * Generate a new RSA signing key (2048 bits). It is not published until {@link #publish}.
+	 * Generate a new RSA signing key (2048 bits). It is not published until
+	 * {@link #publish}.
 	 * @param kid the key id
 	 * @return the key, with its private part
 	 */
@@ -219,9 +218,9 @@ public final class FakeIdentityProvider implements AutoCloseable {
 	}
 
 	/**
-	 * A key that is not published, with the given key id: tokens signed with it name a key the
-	 * identity provider does not have. All such keys share one key pair (generating RSA keys is
-	 * slow), so only the id differs.
+	 * A key that is not published, with the given key id: tokens signed with it name a
+	 * key the identity provider does not have. All such keys share one key pair
+	 * (generating RSA keys is slow), so only the id differs.
 	 * @param kid the key id
 	 * @return the key, with its private part
 	 */
@@ -264,8 +263,8 @@ public final class FakeIdentityProvider implements AutoCloseable {
 	}
 
 	/**
-	 * A token signed with {@code key-1}, typ {@code JWT}, issued by this provider, valid for five
-	 * minutes; the claims may be changed or added to.
+	 * A token signed with {@code key-1}, typ {@code JWT}, issued by this provider, valid
+	 * for five minutes; the claims may be changed or added to.
 	 * @param claims adds or changes claims
 	 * @return the serialized token
 	 */
@@ -274,7 +273,8 @@ public final class FakeIdentityProvider implements AutoCloseable {
 	}
 
 	/**
-	 * A token signed with the given key (published or not), its {@code kid} in the header.
+	 * A token signed with the given key (published or not), its {@code kid} in the
+	 * header.
 	 * @param key the signing key
 	 * @param type the {@code typ} header, or {@code null} for none
 	 * @param claims adds or changes claims
@@ -287,8 +287,8 @@ public final class FakeIdentityProvider implements AutoCloseable {
 			.issueTime(Date.from(now))
 			.expirationTime(Date.from(now.plusSeconds(300)));
 		claims.accept(builder);
-		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(type).build(),
-				builder.build());
+		SignedJWT jwt = new SignedJWT(
+				new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(type).build(), builder.build());
 		try {
 			jwt.sign(new RSASSASigner(key));
 		}

@@ -19,8 +19,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * The config server's tenant API, served from memory by the JDK's HTTP server on loopback, with a
- * switch to stop and start it (on the same port).
+ * The config server's tenant API, served from memory by the JDK's HTTP server on
+ * loopback, with a switch to stop and start it (on the same port).
  */
 public final class FakeTenantApi implements AutoCloseable {
 
@@ -82,7 +82,10 @@ public final class FakeTenantApi implements AutoCloseable {
 		return this.port;
 	}
 
-	/** Create or change a tenant (status in lower case, config as JSON) and publish the change. */
+	/**
+	 * Create or change a tenant (status in lower case, config as JSON) and publish the
+	 * change.
+	 */
 	public synchronized void put(String id, String displayName, String status, String configJson) {
 		Entry previous = this.tenants.get(id);
 		long version = (previous != null) ? previous.version + 1 : 1;
@@ -93,7 +96,8 @@ public final class FakeTenantApi implements AutoCloseable {
 
 	public synchronized void delete(String id) {
 		Entry previous = this.tenants.remove(id);
-		this.changes.add(new Change(this.changes.size() + 1, id, "deleted", (previous != null) ? previous.version + 1 : 1));
+		this.changes
+			.add(new Change(this.changes.size() + 1, id, "deleted", (previous != null) ? previous.version + 1 : 1));
 	}
 
 	public int requestsFor(String id) {
@@ -104,8 +108,8 @@ public final class FakeTenantApi implements AutoCloseable {
 	private void handle(HttpExchange exchange) throws IOException {
 		try (exchange) {
 			String auth = exchange.getRequestHeaders().getFirst("Authorization");
-			String expected = "Basic " + Base64.getEncoder()
-				.encodeToString((USERNAME + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+			String expected = "Basic "
+					+ Base64.getEncoder().encodeToString((USERNAME + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
 			if (!expected.equals(auth)) {
 				send(exchange, 401, "application/problem+json", "{\"status\":401,\"code\":\"unauthorized\"}", null);
 				return;
@@ -134,10 +138,15 @@ public final class FakeTenantApi implements AutoCloseable {
 					for (Change change : this.changes) {
 						if (change.cursor > after && n < limit) {
 							body.append((n++ > 0) ? "," : "")
-								.append("{\"cursor\":").append(change.cursor)
-								.append(",\"tenant\":\"").append(change.tenant)
-								.append("\",\"action\":\"").append(change.action)
-								.append("\",\"version\":").append(change.version).append('}');
+								.append("{\"cursor\":")
+								.append(change.cursor)
+								.append(",\"tenant\":\"")
+								.append(change.tenant)
+								.append("\",\"action\":\"")
+								.append(change.action)
+								.append("\",\"version\":")
+								.append(change.version)
+								.append('}');
 							last = change.cursor;
 						}
 					}
@@ -155,8 +164,7 @@ public final class FakeTenantApi implements AutoCloseable {
 			}
 			Entry entry = this.tenants.get(id);
 			if (entry == null) {
-				send(exchange, 404, "application/problem+json",
-						"{\"status\":404,\"code\":\"tenant_not_found\"}", null);
+				send(exchange, 404, "application/problem+json", "{\"status\":404,\"code\":\"tenant_not_found\"}", null);
 				return;
 			}
 			String etag = "\"" + entry.version + "\"";

@@ -24,20 +24,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A PostgreSQL cluster that a test owns: its own data directory and port, started with
- * {@code initdb} and {@code pg_ctl} from the machine's PostgreSQL installation, so that a test can
- * stop it ({@link #stop(StopMode)}) and start it again ({@link #start()}) in the middle of a run
- * without touching the shared server. {@link #close()} stops it and deletes its directory; a JVM
- * shutdown hook does the same if the test never gets that far.
+ * {@code initdb} and {@code pg_ctl} from the machine's PostgreSQL installation, so that a
+ * test can stop it ({@link #stop(StopMode)}) and start it again ({@link #start()}) in the
+ * middle of a run without touching the shared server. {@link #close()} stops it and
+ * deletes its directory; a JVM shutdown hook does the same if the test never gets that
+ * far.
  * <p>
  * The binaries are those of {@code TENANCY_TEST_PG_BIN} when set, otherwise of the newest
- * {@code /usr/lib/postgresql/<version>/bin}. {@code initdb} and the server refuse to run as root,
- * so when the JVM runs as root they run as the {@code postgres} user ({@code runuser -u postgres}),
- * which then owns the data directory. The cluster trusts local connections of its superuser
- * {@code postgres}, listens on 127.0.0.1 only and has no Unix socket.
+ * {@code /usr/lib/postgresql/<version>/bin}. {@code initdb} and the server refuse to run
+ * as root, so when the JVM runs as root they run as the {@code postgres} user
+ * ({@code runuser -u postgres}), which then owns the data directory. The cluster trusts
+ * local connections of its superuser {@code postgres}, listens on 127.0.0.1 only and has
+ * no Unix socket.
  */
 public final class OwnPostgresCluster implements AutoCloseable {
 
-	/** Environment variable naming a directory with {@code initdb}, {@code pg_ctl} and {@code postgres}. */
+	/**
+	 * Environment variable naming a directory with {@code initdb}, {@code pg_ctl} and
+	 * {@code postgres}.
+	 */
 	public static final String BIN_ENV = "TENANCY_TEST_PG_BIN";
 
 	private static final Logger logger = LoggerFactory.getLogger(OwnPostgresCluster.class);
@@ -69,14 +74,14 @@ public final class OwnPostgresCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Create a cluster in a new directory under {@code parent} and start it on the first free port
-	 * of {@code firstPort..lastPort}.
+	 * Create a cluster in a new directory under {@code parent} and start it on the first
+	 * free port of {@code firstPort..lastPort}.
 	 * @param parent where the cluster's directory is created (such as {@code target/})
 	 * @param firstPort first port to try
 	 * @param lastPort last port to try
 	 * @return the running cluster
-	 * @throws IllegalStateException when PostgreSQL is not installed, no port is free or the
-	 * cluster does not start (with the server's log)
+	 * @throws IllegalStateException when PostgreSQL is not installed, no port is free or
+	 * the cluster does not start (with the server's log)
 	 */
 	public static OwnPostgresCluster start(Path parent, int firstPort, int lastPort) {
 		Path bin = binaries();
@@ -102,8 +107,9 @@ public final class OwnPostgresCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Start on the first port of the range that is free, trying the next one when another process
-	 * (a test JVM running beside this one) took it between the check and the start.
+	 * Start on the first port of the range that is free, trying the next one when another
+	 * process (a test JVM running beside this one) took it between the check and the
+	 * start.
 	 */
 	private void startOnAFreePort(int firstPort, int lastPort) {
 		int from = firstPort;
@@ -123,12 +129,16 @@ public final class OwnPostgresCluster implements AutoCloseable {
 		}
 	}
 
-	/** @return the port the cluster listens on (127.0.0.1) */
+	/**
+	 * @return the port the cluster listens on (127.0.0.1)
+	 */
 	public int port() {
 		return this.port;
 	}
 
-	/** @return the cluster's data directory */
+	/**
+	 * @return the cluster's data directory
+	 */
 	public Path dataDirectory() {
 		return this.data;
 	}
@@ -142,7 +152,9 @@ public final class OwnPostgresCluster implements AutoCloseable {
 		return "jdbc:postgresql://127.0.0.1:" + this.port + "/" + database;
 	}
 
-	/** @return the superuser role, which needs no password from 127.0.0.1 */
+	/**
+	 * @return the superuser role, which needs no password from 127.0.0.1
+	 */
 	public String superuser() {
 		return SYSTEM_USER;
 	}
@@ -169,8 +181,8 @@ public final class OwnPostgresCluster implements AutoCloseable {
 
 	/**
 	 * Stop the cluster: {@link StopMode#FAST} disconnects every client (aborting their
-	 * transactions) and shuts down cleanly, {@link StopMode#IMMEDIATE} kills the server like a crash,
-	 * to be recovered from its write-ahead log at the next start.
+	 * transactions) and shuts down cleanly, {@link StopMode#IMMEDIATE} kills the server
+	 * like a crash, to be recovered from its write-ahead log at the next start.
 	 * @param mode how
 	 */
 	public synchronized void stop(StopMode mode) {
@@ -178,12 +190,16 @@ public final class OwnPostgresCluster implements AutoCloseable {
 		run(true, pgCtl("stop", "-w", "-t", "60", "-m", mode.name().toLowerCase(java.util.Locale.ROOT)));
 	}
 
-	/** @return whether the server is running */
+	/**
+	 * @return whether the server is running
+	 */
 	public synchronized boolean isRunning() {
 		return !this.closed && run(false, pgCtl("status")) == 0;
 	}
 
-	/** @return the server log so far (for failure messages) */
+	/**
+	 * @return the server log so far (for failure messages)
+	 */
 	public String log() {
 		try {
 			Path log = this.directory.resolve("server.log");
@@ -195,7 +211,8 @@ public final class OwnPostgresCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Stop the server (immediately: nothing in it is worth a checkpoint) and delete its directory.
+	 * Stop the server (immediately: nothing in it is worth a checkpoint) and delete its
+	 * directory.
 	 */
 	@Override
 	public void close() {
@@ -204,7 +221,8 @@ public final class OwnPostgresCluster implements AutoCloseable {
 			Runtime.getRuntime().removeShutdownHook(this.shutdownHook);
 		}
 		catch (IllegalStateException ex) {
-			// the JVM is shutting down: the hook runs destroy() again, which does nothing now
+			// the JVM is shutting down: the hook runs destroy() again, which does nothing
+			// now
 		}
 	}
 
@@ -232,7 +250,8 @@ public final class OwnPostgresCluster implements AutoCloseable {
 						+ SYSTEM_USER + "' user, which cannot be arranged: " + ex.getMessage(), ex);
 			}
 		}
-		// --no-sync: a scratch cluster; the server itself runs with fsync on, as in production.
+		// --no-sync: a scratch cluster; the server itself runs with fsync on, as in
+		// production.
 		run(true, List.of(this.bin.resolve("initdb").toString(), "-D", this.data.toString(), "-U", SYSTEM_USER, "-A",
 				"trust", "-E", "UTF8", "--no-sync", "--no-instructions"));
 	}
@@ -300,7 +319,8 @@ public final class OwnPostgresCluster implements AutoCloseable {
 		if (Files.isDirectory(installations)) {
 			try (Stream<Path> versions = Files.list(installations)) {
 				Path newest = versions.map((version) -> version.resolve("bin"))
-					.filter((bin) -> Files.isExecutable(bin.resolve("pg_ctl")) && Files.isExecutable(bin.resolve("initdb")))
+					.filter((bin) -> Files.isExecutable(bin.resolve("pg_ctl"))
+							&& Files.isExecutable(bin.resolve("initdb")))
 					.max(Comparator.comparingInt(OwnPostgresCluster::majorVersion))
 					.orElse(null);
 				if (newest != null) {
@@ -382,7 +402,9 @@ public final class OwnPostgresCluster implements AutoCloseable {
 		/** Disconnect clients, roll back their transactions, shut down cleanly. */
 		FAST,
 
-		/** Abort at once, like a crash; the next start recovers from the write-ahead log. */
+		/**
+		 * Abort at once, like a crash; the next start recovers from the write-ahead log.
+		 */
 		IMMEDIATE
 
 	}

@@ -17,11 +17,11 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * HTTP/1.1 over a plain socket, for requests that HTTP clients refuse to send: malformed request
- * lines, invalid characters, bad percent-encoding, odd methods ({@code TRACE}, {@code CONNECT}), a
- * hostile {@code Host} header. The bytes go out exactly as given; the answer is read until the
- * server closes the connection, so requests should say {@code Connection: close} (as
- * {@link #request} does).
+ * HTTP/1.1 over a plain socket, for requests that HTTP clients refuse to send: malformed
+ * request lines, invalid characters, bad percent-encoding, odd methods ({@code TRACE},
+ * {@code CONNECT}), a hostile {@code Host} header. The bytes go out exactly as given; the
+ * answer is read until the server closes the connection, so requests should say
+ * {@code Connection: close} (as {@link #request} does).
  */
 public final class RawHttp {
 
@@ -36,7 +36,8 @@ public final class RawHttp {
 	 * @param method the method, sent as is
 	 * @param target the request target, sent as is (no encoding is applied)
 	 * @param host the {@code Host} header value, or {@code null} for none
-	 * @param headerLines further header lines without line ends, such as {@code "Accept: text/csv"}
+	 * @param headerLines further header lines without line ends, such as
+	 * {@code "Accept: text/csv"}
 	 * @return the request bytes (ISO-8859-1)
 	 */
 	public static byte[] request(String method, String target, String host, String... headerLines) {
@@ -66,7 +67,8 @@ public final class RawHttp {
 				out.flush();
 			}
 			catch (IOException writeFailed) {
-				// The server may answer (400 for an oversized header) and close before the whole
+				// The server may answer (400 for an oversized header) and close before
+				// the whole
 				// request is written: its answer is still there to read.
 				return Response.parse(readAll(socket.getInputStream()));
 			}
@@ -97,7 +99,8 @@ public final class RawHttp {
 	/**
 	 * A response read from the socket.
 	 *
-	 * @param status the status code, or {@code 0} for an answer without a status line (HTTP/0.9)
+	 * @param status the status code, or {@code 0} for an answer without a status line
+	 * (HTTP/0.9)
 	 * @param headers the headers by lower-case name, in order of arrival
 	 * @param body the body, decoded from UTF-8 (chunked transfer coding removed)
 	 * @param raw the whole answer as ISO-8859-1 text
@@ -128,8 +131,9 @@ public final class RawHttp {
 			for (int i = 1; i < lines.length; i++) {
 				int colon = lines[i].indexOf(':');
 				if (colon > 0) {
-					headers.computeIfAbsent(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
-							(name) -> new ArrayList<>())
+					headers
+						.computeIfAbsent(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+								(name) -> new ArrayList<>())
 						.add(lines[i].substring(colon + 1).trim());
 				}
 			}

@@ -16,12 +16,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A TCP proxy inside the test JVM, to make a server "go down" for one client without stopping the
- * shared server: point the client at {@link #host()}:{@link #port()}, then {@link #cut()} closes
- * every proxied connection and refuses new ones (they are accepted and closed at once, so a client
- * fails fast instead of waiting for a timeout) until {@link #restore()}. {@link #freeze()} is
- * the nastier failure: connections stay open but no byte gets through, like a peer that vanished
- * without a reset.
+ * A TCP proxy inside the test JVM, to make a server "go down" for one client without
+ * stopping the shared server: point the client at {@link #host()}:{@link #port()}, then
+ * {@link #cut()} closes every proxied connection and refuses new ones (they are accepted
+ * and closed at once, so a client fails fast instead of waiting for a timeout) until
+ * {@link #restore()}. {@link #freeze()} is the nastier failure: connections stay open but
+ * no byte gets through, like a peer that vanished without a reset.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -65,7 +65,8 @@ public final class TcpProxy implements AutoCloseable {
 	}
 
 	/**
-	 * A proxy in front of the server of a JDBC URL such as {@code jdbc:postgresql://host:port/db?...}.
+	 * A proxy in front of the server of a JDBC URL such as
+	 * {@code jdbc:postgresql://host:port/db?...}.
 	 * @param jdbcUrl the URL
 	 * @return the started proxy
 	 */
@@ -88,27 +89,37 @@ public final class TcpProxy implements AutoCloseable {
 		return prefix + host() + ":" + port() + ((end >= 0) ? jdbcUrl.substring(end) : "");
 	}
 
-	/** @return the host clients connect to */
+	/**
+	 * @return the host clients connect to
+	 */
 	public String host() {
 		return "127.0.0.1";
 	}
 
-	/** @return the port clients connect to */
+	/**
+	 * @return the port clients connect to
+	 */
 	public int port() {
 		return this.server.getLocalPort();
 	}
 
-	/** @return how many client connections were accepted so far (refused ones included) */
+	/**
+	 * @return how many client connections were accepted so far (refused ones included)
+	 */
 	public long accepted() {
 		return this.accepted.get();
 	}
 
-	/** @return how many proxied connections are open */
+	/**
+	 * @return how many proxied connections are open
+	 */
 	public int openConnections() {
 		return this.sockets.size() / 2;
 	}
 
-	/** @return whether the proxy is cut */
+	/**
+	 * @return whether the proxy is cut
+	 */
 	public boolean isCut() {
 		return this.cut;
 	}
@@ -122,7 +133,8 @@ public final class TcpProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Keep every connection open but forward nothing, in either direction, until {@link #restore()}.
+	 * Keep every connection open but forward nothing, in either direction, until
+	 * {@link #restore()}.
 	 */
 	public void freeze() {
 		this.frozen = true;
@@ -193,7 +205,8 @@ public final class TcpProxy implements AutoCloseable {
 			this.sockets.add(client);
 			this.sockets.add(upstream);
 			if (this.cut) {
-				// cut() ran between the check and registration: do not let this one through
+				// cut() ran between the check and registration: do not let this one
+				// through
 				this.sockets.remove(client);
 				this.sockets.remove(upstream);
 				closeQuietly(client);

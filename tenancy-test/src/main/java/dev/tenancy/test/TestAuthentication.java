@@ -11,9 +11,9 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
 /**
- * Puts verified-looking JWT authentications in the {@link SecurityContextHolder}, as Spring
- * Security's resource server does after decoding a token. Tests must call {@link #clear()} after
- * each test.
+ * Puts verified-looking JWT authentications in the {@link SecurityContextHolder}, as
+ * Spring Security's resource server does after decoding a token. Tests must call
+ * {@link #clear()} after each test.
  */
 public final class TestAuthentication {
 

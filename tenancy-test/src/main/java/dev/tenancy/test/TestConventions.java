@@ -23,15 +23,17 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
  * The house's test naming convention, checked over one module's test classes (see
  * {@code docs/adopting/hygiene.md}):
  * <ul>
- * <li>a concrete top-level class with test methods (its own or inherited) ends in {@code Test},
- * so that Surefire's default includes run it and every module reads alike; an abstract base
- * class of shared cases may be named freely (such as {@code ErrorAnswerCases});</li>
- * <li>test classes and test methods are package-private (JUnit 5 needs nothing more);</li>
- * <li>test method names are lowerCamelCase sentences about behaviour, without a {@code test}
- * prefix or underscores;</li>
+ * <li>a concrete top-level class with test methods (its own or inherited) ends in
+ * {@code Test}, so that Surefire's default includes run it and every module reads alike;
+ * an abstract base class of shared cases may be named freely (such as
+ * {@code ErrorAnswerCases});</li>
+ * <li>test classes and test methods are package-private (JUnit 5 needs nothing
+ * more);</li>
+ * <li>test method names are lowerCamelCase sentences about behaviour, without a
+ * {@code test} prefix or underscores;</li>
  * <li>JUnit 5 only: a JUnit 4 {@code @Test} would silently not run;</li>
- * <li>test classes live in the module's package (the package of the class that runs the check) or
- * below it, beside what they test.</li>
+ * <li>test classes live in the module's package (the package of the class that runs the
+ * check) or below it, beside what they test.</li>
  * </ul>
  * Each module runs it from one test class in its root package:
  * {@code TestConventions.of(TestConventionsTest.class).check()}.
@@ -58,8 +60,8 @@ public final class TestConventions {
 	}
 
 	/**
-	 * The conventions for the test classes beside {@code anchor}: those of the same build output
-	 * directory, which must sit in {@code anchor}'s package or below it.
+	 * The conventions for the test classes beside {@code anchor}: those of the same build
+	 * output directory, which must sit in {@code anchor}'s package or below it.
 	 * @param anchor a test class in the module's root package
 	 * @return the check
 	 */
@@ -68,8 +70,9 @@ public final class TestConventions {
 	}
 
 	/**
-	 * Tolerate violations by these classes (simple names) until they are renamed; the check fails
-	 * once one of them no longer violates, so the list cannot outlive its reason.
+	 * Tolerate violations by these classes (simple names) until they are renamed; the
+	 * check fails once one of them no longer violates, so the list cannot outlive its
+	 * reason.
 	 * @param simpleNames the classes' simple names
 	 * @return the check
 	 */
@@ -95,7 +98,8 @@ public final class TestConventions {
 			}
 		}
 		if (!lines.isEmpty()) {
-			throw new AssertionError("Test conventions (docs/adopting/hygiene.md) violated:\n  " + String.join("\n  ", lines));
+			throw new AssertionError(
+					"Test conventions (docs/adopting/hygiene.md) violated:\n  " + String.join("\n  ", lines));
 		}
 	}
 
@@ -127,13 +131,15 @@ public final class TestConventions {
 				if (method.getModifiers().contains(JavaModifier.PUBLIC)) {
 					found.add(name + " is public: test methods are package-private");
 				}
-				if (!METHOD_NAME.matcher(method.getName()).matches() || TEST_PREFIX.matcher(method.getName()).matches()) {
+				if (!METHOD_NAME.matcher(method.getName()).matches()
+						|| TEST_PREFIX.matcher(method.getName()).matches()) {
 					found.add(name + " must be a lowerCamelCase behaviour, without a test prefix or underscores");
 				}
 			}
 			for (JavaMethod method : type.getMethods()) {
 				if (method.isAnnotatedWith(JUNIT4_TEST)) {
-					found.add(type.getSimpleName() + "." + method.getName() + " uses JUnit 4's @Test, which does not run");
+					found.add(type.getSimpleName() + "." + method.getName()
+							+ " uses JUnit 4's @Test, which does not run");
 				}
 			}
 			if (!found.isEmpty()) {
@@ -152,9 +158,11 @@ public final class TestConventions {
 			throw new IllegalStateException(ex);
 		}
 		if (!Files.isDirectory(location)) {
-			throw new IllegalStateException(this.anchor + " is not in a directory of compiled test classes: " + location);
+			throw new IllegalStateException(
+					this.anchor + " is not in a directory of compiled test classes: " + location);
 		}
-		// Only the names and annotations of the module's own test classes matter; resolving every
+		// Only the names and annotations of the module's own test classes matter;
+		// resolving every
 		// referenced class from the classpath would cost seconds.
 		ArchConfiguration.get().setResolveMissingDependenciesFromClassPath(false);
 		JavaClasses classes;

@@ -17,13 +17,14 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 /**
  * The real PostgreSQL and Redis that tests talk to, in one place for every module.
  * <p>
- * Each server comes from its environment variable when set ({@value #POSTGRES_ENV}, a JDBC URL
- * with user and password as query parameters; {@value #REDIS_ENV}, a {@code redis://} URI),
- * otherwise from Testcontainers when a Docker engine answers. With neither, the test fails with a
- * message saying how to provide one: it never skips.
+ * Each server comes from its environment variable when set ({@value #POSTGRES_ENV}, a
+ * JDBC URL with user and password as query parameters; {@value #REDIS_ENV}, a
+ * {@code redis://} URI), otherwise from Testcontainers when a Docker engine answers. With
+ * neither, the test fails with a message saying how to provide one: it never skips.
  * <p>
  * Every test JVM gets its own fresh PostgreSQL database (created on first use, named
- * {@code tenancy_test_<random>}), so modules and repeated runs never see each other's rows.
+ * {@code tenancy_test_<random>}), so modules and repeated runs never see each other's
+ * rows.
  */
 public final class TestServices {
 

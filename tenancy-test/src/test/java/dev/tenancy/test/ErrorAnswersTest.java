@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The error-answer assertion accepts a proper problem and refuses each way of falling short. */
+/**
+ * The error-answer assertion accepts a proper problem and refuses each way of falling
+ * short.
+ */
 class ErrorAnswersTest {
 
 	static final String HEADERS = "X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\n"
@@ -17,8 +20,8 @@ class ErrorAnswersTest {
 			+ "\"status\":404,\"detail\":\"There is nothing here.\",\"code\":\"not_found\"}";
 
 	static RawHttp.Response response(String status, String headers, String body) {
-		return RawHttp.Response.parse(("HTTP/1.1 " + status + " \r\n" + headers + "\r\n" + body)
-			.getBytes(StandardCharsets.UTF_8));
+		return RawHttp.Response
+			.parse(("HTTP/1.1 " + status + " \r\n" + headers + "\r\n" + body).getBytes(StandardCharsets.UTF_8));
 	}
 
 	static RawHttp.Response problem(String headers, String body) {
@@ -34,8 +37,8 @@ class ErrorAnswersTest {
 	@Test
 	void readsChunkedBodies() {
 		String chunked = Integer.toHexString(PROBLEM.length()) + "\r\n" + PROBLEM + "\r\n0\r\n\r\n";
-		assertThatCode(() -> ErrorAnswers.assertProblem(
-				problem(HEADERS + "Transfer-Encoding: chunked\r\n", chunked), 404, "not_found"))
+		assertThatCode(() -> ErrorAnswers.assertProblem(problem(HEADERS + "Transfer-Encoding: chunked\r\n", chunked),
+				404, "not_found"))
 			.doesNotThrowAnyException();
 	}
 
@@ -53,8 +56,8 @@ class ErrorAnswersTest {
 	void refusesSpringBootsDefaultBodyThatEchoesThePath() {
 		String boot = "{\"timestamp\":\"2026-01-01T00:00:00Z\",\"status\":401,\"error\":\"Unauthorized\",\"path\":\"/"
 				+ ErrorAnswers.HOSTILE_MARKER + "\"}";
-		assertThatThrownBy(() -> ErrorAnswers.assertProblem(
-				response("401", "Content-Type: application/json\r\n" + HEADERS, boot), 401, "unauthorized"))
+		assertThatThrownBy(() -> ErrorAnswers
+			.assertProblem(response("401", "Content-Type: application/json\r\n" + HEADERS, boot), 401, "unauthorized"))
 			.hasMessageContaining("code")
 			.hasMessageContaining("echoes");
 	}
@@ -68,13 +71,13 @@ class ErrorAnswersTest {
 
 	@Test
 	void refusesMissingSecurityHeaders() {
-		assertThatThrownBy(() -> ErrorAnswers.assertProblem(problem("Cache-Control: no-store\r\n", PROBLEM), 404,
-				"not_found"))
+		assertThatThrownBy(
+				() -> ErrorAnswers.assertProblem(problem("Cache-Control: no-store\r\n", PROBLEM), 404, "not_found"))
 			.hasMessageContaining("X-Content-Type-Options")
 			.hasMessageContaining("X-Frame-Options")
 			.hasMessageContaining("Content-Security-Policy");
-		assertThatThrownBy(() -> ErrorAnswers.assertProblem(
-				problem(HEADERS.replace("no-store", "max-age=60"), PROBLEM), 404, "not_found"))
+		assertThatThrownBy(() -> ErrorAnswers.assertProblem(problem(HEADERS.replace("no-store", "max-age=60"), PROBLEM),
+				404, "not_found"))
 			.hasMessageContaining("no-store");
 	}
 
@@ -98,7 +101,8 @@ class ErrorAnswersTest {
 
 	@Test
 	void hostilePathsAreLongAndHostile() {
-		org.assertj.core.api.Assertions.assertThat(ErrorAnswers.hostilePath()).hasSizeGreaterThan(5000)
+		org.assertj.core.api.Assertions.assertThat(ErrorAnswers.hostilePath())
+			.hasSizeGreaterThan(5000)
 			.startsWith("/" + ErrorAnswers.HOSTILE_MARKER)
 			.contains("%3Cscript%3E");
 		org.assertj.core.api.Assertions.assertThat(ErrorAnswers.rawHostilePath()).contains("<script>");

@@ -23,7 +23,8 @@ class OwnPostgresClusterTest {
 		try (OwnPostgresCluster cluster = OwnPostgresCluster.start(Paths.get("target"), 55431, 55439)) {
 			directory = cluster.dataDirectory().getParent();
 			assertThat(cluster.isRunning()).isTrue();
-			try (Connection connection = cluster.connect("postgres"); Statement statement = connection.createStatement()) {
+			try (Connection connection = cluster.connect("postgres");
+					Statement statement = connection.createStatement()) {
 				statement.execute("create table fact (id int primary key)");
 				statement.execute("insert into fact values (1)");
 			}
@@ -36,7 +37,8 @@ class OwnPostgresClusterTest {
 			assertThat(count(cluster)).isEqualTo(1);
 
 			// a crash keeps committed rows too: recovered from the write-ahead log
-			try (Connection connection = cluster.connect("postgres"); Statement statement = connection.createStatement()) {
+			try (Connection connection = cluster.connect("postgres");
+					Statement statement = connection.createStatement()) {
 				statement.execute("insert into fact values (2)");
 			}
 			cluster.stop(StopMode.IMMEDIATE);

@@ -9,8 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The test naming convention holds in this module, and the check finds each kind of violation in
- * the fixtures {@link ConventionViolations} and {@code dev.tenancy.testfixture.MisplacedFixture}.
+ * The test naming convention holds in this module, and the check finds each kind of
+ * violation in the fixtures {@link ConventionViolations} and
+ * {@code dev.tenancy.testfixture.MisplacedFixture}.
  */
 class TestConventionsTest {
 
@@ -32,8 +33,8 @@ class TestConventionsTest {
 				"ConventionViolations.testSomething is public: test methods are package-private",
 				"ConventionViolations.testSomething must be a lowerCamelCase behaviour, without a test prefix or underscores",
 				"ConventionViolations.snake_case must be a lowerCamelCase behaviour, without a test prefix or underscores");
-		assertThat(violations.get("MisplacedFixture"))
-			.containsExactly("dev.tenancy.testfixture.MisplacedFixture is outside the module's package dev.tenancy.test");
+		assertThat(violations.get("MisplacedFixture")).containsExactly(
+				"dev.tenancy.testfixture.MisplacedFixture is outside the module's package dev.tenancy.test");
 	}
 
 	@Test

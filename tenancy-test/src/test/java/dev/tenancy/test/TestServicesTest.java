@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The test services really answer: a fresh, empty database of our own, and a Redis server.
+ * The test services really answer: a fresh, empty database of our own, and a Redis
+ * server.
  */
 class TestServicesTest {
 
@@ -45,7 +46,8 @@ class TestServicesTest {
 	void databaseNameReplacesTheServerDatabase() {
 		assertThat(TestServices.withDatabase("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres", "t1"))
 			.isEqualTo("jdbc:postgresql://127.0.0.1:5432/t1?user=postgres");
-		assertThat(TestServices.withDatabase("jdbc:postgresql://db:5432/x", "t2")).isEqualTo("jdbc:postgresql://db:5432/t2");
+		assertThat(TestServices.withDatabase("jdbc:postgresql://db:5432/x", "t2"))
+			.isEqualTo("jdbc:postgresql://db:5432/t2");
 	}
 
 }

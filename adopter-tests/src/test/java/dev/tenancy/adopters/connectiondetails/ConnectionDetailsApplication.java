@@ -9,9 +9,10 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.tenancy.context.TenantContext;
 
 /**
- * An application that gets its Redis the way Spring Boot's Testcontainers and Docker Compose
- * support give it: as a {@code DataRedisConnectionDetails} bean (here declared by the test, as
- * {@code @ServiceConnection} would register it), not as {@code spring.data.redis.*}.
+ * An application that gets its Redis the way Spring Boot's Testcontainers and Docker
+ * Compose support give it: as a {@code DataRedisConnectionDetails} bean (here declared by
+ * the test, as {@code @ServiceConnection} would register it), not as
+ * {@code spring.data.redis.*}.
  */
 @SpringBootApplication
 public class ConnectionDetailsApplication {

@@ -28,10 +28,11 @@ import dev.tenancy.test.TestServices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The rate limiter takes its Redis from Spring Boot's {@link DataRedisConnectionDetails}: with
- * {@code spring.data.redis.url} pointing at a closed port and the connection details (what
- * {@code @ServiceConnection} registers) pointing at the real Redis, requests carry the rate-limit
- * headers, the fourth request of a three-request plan is 429, and the buckets are in that Redis.
+ * The rate limiter takes its Redis from Spring Boot's {@link DataRedisConnectionDetails}:
+ * with {@code spring.data.redis.url} pointing at a closed port and the connection details
+ * (what {@code @ServiceConnection} registers) pointing at the real Redis, requests carry
+ * the rate-limit headers, the fourth request of a three-request plan is 429, and the
+ * buckets are in that Redis.
  */
 class ConnectionDetailsRateLimitTest {
 

@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * A Spring Data JDBC application with the starter, on real PostgreSQL as a non-owner role: the
- * repository's own transactions (read-only ones included) carry the tenant.
+ * A Spring Data JDBC application with the starter, on real PostgreSQL as a non-owner
+ * role: the repository's own transactions (read-only ones included) carry the tenant.
  */
 class DataJdbcAdopterTest {
 
@@ -37,8 +37,8 @@ class DataJdbcAdopterTest {
 	static void start() {
 		database = AdopterDatabase.create("datajdbc");
 		app = new SpringApplicationBuilder(DataJdbcAdopterApplication.class).web(WebApplicationType.NONE)
-			.properties(database.properties("classpath:dev/tenancy/adopters/datajdbc/db", "billing")
-				.toArray(String[]::new))
+			.properties(
+					database.properties("classpath:dev/tenancy/adopters/datajdbc/db", "billing").toArray(String[]::new))
 			.run();
 	}
 
@@ -80,7 +80,8 @@ class DataJdbcAdopterTest {
 		TenantContext.run(GLOBEX, () -> {
 			assertThat(invoices().findById(id)).isEmpty();
 			assertThat(invoices().existsById(id)).isFalse();
-			// The update matches no row for globex, which Spring Data JDBC reports as a lost update.
+			// The update matches no row for globex, which Spring Data JDBC reports as a
+			// lost update.
 			assertThatExceptionOfType(OptimisticLockingFailureException.class)
 				.isThrownBy(() -> invoices().save(saved.withDescription("globex was here")));
 			assertThat(invoices().remove(id)).isZero();

@@ -7,8 +7,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 /**
- * A plain {@code JdbcClient} application that declares its own transaction manager (so Boot's
- * backs off) and runs its work in a {@code TransactionTemplate}.
+ * A plain {@code JdbcClient} application that declares its own transaction manager (so
+ * Boot's backs off) and runs its work in a {@code TransactionTemplate}.
  */
 @SpringBootApplication
 public class JdbcClientAdopterApplication {

@@ -21,8 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * A {@code JdbcClient} application with a transaction manager of its own: the starter leaves the
- * manager in place and adds the tenant to it, so {@code TransactionTemplate} work is isolated.
+ * A {@code JdbcClient} application with a transaction manager of its own: the starter
+ * leaves the manager in place and adds the tenant to it, so {@code TransactionTemplate}
+ * work is isolated.
  */
 class JdbcClientAdopterTest {
 
@@ -38,8 +39,8 @@ class JdbcClientAdopterTest {
 	static void start() {
 		database = AdopterDatabase.create("jdbcclient");
 		app = new SpringApplicationBuilder(JdbcClientAdopterApplication.class).web(WebApplicationType.NONE)
-			.properties(database.properties("classpath:dev/tenancy/adopters/jdbcclient/db", "notes")
-				.toArray(String[]::new))
+			.properties(
+					database.properties("classpath:dev/tenancy/adopters/jdbcclient/db", "notes").toArray(String[]::new))
 			.run();
 	}
 

@@ -8,7 +8,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Notes through {@code JdbcClient}, each call in a {@code TransactionTemplate}; no tenant predicate.
+ * Notes through {@code JdbcClient}, each call in a {@code TransactionTemplate}; no tenant
+ * predicate.
  */
 @Component
 public class NoteStore {
@@ -23,11 +24,11 @@ public class NoteStore {
 	}
 
 	public long add(String body) {
-		return this.transactions.execute((status) -> this.jdbc
-			.sql("insert into notes.note (body) values (:body) returning id")
-			.param("body", body)
-			.query(Long.class)
-			.single());
+		return this.transactions
+			.execute((status) -> this.jdbc.sql("insert into notes.note (body) values (:body) returning id")
+				.param("body", body)
+				.query(Long.class)
+				.single());
 	}
 
 	public long addFor(String tenant, String body) {
@@ -40,9 +41,8 @@ public class NoteStore {
 	}
 
 	public List<String> bodies() {
-		return this.transactions.execute((status) -> this.jdbc.sql("select body from notes.note order by id")
-			.query(String.class)
-			.list());
+		return this.transactions
+			.execute((status) -> this.jdbc.sql("select body from notes.note order by id").query(String.class).list());
 	}
 
 	public int update(long id, String body) {
@@ -53,8 +53,8 @@ public class NoteStore {
 	}
 
 	public int delete(long id) {
-		return this.transactions.execute(
-				(status) -> this.jdbc.sql("delete from notes.note where id = :id").param("id", id).update());
+		return this.transactions
+			.execute((status) -> this.jdbc.sql("delete from notes.note where id = :id").param("id", id).update());
 	}
 
 }

@@ -27,9 +27,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * A JPA application with the starter, on real PostgreSQL as a non-owner role: Boot's
- * {@code JpaTransactionManager} stays in place and carries the tenant into every Hibernate
- * transaction, so one tenant's rows are invisible, unchangeable and undeletable for another, saves
- * succeed for the current tenant, and nothing is visible or writable without a tenant.
+ * {@code JpaTransactionManager} stays in place and carries the tenant into every
+ * Hibernate transaction, so one tenant's rows are invisible, unchangeable and undeletable
+ * for another, saves succeed for the current tenant, and nothing is visible or writable
+ * without a tenant.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class JpaAdopterTest {
@@ -137,8 +138,7 @@ class JpaAdopterTest {
 
 	@Test
 	void openInViewIsNamedInOneWarningAtStartUp() {
-		assertThat(startupOutput).containsOnlyOnce("JPA open-in-view is on")
-			.contains("spring.jpa.open-in-view=false");
+		assertThat(startupOutput).containsOnlyOnce("JPA open-in-view is on").contains("spring.jpa.open-in-view=false");
 	}
 
 	static long superuserCount(String sql) {

@@ -37,12 +37,13 @@ import dev.tenancy.test.Databases;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A non-web application gets a tenant registry from the starter: from {@code tenancy.tenants.*},
- * and from PostgreSQL, migrated by Spring Boot's Flyway as the owner role with the application role
- * granted its privileges. The PostgreSQL one is also the connection-details application: its
- * database is given only by a {@link JdbcConnectionDetails} bean (what {@code @ServiceConnection}
- * registers) while {@code spring.datasource.url} points nowhere, and the registry, its migrations
- * and its change listener all follow the connection details.
+ * A non-web application gets a tenant registry from the starter: from
+ * {@code tenancy.tenants.*}, and from PostgreSQL, migrated by Spring Boot's Flyway as the
+ * owner role with the application role granted its privileges. The PostgreSQL one is also
+ * the connection-details application: its database is given only by a
+ * {@link JdbcConnectionDetails} bean (what {@code @ServiceConnection} registers) while
+ * {@code spring.datasource.url} points nowhere, and the registry, its migrations and its
+ * change listener all follow the connection details.
  */
 class NonWebAdopterTest {
 
@@ -78,9 +79,9 @@ class NonWebAdopterTest {
 
 	@Test
 	void tenantsFromPropertiesServeANonWebApplication() {
-		this.app = application().properties("tenancy.tenants.acme.display-name=Acme",
-				"tenancy.tenants.globex.display-name=Globex", "tenancy.tenants.initech.display-name=Initech",
-				"tenancy.tenants.initech.status=suspended")
+		this.app = application()
+			.properties("tenancy.tenants.acme.display-name=Acme", "tenancy.tenants.globex.display-name=Globex",
+					"tenancy.tenants.initech.display-name=Initech", "tenancy.tenants.initech.status=suspended")
 			.run();
 		assertThat(this.app.getBean(TenantRegistry.class)).isInstanceOf(InMemoryTenantRegistry.class);
 		TenantJobs jobs = this.app.getBean(TenantJobs.class);
@@ -96,12 +97,12 @@ class NonWebAdopterTest {
 		this.app = application(ConnectionDetailsConfiguration.class)
 			.properties("adopter.url=" + this.database.url(), "adopter.app=" + this.database.app(),
 					"adopter.password=" + this.database.password(),
-					"spring.datasource.url=jdbc:postgresql://127.0.0.1:1/nowhere",
-					"spring.datasource.username=nobody", "spring.datasource.password=wrong",
-					"tenancy.registry.source=jdbc")
+					"spring.datasource.url=jdbc:postgresql://127.0.0.1:1/nowhere", "spring.datasource.username=nobody",
+					"spring.datasource.password=wrong", "tenancy.registry.source=jdbc")
 			.run();
 
-		// The registry's tables belong to the owner role; the app role got exactly its grants.
+		// The registry's tables belong to the owner role; the app role got exactly its
+		// grants.
 		assertThat(superuserStrings("select distinct tableowner from pg_tables where schemaname = 'tenancy'"))
 			.containsExactly(this.database.owner());
 		assertThat(superuserStrings("select privilege_type from information_schema.role_table_grants where grantee = '"
@@ -121,7 +122,8 @@ class NonWebAdopterTest {
 		assertThat(TenantContext.supply(ACME, runs::tenantsOfRuns)).containsExactly("acme");
 		assertThat(TenantContext.supply(GLOBEX, runs::tenantsOfRuns)).containsExactly("globex");
 
-		// The listener's own connection went where the connection details say, as the app role.
+		// The listener's own connection went where the connection details say, as the app
+		// role.
 		PostgresChangeListener listener = this.app.getBean(PostgresChangeListener.class);
 		assertThat(listener.awaitListening(Duration.ofSeconds(10))).isTrue();
 		assertThat(superuserStrings("select usename from pg_stat_activity where application_name = "
@@ -159,8 +161,9 @@ class NonWebAdopterTest {
 	}
 
 	/**
-	 * What {@code @ServiceConnection} on a PostgreSQL container registers: the database's location
-	 * and the application's credentials, taking precedence over {@code spring.datasource.*}.
+	 * What {@code @ServiceConnection} on a PostgreSQL container registers: the database's
+	 * location and the application's credentials, taking precedence over
+	 * {@code spring.datasource.*}.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	static class ConnectionDetailsConfiguration {

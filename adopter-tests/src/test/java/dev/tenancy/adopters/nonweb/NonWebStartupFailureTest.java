@@ -19,9 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * Registry configurations that cannot work stop the application with Spring Boot's "APPLICATION
- * FAILED TO START" report, saying what is wrong and what to do, instead of serving another (or an
- * empty) registry.
+ * Registry configurations that cannot work stop the application with Spring Boot's
+ * "APPLICATION FAILED TO START" report, saying what is wrong and what to do, instead of
+ * serving another (or an empty) registry.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class NonWebStartupFailureTest {

@@ -7,7 +7,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 /**
- * A plain HTTP client against the started application, as any client of the adopter's app calls it.
+ * A plain HTTP client against the started application, as any client of the adopter's app
+ * calls it.
  */
 final class Http {
 

@@ -17,11 +17,11 @@ import dev.tenancy.test.FakeIdentityProvider;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An application with its own {@code SecurityFilterChain} (own resource server and URL rules)
- * applying {@code http.with(tenancy(), withDefaults())}: it starts, tenants are isolated by the
- * verified token, its own rules still hold, and the admin paths answer 401/403/200 by Spring
- * Security's rules, without a tenant, for the admin API and an Actuator endpoint put on the admin
- * rule alike.
+ * An application with its own {@code SecurityFilterChain} (own resource server and URL
+ * rules) applying {@code http.with(tenancy(), withDefaults())}: it starts, tenants are
+ * isolated by the verified token, its own rules still hold, and the admin paths answer
+ * 401/403/200 by Spring Security's rules, without a tenant, for the admin API and an
+ * Actuator endpoint put on the admin rule alike.
  */
 @SpringBootTest(classes = OwnChainApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "tenancy.tenants.acme.display-name=Acme", "tenancy.tenants.globex.display-name=Globex",
@@ -127,7 +127,8 @@ class OwnChainTest {
 		HttpResponse<String> token = get("/admin/tenants", "X-Admin-Token", ADMIN_TOKEN);
 		assertThat(token.statusCode()).isEqualTo(200);
 		assertThat(token.body()).contains("\"acme\"", "\"globex\"");
-		// The bootstrap token admits even beside a tenant user's token (which grants nothing here).
+		// The bootstrap token admits even beside a tenant user's token (which grants
+		// nothing here).
 		assertThat(get("/admin/tenants", "X-Admin-Token", ADMIN_TOKEN, "Authorization", bearer("acme")).statusCode())
 			.isEqualTo(200);
 		HttpResponse<String> scope = get("/admin/tenants/acme", "Authorization", bearer(null, "tenancy.admin"));
@@ -152,7 +153,8 @@ class OwnChainTest {
 	@Test
 	void answersCarryTheSecurityHeaders() {
 		HttpResponse<String> response = get("/app/whoami", "Authorization", bearer("acme"));
-		assertThat(response.headers().firstValue("Content-Security-Policy")).contains("default-src 'none'; frame-ancestors 'none'");
+		assertThat(response.headers().firstValue("Content-Security-Policy"))
+			.contains("default-src 'none'; frame-ancestors 'none'");
 	}
 
 }

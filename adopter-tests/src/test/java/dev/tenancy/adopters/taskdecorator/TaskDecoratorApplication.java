@@ -18,9 +18,9 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.tenancy.context.TenantContext;
 
 /**
- * An application with a {@link TaskDecorator} of its own, as many have: it copies the caller's
- * {@code request_id} MDC entry to the {@code @Async} thread. The starter's tenant propagation must
- * come on top of it, not replace it (or be replaced by it).
+ * An application with a {@link TaskDecorator} of its own, as many have: it copies the
+ * caller's {@code request_id} MDC entry to the {@code @Async} thread. The starter's
+ * tenant propagation must come on top of it, not replace it (or be replaced by it).
  */
 @SpringBootApplication
 @EnableAsync
@@ -28,7 +28,9 @@ public class TaskDecoratorApplication {
 
 	static final String REQUEST_ID = "request_id";
 
-	/** What the application's decorator saw as the current tenant when its task started. */
+	/**
+	 * What the application's decorator saw as the current tenant when its task started.
+	 */
 	static final String DECORATOR_SAW = "decorator_saw_tenant";
 
 	@Bean
@@ -54,10 +56,10 @@ public class TaskDecoratorApplication {
 
 		@Async
 		public CompletableFuture<Map<String, String>> build() {
-			return CompletableFuture.completedFuture(Map.of("tenant",
-					TenantContext.current().map(Object::toString).orElse("none"), "requestId",
-					String.valueOf(MDC.get(REQUEST_ID)), "decoratorSaw", String.valueOf(MDC.get(DECORATOR_SAW)),
-					"thread", Thread.currentThread().getName()));
+			return CompletableFuture
+				.completedFuture(Map.of("tenant", TenantContext.current().map(Object::toString).orElse("none"),
+						"requestId", String.valueOf(MDC.get(REQUEST_ID)), "decoratorSaw",
+						String.valueOf(MDC.get(DECORATOR_SAW)), "thread", Thread.currentThread().getName()));
 		}
 
 	}

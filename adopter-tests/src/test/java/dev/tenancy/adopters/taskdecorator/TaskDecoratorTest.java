@@ -19,9 +19,10 @@ import dev.tenancy.test.FakeIdentityProvider;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An application's own {@link TaskDecorator} and the starter's tenant propagation both apply to
- * {@code @Async} work: Spring Boot composes the two decorator beans. One executor thread serves
- * every call, so a tenant or request id left behind by an earlier call would show.
+ * An application's own {@link TaskDecorator} and the starter's tenant propagation both
+ * apply to {@code @Async} work: Spring Boot composes the two decorator beans. One
+ * executor thread serves every call, so a tenant or request id left behind by an earlier
+ * call would show.
  */
 class TaskDecoratorTest {
 
@@ -35,13 +36,12 @@ class TaskDecoratorTest {
 	static void start() {
 		idp = new FakeIdentityProvider();
 		idp.start();
-		app = new SpringApplicationBuilder(TaskDecoratorApplication.class)
-			.properties("server.port=0", "spring.task.execution.pool.core-size=1",
-					"spring.task.execution.pool.max-size=1",
-					"spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-					"spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + idp.jwkSetUri(),
-					"tenancy.rate-limit.enabled=false", "tenancy.tenants.acme.display-name=Acme Travel",
-					"tenancy.tenants.globex.display-name=Globex")
+		app = new SpringApplicationBuilder(TaskDecoratorApplication.class).properties("server.port=0",
+				"spring.task.execution.pool.core-size=1", "spring.task.execution.pool.max-size=1",
+				"spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+				"spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + idp.jwkSetUri(),
+				"tenancy.rate-limit.enabled=false", "tenancy.tenants.acme.display-name=Acme Travel",
+				"tenancy.tenants.globex.display-name=Globex")
 			.run();
 	}
 
@@ -62,7 +62,8 @@ class TaskDecoratorTest {
 		String acme = idp.token((claims) -> claims.claim("tenant_id", "acme"));
 		String globex = idp.token((claims) -> claims.claim("tenant_id", "globex"));
 		for (int i = 0; i < 3; i++) {
-			// the tenant's decorator wraps the application's: the tenant is in place while it runs
+			// the tenant's decorator wraps the application's: the tenant is in place
+			// while it runs
 			assertThat(report(acme, "req-a" + i)).contains("\"tenant\":\"acme\"", "\"requestId\":\"req-a" + i + "\"",
 					"\"decoratorSaw\":\"acme\"");
 			assertThat(report(globex, "req-g" + i)).contains("\"tenant\":\"globex\"",

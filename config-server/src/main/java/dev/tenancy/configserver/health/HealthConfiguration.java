@@ -12,9 +12,10 @@ import org.springframework.cloud.config.server.environment.EnvironmentController
 @Configuration(proxyBeanMethods = false)
 public class HealthConfiguration {
 
-    @Bean
-    DecryptionHealthIndicator decryptionHealthIndicator(EnvironmentController environments,
-            ConfigServerProperties properties) {
-        return new DecryptionHealthIndicator(environments, properties.clients().keySet(), Duration.ofSeconds(10));
-    }
+	@Bean
+	DecryptionHealthIndicator decryptionHealthIndicator(EnvironmentController environments,
+			ConfigServerProperties properties) {
+		return new DecryptionHealthIndicator(environments, properties.clients().keySet(), Duration.ofSeconds(10));
+	}
+
 }

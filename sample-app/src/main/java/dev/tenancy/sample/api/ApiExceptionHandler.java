@@ -29,12 +29,13 @@ import dev.tenancy.sample.trips.TripNotFoundException;
 import dev.tenancy.sample.trips.TripReferenceTakenException;
 
 /**
- * The API's client errors in the one problem shape of every Tenancy answer ({@link TenancyException}):
- * {@code application/problem+json} (RFC 9457) with {@code type} {@code urn:problem-type:tenancy:<code>},
- * {@code title}, {@code status}, {@code detail}, {@code code} and, for invalid input,
- * {@code violations} ({@code path} and {@code message}). Bodies hold fixed text and the names of
- * invalid fields, never the rejected values, parser messages or the request path. Anything not
- * handled here is left to the starter, which answers a generic 500 {@code internal_error}.
+ * The API's client errors in the one problem shape of every Tenancy answer
+ * ({@link TenancyException}): {@code application/problem+json} (RFC 9457) with
+ * {@code type} {@code urn:problem-type:tenancy:<code>}, {@code title}, {@code status},
+ * {@code detail}, {@code code} and, for invalid input, {@code violations} ({@code path}
+ * and {@code message}). Bodies hold fixed text and the names of invalid fields, never the
+ * rejected values, parser messages or the request path. Anything not handled here is left
+ * to the starter, which answers a generic 500 {@code internal_error}.
  */
 @RestControllerAdvice
 public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
@@ -100,8 +101,9 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	}
 
 	/**
-	 * Spring MVC's own answers (404 for an unknown path, 405, 415, ...): the status and headers
-	 * (such as {@code Allow}) are kept, the body is the catalogue's fixed problem of the status.
+	 * Spring MVC's own answers (404 for an unknown path, 405, 415, ...): the status and
+	 * headers (such as {@code Allow}) are kept, the body is the catalogue's fixed problem
+	 * of the status.
 	 */
 	@Override
 	protected @Nullable ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body,

@@ -10,9 +10,9 @@ import dev.tenancy.TenantId;
 import dev.tenancy.context.TenantContext;
 
 /**
- * Reports, from an {@code @Async} method, which tenant the worker thread acts for. The starter's
- * task decorator carries the caller's tenant (or its absence) to the application task executor,
- * on platform and virtual threads alike.
+ * Reports, from an {@code @Async} method, which tenant the worker thread acts for. The
+ * starter's task decorator carries the caller's tenant (or its absence) to the
+ * application task executor, on platform and virtual threads alike.
  */
 @Service
 public class TenantEcho {

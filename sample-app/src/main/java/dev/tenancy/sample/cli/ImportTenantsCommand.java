@@ -23,32 +23,34 @@ import dev.tenancy.registry.jdbc.TenantImporter;
 import dev.tenancy.sample.SampleApplication;
 
 /**
- * {@code java -jar sample-app.jar import-tenants DIR [--dry-run] [--name=value ...]}: imports a
- * directory of tenant YAML files (one {@code <tenant-id>.yaml} per tenant, the old platform's
- * format) into the tenant registry of the configured database, without starting the web server.
+ * {@code java -jar sample-app.jar import-tenants DIR [--dry-run] [--name=value ...]}:
+ * imports a directory of tenant YAML files (one {@code <tenant-id>.yaml} per tenant, the
+ * old platform's format) into the tenant registry of the configured database, without
+ * starting the web server.
  * <p>
- * Every file is validated first; when any is invalid nothing is written. Otherwise new and changed
- * tenants are written in one transaction, each with an audit entry, and every running instance
- * sees the change within a second. Running it again with the same files changes nothing. With
- * {@code --dry-run} it reports without writing. The report (one line per file: {@code NEW},
- * {@code CHANGED} with the differences, {@code UNCHANGED}, or {@code INVALID} with the reason, then
- * a summary) goes to standard output.
+ * Every file is validated first; when any is invalid nothing is written. Otherwise new
+ * and changed tenants are written in one transaction, each with an audit entry, and every
+ * running instance sees the change within a second. Running it again with the same files
+ * changes nothing. With {@code --dry-run} it reports without writing. The report (one
+ * line per file: {@code NEW}, {@code CHANGED} with the differences, {@code UNCHANGED}, or
+ * {@code INVALID} with the reason, then a summary) goes to standard output.
  * <p>
- * The database is the application's, configured as usual: {@code application.yml}, profiles
- * ({@code --spring.profiles.active=local}), environment variables ({@code SPRING_DATASOURCE_URL},
- * ...), or {@code --name=value} arguments, which are passed on to Spring Boot. Migrations run first
- * as for the application.
+ * The database is the application's, configured as usual: {@code application.yml},
+ * profiles ({@code --spring.profiles.active=local}), environment variables
+ * ({@code SPRING_DATASOURCE_URL}, ...), or {@code --name=value} arguments, which are
+ * passed on to Spring Boot. Migrations run first as for the application.
  * <p>
  * Exit codes:
  * <ul>
  * <li>{@code 0}: every file is valid (imported, or reported by a dry run)</li>
  * <li>{@code 1}: at least one file is invalid; nothing was written</li>
- * <li>{@code 2}: usage error: no directory, more than one, not a directory, or an unknown option;
- * nothing was read from or written to the database</li>
- * <li>{@code 3}: the import could not run (the database is unreachable, the application failed to
- * start, the directory cannot be listed); nothing was written</li>
+ * <li>{@code 2}: usage error: no directory, more than one, not a directory, or an unknown
+ * option; nothing was read from or written to the database</li>
+ * <li>{@code 3}: the import could not run (the database is unreachable, the application
+ * failed to start, the directory cannot be listed); nothing was written</li>
  * </ul>
- * Only {@link SampleApplication#main(String[])} exits the JVM; {@link #run} returns the code.
+ * Only {@link SampleApplication#main(String[])} exits the JVM; {@link #run} returns the
+ * code.
  */
 public final class ImportTenantsCommand {
 
@@ -136,8 +138,10 @@ public final class ImportTenantsCommand {
 
 	private static ConfigurableApplicationContext start(List<String> springArgs) {
 		Map<String, Object> defaults = new LinkedHashMap<>();
-		// A one-off process: no listening for other instances' changes, and only warnings in the
-		// log, so that standard output is the report. Both can be overridden with --name=value.
+		// A one-off process: no listening for other instances' changes, and only warnings
+		// in the
+		// log, so that standard output is the report. Both can be overridden with
+		// --name=value.
 		defaults.put("tenancy.registry.jdbc.listen", "false");
 		defaults.put("logging.level.root", "WARN");
 		defaults.put("spring.datasource.hikari.maximum-pool-size", "2");

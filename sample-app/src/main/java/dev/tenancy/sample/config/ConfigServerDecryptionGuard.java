@@ -14,11 +14,11 @@ import org.springframework.core.env.PropertySource;
 /**
  * Refuses to start when configuration from the config server holds a value that failed to
  * decrypt. Spring Cloud Config Server serves such a {@code '{cipher}...'} value as
- * {@code invalid.<key>} (with a placeholder value) instead of {@code <key>}; without this guard the
- * app would start with the key simply missing, or with a default.
+ * {@code invalid.<key>} (with a placeholder value) instead of {@code <key>}; without this
+ * guard the app would start with the key simply missing, or with a default.
  * <p>
- * Active with the {@code configserver} profile, or whenever a property source from a config server
- * is present. The message names the keys, never their values.
+ * Active with the {@code configserver} profile, or whenever a property source from a
+ * config server is present. The message names the keys, never their values.
  */
 public class ConfigServerDecryptionGuard implements EnvironmentPostProcessor, Ordered {
 
@@ -44,8 +44,8 @@ public class ConfigServerDecryptionGuard implements EnvironmentPostProcessor, Or
 		}
 		if (!invalid.isEmpty()) {
 			throw new IllegalStateException("Refusing to start: the config server could not decrypt the value of "
-					+ ((invalid.size() == 1) ? "key " : "keys ") + String.join(", ", invalid)
-					+ " (served as " + INVALID_PREFIX + "<key>). Check the '{cipher}' value(s) in the configuration "
+					+ ((invalid.size() == 1) ? "key " : "keys ") + String.join(", ", invalid) + " (served as "
+					+ INVALID_PREFIX + "<key>). Check the '{cipher}' value(s) in the configuration "
 					+ "repository and the config server's encryption key.");
 		}
 	}
@@ -69,7 +69,8 @@ public class ConfigServerDecryptionGuard implements EnvironmentPostProcessor, Or
 
 	@Override
 	public int getOrder() {
-		// After ConfigDataEnvironmentPostProcessor, which loads the config server's property sources.
+		// After ConfigDataEnvironmentPostProcessor, which loads the config server's
+		// property sources.
 		return Ordered.LOWEST_PRECEDENCE;
 	}
 

@@ -26,11 +26,12 @@ import dev.tenancy.context.TenantContext;
 /**
  * The current tenant's helpdesk: an expensive route. Every request under
  * {@code /api/helpdesk/**} belongs to the rate-limit route class {@code helpdesk}
- * ({@code tenancy.rate-limit.routes.helpdesk}), so it takes as many tokens as the tenant's plan
- * says ({@code rateLimit.costs.helpdesk}, 5 in the shipped tenants) instead of 1.
+ * ({@code tenancy.rate-limit.routes.helpdesk}), so it takes as many tokens as the
+ * tenant's plan says ({@code rateLimit.costs.helpdesk}, 5 in the shipped tenants) instead
+ * of 1.
  * <p>
- * A demo: tickets live in memory, the last {@value #KEPT_PER_TENANT} per tenant, and are gone
- * when the instance stops.
+ * A demo: tickets live in memory, the last {@value #KEPT_PER_TENANT} per tenant, and are
+ * gone when the instance stops.
  */
 @RestController
 @RequestMapping("/api/helpdesk/tickets")

@@ -58,34 +58,38 @@ import dev.tenancy.ratelimit.FailedAttemptThrottle;
 import dev.tenancy.ratelimit.RateLimiter;
 
 /**
- * The {@code local} profile's own OAuth2 authorization server, so the sample runs without an
- * external identity provider. It issues client-credentials JWTs at {@code POST /oauth2/token}
- * (client_secret_basic or client_secret_post) to four demo clients:
+ * The {@code local} profile's own OAuth2 authorization server, so the sample runs without
+ * an external identity provider. It issues client-credentials JWTs at
+ * {@code POST /oauth2/token} (client_secret_basic or client_secret_post) to four demo
+ * clients:
  * <ul>
  * <li>{@code acme-client}/{@code acme-secret}: claim {@code tenant_id: acme}</li>
  * <li>{@code globex-client}/{@code globex-secret}: {@code tenant_id: globex}</li>
- * <li>{@code initech-client}/{@code initech-secret}: {@code tenant_id: initech} (a suspended
- * tenant)</li>
+ * <li>{@code initech-client}/{@code initech-secret}: {@code tenant_id: initech} (a
+ * suspended tenant)</li>
  * <li>{@code ops-client}/{@code ops-secret}: scope {@code tenancy.admin}, no tenant</li>
  * </ul>
- * Tokens are signed with an RSA key kept in a local file ({@code sample.local-signing-key-file},
- * by default {@code ~/.tenancy-sample/local-signing-key.json}, created on first start), so they
- * survive a restart and every local instance on the machine accepts them, and carry the fixed
- * issuer {@code sample.local-issuer}, whatever port the app listens on. The app's
- * resource server accepts exactly these tokens: RS256 only, this issuer, an {@code exp} claim
- * required.
+ * Tokens are signed with an RSA key kept in a local file
+ * ({@code sample.local-signing-key-file}, by default
+ * {@code ~/.tenancy-sample/local-signing-key.json}, created on first start), so they
+ * survive a restart and every local instance on the machine accepts them, and carry the
+ * fixed issuer {@code sample.local-issuer}, whatever port the app listens on. The app's
+ * resource server accepts exactly these tokens: RS256 only, this issuer, an {@code exp}
+ * claim required.
  * <p>
  * Wrong client credentials are throttled per client id and per source address
- * ({@link TokenEndpointThrottle}): 429 {@code rate_limited} once either has failed too often in the
- * window, for every attempt, the right secret included, until the window passes.
+ * ({@link TokenEndpointThrottle}): 429 {@code rate_limited} once either has failed too
+ * often in the window, for every attempt, the right secret included, until the window
+ * passes.
  * <p>
- * Because this configuration declares a security filter chain, the starter's default chain backs
- * off (like Spring Boot's); {@link #localApplicationFilterChain} replaces it for the API.
+ * Because this configuration declares a security filter chain, the starter's default
+ * chain backs off (like Spring Boot's); {@link #localApplicationFilterChain} replaces it
+ * for the API.
  * <p>
- * None of this exists outside the {@code local} profile: no client, no secret, no signing key (nor
- * its file), no {@code /oauth2/**} endpoint. There the app validates tokens of the issuer named by
- * {@code spring.security.oauth2.resourceserver.jwt.issuer-uri}. Nor does it exist when the app does
- * not serve HTTP (the {@code import-tenants} command).
+ * None of this exists outside the {@code local} profile: no client, no secret, no signing
+ * key (nor its file), no {@code /oauth2/**} endpoint. There the app validates tokens of
+ * the issuer named by {@code spring.security.oauth2.resourceserver.jwt.issuer-uri}. Nor
+ * does it exist when the app does not serve HTTP (the {@code import-tenants} command).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(TokenEndpointThrottle.Properties.class)
@@ -136,7 +140,8 @@ public class LocalAuthorizationServerConfiguration {
 
 	/**
 	 * Throttles wrong client credentials per client id and per source address
-	 * ({@code sample.oauth2.failed-attempts.*}), counted by the starter's failed-attempt limiter.
+	 * ({@code sample.oauth2.failed-attempts.*}), counted by the starter's failed-attempt
+	 * limiter.
 	 * @param limiter the starter's limiter of failed credential attempts
 	 * @param properties the limits
 	 * @return the throttle
@@ -152,14 +157,16 @@ public class LocalAuthorizationServerConfiguration {
 	@Bean
 	RegisteredClientRepository registeredClientRepository() {
 		return new InMemoryRegisteredClientRepository(client("acme-client", "acme-secret", Set.of()),
-				client("globex-client", "globex-secret", Set.of()), client("initech-client", "initech-secret", Set.of()),
+				client("globex-client", "globex-secret", Set.of()),
+				client("initech-client", "initech-secret", Set.of()),
 				client("ops-client", "ops-secret", Set.of(ADMIN_SCOPE)));
 	}
 
 	private static RegisteredClient client(String clientId, String secret, Set<String> scopes) {
 		return RegisteredClient.withId(clientId)
 			.clientId(clientId)
-			// Local demo only: the secrets are public knowledge, hashing them would protect nothing.
+			// Local demo only: the secrets are public knowledge, hashing them would
+			// protect nothing.
 			.clientSecret("{noop}" + secret)
 			.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
 			.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
@@ -178,8 +185,8 @@ public class LocalAuthorizationServerConfiguration {
 	}
 
 	/**
-	 * The signing key, kept in {@code sample.local-signing-key-file} (created on first start), so
-	 * local tokens survive a restart and every local instance accepts them.
+	 * The signing key, kept in {@code sample.local-signing-key-file} (created on first
+	 * start), so local tokens survive a restart and every local instance accepts them.
 	 * @param keyFile the key file
 	 * @return the key source
 	 */
@@ -189,9 +196,9 @@ public class LocalAuthorizationServerConfiguration {
 	}
 
 	/**
-	 * Everything else: the API, as the starter's default chain would protect it (which backs off
-	 * because the chain above exists, as Spring Boot's own default chain does): stateless bearer
-	 * JWTs, the public paths open, Tenancy applied with its configurer.
+	 * Everything else: the API, as the starter's default chain would protect it (which
+	 * backs off because the chain above exists, as Spring Boot's own default chain does):
+	 * stateless bearer JWTs, the public paths open, Tenancy applied with its configurer.
 	 * @param http the security builder
 	 * @param security the starter's security properties
 	 * @return the filter chain
@@ -203,10 +210,11 @@ public class LocalAuthorizationServerConfiguration {
 			throws Exception {
 		http.csrf((csrf) -> csrf.disable())
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(security.publicPaths().toArray(String[]::new))
-				.permitAll()
-				.anyRequest()
-				.authenticated())
+			.authorizeHttpRequests(
+					(authorize) -> authorize.requestMatchers(security.publicPaths().toArray(String[]::new))
+						.permitAll()
+						.anyRequest()
+						.authenticated())
 			.with(TenancyHttpConfigurer.tenancy(), Customizer.withDefaults());
 		return http.build();
 	}
@@ -229,9 +237,9 @@ public class LocalAuthorizationServerConfiguration {
 	}
 
 	/**
-	 * Decodes the tokens issued above, and only those: RS256 with the local key, the local issuer,
-	 * Spring Security's default checks, and the starter's validator that requires {@code exp} and
-	 * bounds clock skew.
+	 * Decodes the tokens issued above, and only those: RS256 with the local key, the
+	 * local issuer, Spring Security's default checks, and the starter's validator that
+	 * requires {@code exp} and bounds clock skew.
 	 * @param jwkSource the local key
 	 * @param issuer the local issuer
 	 * @param tenancyJwtValidator the starter's validator
@@ -240,16 +248,19 @@ public class LocalAuthorizationServerConfiguration {
 	@Bean
 	JwtDecoder jwtDecoder(JWKSource<SecurityContext> jwkSource, @Value("${sample.local-issuer}") String issuer,
 			@Qualifier("tenancyJwtValidator") OAuth2TokenValidator<Jwt> tenancyJwtValidator) {
-		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(jwkSource).jwsAlgorithm(SignatureAlgorithm.RS256).build();
-		decoder.setJwtValidator(
-				JwtValidators.createDefaultWithValidators(List.of(new JwtIssuerValidator(issuer), tenancyJwtValidator)));
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(jwkSource)
+			.jwsAlgorithm(SignatureAlgorithm.RS256)
+			.build();
+		decoder.setJwtValidator(JwtValidators
+			.createDefaultWithValidators(List.of(new JwtIssuerValidator(issuer), tenancyJwtValidator)));
 		return decoder;
 	}
 
 	/**
-	 * A client-credentials request without {@code scope} gets the client's registered scopes, the
-	 * "pre-defined default value" of RFC 6749 section 3.3, so {@code ops-client} receives
-	 * {@code tenancy.admin} without asking. A request that names scopes is left as it is.
+	 * A client-credentials request without {@code scope} gets the client's registered
+	 * scopes, the "pre-defined default value" of RFC 6749 section 3.3, so
+	 * {@code ops-client} receives {@code tenancy.admin} without asking. A request that
+	 * names scopes is left as it is.
 	 */
 	static final class DefaultScopesConverter implements AuthenticationConverter {
 
@@ -258,7 +269,8 @@ public class LocalAuthorizationServerConfiguration {
 		@Override
 		public Authentication convert(HttpServletRequest request) {
 			Authentication authentication = this.delegate.convert(request);
-			if (authentication instanceof OAuth2ClientCredentialsAuthenticationToken grant && grant.getScopes().isEmpty()
+			if (authentication instanceof OAuth2ClientCredentialsAuthenticationToken grant
+					&& grant.getScopes().isEmpty()
 					&& grant.getPrincipal() instanceof OAuth2ClientAuthenticationToken client
 					&& client.getRegisteredClient() != null) {
 				return new OAuth2ClientCredentialsAuthenticationToken(client, client.getRegisteredClient().getScopes(),

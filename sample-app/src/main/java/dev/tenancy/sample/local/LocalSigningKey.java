@@ -19,10 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code local} profile's token signing key, kept in a local file (a JWK with its private
- * part, readable by the owner only) so that tokens survive a restart and every local instance on
- * this machine accepts the others' tokens. The first instance to start creates the file; one
- * that starts at the same moment reads the winner's key.
+ * The {@code local} profile's token signing key, kept in a local file (a JWK with its
+ * private part, readable by the owner only) so that tokens survive a restart and every
+ * local instance on this machine accepts the others' tokens. The first instance to start
+ * creates the file; one that starts at the same moment reads the winner's key.
  */
 final class LocalSigningKey {
 
@@ -61,7 +61,8 @@ final class LocalSigningKey {
 		try {
 			ownerOnly(temporary);
 			Files.writeString(temporary, key.toJSONString(), StandardCharsets.UTF_8);
-			// A link appears whole or not at all, and never replaces another instance's key.
+			// A link appears whole or not at all, and never replaces another instance's
+			// key.
 			try {
 				Files.createLink(file, temporary);
 				logger.info("Created the local signing key {} in {}", key.getKeyID(), file);
@@ -97,7 +98,8 @@ final class LocalSigningKey {
 			KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
 			generator.initialize(2048);
 			KeyPair keyPair = generator.generateKeyPair();
-			return new RSAKey.Builder((RSAPublicKey) keyPair.getPublic()).privateKey((RSAPrivateKey) keyPair.getPrivate())
+			return new RSAKey.Builder((RSAPublicKey) keyPair.getPublic())
+				.privateKey((RSAPrivateKey) keyPair.getPrivate())
 				.keyID(UUID.randomUUID().toString())
 				.build();
 		}

@@ -23,19 +23,20 @@ import dev.tenancy.registry.jdbc.TenantImportReport;
 import dev.tenancy.registry.jdbc.TenantImporter;
 
 /**
- * First start of the {@code local} profile: when the tenant registry is empty, the tenant files
- * shipped in {@code classpath:tenants/} are imported (all or nothing, as the importer always does)
- * and the report's summary is logged. Once the registry has tenants this does nothing, so changes
- * made through the admin API are never overwritten.
+ * First start of the {@code local} profile: when the tenant registry is empty, the tenant
+ * files shipped in {@code classpath:tenants/} are imported (all or nothing, as the
+ * importer always does) and the report's summary is logged. Once the registry has tenants
+ * this does nothing, so changes made through the admin API are never overwritten.
  * <p>
- * Only for the web application: the {@code import-tenants} command does its own import. Only with
- * the JDBC registry: with {@code tenancy.registry.source=config-server} tenants are managed on the
- * config server.
+ * Only for the web application: the {@code import-tenants} command does its own import.
+ * Only with the JDBC registry: with {@code tenancy.registry.source=config-server} tenants
+ * are managed on the config server.
  * <p>
  * The import runs once every singleton exists and before the web server starts accepting
- * connections (not as an {@code ApplicationRunner}, which runs after it): a request that arrives
- * during start-up waits for the connector, never sees a half-filled registry and never gets
- * {@code tenant_forbidden} for a shipped tenant. Readiness turns to accepting traffic only after.
+ * connections (not as an {@code ApplicationRunner}, which runs after it): a request that
+ * arrives during start-up waits for the connector, never sees a half-filled registry and
+ * never gets {@code tenant_forbidden} for a shipped tenant. Readiness turns to accepting
+ * traffic only after.
  */
 @Component
 @Profile("local")

@@ -32,23 +32,24 @@ import dev.tenancy.TenancyError;
 import dev.tenancy.ratelimit.FailedAttemptThrottle;
 
 /**
- * Throttles wrong client credentials at the local authorization server, per client id and per
- * source address, with the starter's {@link FailedAttemptThrottle} (counted in Redis, shared by
- * every instance).
+ * Throttles wrong client credentials at the local authorization server, per client id and
+ * per source address, with the starter's {@link FailedAttemptThrottle} (counted in Redis,
+ * shared by every instance).
  * <p>
- * {@link #filter()} runs before the server authenticates the client: a client id or address that
- * has failed too often in the window gets 429 {@code rate_limited} with {@code Retry-After}
- * whatever its secret, so a guess made while throttled says nothing about whether it was right.
- * {@link #failureHandler()} is told of every failed client authentication (unknown client, wrong
- * secret, malformed credentials): it counts the failure, answers the one that passes a limit with
- * 429 too, and otherwise answers as the server's own handler does (401 {@code invalid_client}).
- * Successful authentications count nothing.
+ * {@link #filter()} runs before the server authenticates the client: a client id or
+ * address that has failed too often in the window gets 429 {@code rate_limited} with
+ * {@code Retry-After} whatever its secret, so a guess made while throttled says nothing
+ * about whether it was right. {@link #failureHandler()} is told of every failed client
+ * authentication (unknown client, wrong secret, malformed credentials): it counts the
+ * failure, answers the one that passes a limit with 429 too, and otherwise answers as the
+ * server's own handler does (401 {@code invalid_client}). Successful authentications
+ * count nothing.
  * <p>
  * The client id is taken from the request as the server reads it (HTTP Basic, else the
  * {@code client_id} parameter) and only ever hashed into a key. The source address is
- * {@link HttpServletRequest#getRemoteAddr()}: behind a proxy, configure Spring Boot's forwarded
- * header handling ({@code server.forward-headers-strategy}), or every caller shares the proxy's
- * address.
+ * {@link HttpServletRequest#getRemoteAddr()}: behind a proxy, configure Spring Boot's
+ * forwarded header handling ({@code server.forward-headers-strategy}), or every caller
+ * shares the proxy's address.
  */
 final class TokenEndpointThrottle {
 
@@ -77,8 +78,8 @@ final class TokenEndpointThrottle {
 		return new OncePerRequestFilter() {
 
 			@Override
-			protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
-					FilterChain chain) throws ServletException, IOException {
+			protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+					throws ServletException, IOException {
 				String client = clientId(request);
 				if (client == null && !hasClientCredentials(request)) {
 					chain.doFilter(request, response);
@@ -117,8 +118,8 @@ final class TokenEndpointThrottle {
 	}
 
 	/**
-	 * What the server's own client authentication filter answers: 401 for {@code invalid_client},
-	 * 400 for any other OAuth2 error, with the OAuth2 error body.
+	 * What the server's own client authentication filter answers: 401 for
+	 * {@code invalid_client}, 400 for any other OAuth2 error, with the OAuth2 error body.
 	 */
 	private void answer(HttpServletResponse response, AuthenticationException exception) throws IOException {
 		SecurityContextHolder.clearContext();
@@ -181,8 +182,10 @@ final class TokenEndpointThrottle {
 	/**
 	 * Limits of the local token endpoint's throttle.
 	 *
-	 * @param perAddress failed client authentications accepted from one source address per window
-	 * @param perClient failed client authentications accepted for one client id per window
+	 * @param perAddress failed client authentications accepted from one source address
+	 * per window
+	 * @param perClient failed client authentications accepted for one client id per
+	 * window
 	 * @param window the window; a throttled caller waits until it passes
 	 */
 	@ConfigurationProperties("sample.oauth2.failed-attempts")

@@ -12,8 +12,8 @@ import jakarta.validation.ConstraintValidatorContext;
 import jakarta.validation.Payload;
 
 /**
- * A trip's {@code endDate} is not before its {@code startDate}; reported on {@code endDate}.
- * Missing dates are left to {@code @NotNull}.
+ * A trip's {@code endDate} is not before its {@code startDate}; reported on
+ * {@code endDate}. Missing dates are left to {@code @NotNull}.
  */
 @Documented
 @Target(ElementType.TYPE)

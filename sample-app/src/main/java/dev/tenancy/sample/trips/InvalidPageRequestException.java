@@ -1,9 +1,9 @@
 package dev.tenancy.sample.trips;
 
 /**
- * A list request with a page parameter that is not valid ({@code size} not a number from 1 to
- * {@value TripController#MAX_PAGE_SIZE}, {@code after} not a cursor this app issued). It names
- * the parameter, never its value.
+ * A list request with a page parameter that is not valid ({@code size} not a number from
+ * 1 to {@value TripController#MAX_PAGE_SIZE}, {@code after} not a cursor this app
+ * issued). It names the parameter, never its value.
  */
 public class InvalidPageRequestException extends RuntimeException {
 
@@ -19,12 +19,16 @@ public class InvalidPageRequestException extends RuntimeException {
 		this.reason = reason;
 	}
 
-	/** @return the name of the invalid parameter */
+	/**
+	 * @return the name of the invalid parameter
+	 */
 	public String parameter() {
 		return this.parameter;
 	}
 
-	/** @return why it is invalid, fixed text */
+	/**
+	 * @return why it is invalid, fixed text
+	 */
 	public String reason() {
 		return this.reason;
 	}

@@ -20,9 +20,10 @@ import dev.tenancy.context.TenantContext;
  * <li>every statement names the current tenant ({@link TenantContext#require()}) in its
  * {@code where} clause or inserted row, and</li>
  * <li>every method runs in a transaction, in which the starter's
- * {@link dev.tenancy.jdbc.TenantTransactionListener} has set the same tenant on the connection
- * ({@code set_config('app.tenant_id', tenant, true)}), so the table's row-level security policy
- * hides other tenants' rows and refuses to write them even if a statement forgot its predicate.</li>
+ * {@link dev.tenancy.jdbc.TenantTransactionListener} has set the same tenant on the
+ * connection ({@code set_config('app.tenant_id', tenant, true)}), so the table's
+ * row-level security policy hides other tenants' rows and refuses to write them even if a
+ * statement forgot its predicate.</li>
  * </ul>
  */
 @Repository
@@ -53,7 +54,8 @@ public class JdbcTripRepository implements TripRepository {
 				.update();
 		}
 		catch (DuplicateKeyException ex) {
-			// (tenant_id, id) is a fresh random UUID; the per-tenant reference is what collides.
+			// (tenant_id, id) is a fresh random UUID; the per-tenant reference is what
+			// collides.
 			throw new TripReferenceTakenException();
 		}
 		return trip;
@@ -84,7 +86,8 @@ public class JdbcTripRepository implements TripRepository {
 				.query(JdbcTripRepository::trip)
 				.list();
 		}
-		// A row comparison, so the index on (tenant_id, start_date, name, id) serves the page.
+		// A row comparison, so the index on (tenant_id, start_date, name, id) serves the
+		// page.
 		return this.jdbc
 			.sql("select " + COLUMNS + " from travel.trip where tenant_id = :tenant"
 					+ " and (start_date, name, id) > (:startDate, :name, :id)"

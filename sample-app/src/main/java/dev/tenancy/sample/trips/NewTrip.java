@@ -10,8 +10,9 @@ import jakarta.validation.constraints.Size;
 /**
  * The body of {@code POST /api/trips}.
  *
- * @param reference the tenant's own reference, optional: 1 to 40 letters, digits, {@code .},
- * {@code _} or {@code -}, starting with a letter or digit; generated when absent
+ * @param reference the tenant's own reference, optional: 1 to 40 letters, digits,
+ * {@code .}, {@code _} or {@code -}, starting with a letter or digit; generated when
+ * absent
  * @param name the trip's name, 1 to 100 characters, no control characters
  * @param destination where it goes, 1 to 100 characters, no control characters
  * @param startDate the first day

@@ -21,28 +21,32 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The current tenant's trips. The tenant always comes from the tenant context that the starter
- * set for this request, never from the path or body.
+ * The current tenant's trips. The tenant always comes from the tenant context that the
+ * starter set for this request, never from the path or body.
  * <p>
- * {@code GET /api/trips/{id}} answers the same 404 body for an id that does not exist, an id of
- * another tenant's trip and an id that is not a UUID, so nothing about other tenants' data (or the
- * id format) can be learnt from it.
+ * {@code GET /api/trips/{id}} answers the same 404 body for an id that does not exist, an
+ * id of another tenant's trip and an id that is not a UUID, so nothing about other
+ * tenants' data (or the id format) can be learnt from it.
  * <p>
- * A trip's {@code reference} is unique per tenant: a reference the current tenant already uses is
- * a 409 {@code reference_taken}; the same reference in another tenant is no conflict. Without a
- * reference in the request one is generated ({@code TRIP-} and eight random characters).
+ * A trip's {@code reference} is unique per tenant: a reference the current tenant already
+ * uses is a 409 {@code reference_taken}; the same reference in another tenant is no
+ * conflict. Without a reference in the request one is generated ({@code TRIP-} and eight
+ * random characters).
  * <p>
  * {@code GET /api/trips} answers one page at a time ({@code ?size=}, default
  * {@value #DEFAULT_PAGE_SIZE}, at most {@value #MAX_PAGE_SIZE}) as
- * {@code {"items":[...],"next":"<cursor>"}}; the next page is {@code ?after=<cursor>}, and
- * {@code next} is {@code null} on the last page. A malformed or out-of-range parameter is a 400
- * {@code invalid_request} naming the parameter, never echoing it.
+ * {@code {"items":[...],"next":"<cursor>"}}; the next page is {@code ?after=<cursor>},
+ * and {@code next} is {@code null} on the last page. A malformed or out-of-range
+ * parameter is a 400 {@code invalid_request} naming the parameter, never echoing it.
  */
 @RestController
 @RequestMapping("/api/trips")
 public class TripController {
 
-	/** Crockford's base 32: no I, L, O or U, so generated references read back unambiguously. */
+	/**
+	 * Crockford's base 32: no I, L, O or U, so generated references read back
+	 * unambiguously.
+	 */
 	private static final char[] REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
 
 	private static final int GENERATED_REFERENCE_ATTEMPTS = 3;
@@ -67,7 +71,8 @@ public class TripController {
 	 * A page of the current tenant's trips, by start date, then name, then id.
 	 * @param size how many trips per page, 1 to {@value #MAX_PAGE_SIZE}; default
 	 * {@value #DEFAULT_PAGE_SIZE}
-	 * @param after the {@code next} cursor of the previous page; absent for the first page
+	 * @param after the {@code next} cursor of the previous page; absent for the first
+	 * page
 	 * @return the page, with the cursor of the next one ({@code null} on the last page)
 	 * @throws InvalidPageRequestException when a parameter is malformed or out of range
 	 */
@@ -93,7 +98,8 @@ public class TripController {
 		if (size == null) {
 			return DEFAULT_PAGE_SIZE;
 		}
-		// Digits only and at most 3 of them: no sign, no spaces, no exponent, no overflow.
+		// Digits only and at most 3 of them: no sign, no spaces, no exponent, no
+		// overflow.
 		if (!PAGE_SIZE_SYNTAX.matcher(size).matches()) {
 			throw new InvalidPageRequestException("size", "must be a number from 1 to " + MAX_PAGE_SIZE);
 		}
@@ -120,7 +126,8 @@ public class TripController {
 	 * @param body the trip
 	 * @param request the request, for the {@code Location} header
 	 * @return 201 with the trip and its location
-	 * @throws TripReferenceTakenException when the current tenant already uses the reference
+	 * @throws TripReferenceTakenException when the current tenant already uses the
+	 * reference
 	 */
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	public ResponseEntity<Trip> create(@Valid @RequestBody NewTrip body, HttpServletRequest request) {

@@ -12,15 +12,15 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Where a page of trips ends: the sort key ({@code startDate}, {@code name}, {@code id}) of its
- * last trip, so the next page starts strictly after it (keyset paging: no offset to scan past, and
- * a trip added or removed meanwhile neither repeats nor skips a trip).
+ * Where a page of trips ends: the sort key ({@code startDate}, {@code name}, {@code id})
+ * of its last trip, so the next page starts strictly after it (keyset paging: no offset
+ * to scan past, and a trip added or removed meanwhile neither repeats nor skips a trip).
  * <p>
- * On the wire it is opaque: {@code v1|<startDate>|<id>|<name>} in unpadded base64url. It is not
- * signed: it only ever positions the caller inside their own tenant's list (the query is bound to
- * the tenant and row-level security), so a forged cursor can reveal nothing a caller could not list
- * anyway. It is validated strictly instead; anything that is not a cursor this app could have
- * issued is refused ({@link #parse} is empty).
+ * On the wire it is opaque: {@code v1|<startDate>|<id>|<name>} in unpadded base64url. It
+ * is not signed: it only ever positions the caller inside their own tenant's list (the
+ * query is bound to the tenant and row-level security), so a forged cursor can reveal
+ * nothing a caller could not list anyway. It is validated strictly instead; anything that
+ * is not a cursor this app could have issued is refused ({@link #parse} is empty).
  *
  * @param startDate the last trip's start date
  * @param name the last trip's name
@@ -53,7 +53,9 @@ public record TripCursor(LocalDate startDate, String name, UUID id) {
 		return new TripCursor(trip.startDate(), trip.name(), trip.id());
 	}
 
-	/** @return the opaque form */
+	/**
+	 * @return the opaque form
+	 */
 	public String encode() {
 		String plain = VERSION + '|' + DATE.format(this.startDate) + '|' + this.id + '|' + this.name;
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.UTF_8));
@@ -71,9 +73,7 @@ public record TripCursor(LocalDate startDate, String name, UUID id) {
 		}
 		try {
 			byte[] bytes = Base64.getUrlDecoder().decode(candidate);
-			String plain = StandardCharsets.UTF_8.newDecoder()
-				.decode(java.nio.ByteBuffer.wrap(bytes))
-				.toString();
+			String plain = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
 			String[] parts = plain.split("\\|", 4);
 			if (parts.length != 4 || !VERSION.equals(parts[0]) || parts[2].length() != 36) {
 				return Optional.empty();
@@ -81,12 +81,14 @@ public record TripCursor(LocalDate startDate, String name, UUID id) {
 			LocalDate startDate = LocalDate.parse(parts[1], DATE);
 			UUID id = UUID.fromString(parts[2]);
 			String name = parts[3];
-			// The name is only ever a bind parameter; it is bounded like the column it compares with.
+			// The name is only ever a bind parameter; it is bounded like the column it
+			// compares with.
 			if (!id.toString().equals(parts[2]) || name.isEmpty() || name.length() > NewTrip.MAX_TEXT) {
 				return Optional.empty();
 			}
 			TripCursor cursor = new TripCursor(startDate, name, id);
-			// Only the canonical encoding of a cursor is one (no trailing bits, no variants).
+			// Only the canonical encoding of a cursor is one (no trailing bits, no
+			// variants).
 			return cursor.encode().equals(candidate) ? Optional.of(cursor) : Optional.empty();
 		}
 		catch (IllegalArgumentException | DateTimeParseException | java.nio.charset.CharacterCodingException ex) {

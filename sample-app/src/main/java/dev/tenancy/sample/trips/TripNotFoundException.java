@@ -1,8 +1,8 @@
 package dev.tenancy.sample.trips;
 
 /**
- * No trip with the requested id exists for the current tenant: missing, another tenant's and
- * malformed ids alike. It carries nothing, so the answer cannot differ between them.
+ * No trip with the requested id exists for the current tenant: missing, another tenant's
+ * and malformed ids alike. It carries nothing, so the answer cannot differ between them.
  */
 public class TripNotFoundException extends RuntimeException {
 

@@ -26,9 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code import-tenants} on a directory with one hostile file: a NUL, a bidi override, a
- * zero-width character or an ANSI escape in a text, or a reserved id. It used to exit 3 ("cannot
- * run", the database refused the NUL); it must exit 1 ("invalid"), write nothing, name the field
- * and print no control character.
+ * zero-width character or an ANSI escape in a text, or a reserved id. It used to exit 3
+ * ("cannot run", the database refused the NUL); it must exit 1 ("invalid"), write
+ * nothing, name the field and print no control character.
  */
 class ImportTenantsCommandInputTest {
 

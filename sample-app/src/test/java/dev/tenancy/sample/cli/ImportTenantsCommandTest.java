@@ -25,10 +25,10 @@ import dev.tenancy.sample.TestDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code import-tenants DIR [--dry-run]} on the 64 tenant files the app ships, run through
- * {@link ImportTenantsCommand#run} exactly as {@code main} runs it (minus {@code System.exit}),
- * against the test database. Each test imports into a registry schema of its own, so each starts
- * from an empty registry.
+ * {@code import-tenants DIR [--dry-run]} on the 64 tenant files the app ships, run
+ * through {@link ImportTenantsCommand#run} exactly as {@code main} runs it (minus
+ * {@code System.exit}), against the test database. Each test imports into a registry
+ * schema of its own, so each starts from an empty registry.
  */
 class ImportTenantsCommandTest {
 
@@ -100,7 +100,8 @@ class ImportTenantsCommandTest {
 		Result changed = run(this.directory.toString());
 
 		assertThat(changed.exitCode()).isZero();
-		assertThat(changed.out()).contains("CHANGED   acme.yaml", "displayName: \"Acme Travel\" -> \"Acme Travel Group\"")
+		assertThat(changed.out())
+			.contains("CHANGED   acme.yaml", "displayName: \"Acme Travel\" -> \"Acme Travel Group\"")
 			.endsWith("0 new, 1 changed, " + (SHIPPED - 1) + " unchanged, 0 invalid; written" + System.lineSeparator());
 		assertThat(count("tenant_audit")).isEqualTo(SHIPPED + 1);
 		assertThat(strings("select version::text from %s.tenant where id = 'acme'")).containsExactly("1");
@@ -115,8 +116,9 @@ class ImportTenantsCommandTest {
 
 		assertThat(result.exitCode()).isEqualTo(1);
 		assertThat(result.out()).contains("INVALID   globex.yaml", "perUsr", "unknown key")
-			.endsWith((SHIPPED - 1) + " new, 0 changed, 0 unchanged, 1 invalid; nothing written because of invalid files"
-					+ System.lineSeparator());
+			.endsWith(
+					(SHIPPED - 1) + " new, 0 changed, 0 unchanged, 1 invalid; nothing written because of invalid files"
+							+ System.lineSeparator());
 		assertThat(count("tenant")).isZero();
 		assertThat(count("tenant_audit")).isZero();
 	}
@@ -142,8 +144,8 @@ class ImportTenantsCommandTest {
 		assertUsage(ImportTenantsCommand.run(new String[] { this.directory.resolve("missing").toString() }, devNull(),
 				devNull()));
 		assertUsage(ImportTenantsCommand.run(new String[] { file.toString() }, devNull(), devNull()));
-		assertUsage(ImportTenantsCommand.run(new String[] { this.directory.toString(), "--force" }, devNull(),
-				devNull()));
+		assertUsage(
+				ImportTenantsCommand.run(new String[] { this.directory.toString(), "--force" }, devNull(), devNull()));
 		assertUsage(ImportTenantsCommand.run(new String[] { this.directory.toString(), "-n" }, devNull(), devNull()));
 		assertUsage(ImportTenantsCommand.run(new String[] { this.directory.toString(), this.directory.toString() },
 				devNull(), devNull()));
@@ -157,10 +159,11 @@ class ImportTenantsCommandTest {
 	void anUnreachableDatabaseExitsWith3() {
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-		int exitCode = ImportTenantsCommand.run(new String[] { this.directory.toString(),
-				"--spring.datasource.url=jdbc:postgresql://127.0.0.1:1/none", "--spring.flyway.user=nobody",
-				"--spring.datasource.username=nobody", "--spring.flyway.connect-retries=0" }, devNull(),
-				new PrintStream(err, true, StandardCharsets.UTF_8));
+		int exitCode = ImportTenantsCommand.run(
+				new String[] { this.directory.toString(), "--spring.datasource.url=jdbc:postgresql://127.0.0.1:1/none",
+						"--spring.flyway.user=nobody", "--spring.datasource.username=nobody",
+						"--spring.flyway.connect-retries=0" },
+				devNull(), new PrintStream(err, true, StandardCharsets.UTF_8));
 
 		assertThat(exitCode).isEqualTo(3);
 		assertThat(err.toString(StandardCharsets.UTF_8)).contains("could not run, nothing was written");

@@ -9,7 +9,9 @@ import dev.tenancy.Tenant;
  */
 public sealed interface TenantFile {
 
-	/** @return the file */
+	/**
+	 * @return the file
+	 */
 	Path path();
 
 	/**

@@ -28,7 +28,8 @@ import dev.tenancy.registry.StoredText;
 import dev.tenancy.registry.TenantConfigJson;
 
 /**
- * Reads a directory of tenant YAML files, one tenant per file, in the old platform's format:
+ * Reads a directory of tenant YAML files, one tenant per file, in the old platform's
+ * format:
  *
  * <pre>
  * # acme.yaml
@@ -41,11 +42,12 @@ import dev.tenancy.registry.TenantConfigJson;
  *   features: [trips, helpdesk]
  * </pre>
  *
- * Every file is validated on its own and reported as valid or invalid with the reason; nothing is
- * trusted: only regular files directly in the directory (no symbolic links, no sub-directories),
- * at most {@value #MAX_FILE_SIZE} bytes, file name a valid tenant id, no duplicated keys, no
- * unknown keys, one file per tenant id, no {@linkplain ReservedTenantIds reserved} tenant id, and no
- * control, bidirectional-formatting or invisible character in any text ({@link StoredText}).
+ * Every file is validated on its own and reported as valid or invalid with the reason;
+ * nothing is trusted: only regular files directly in the directory (no symbolic links, no
+ * sub-directories), at most {@value #MAX_FILE_SIZE} bytes, file name a valid tenant id,
+ * no duplicated keys, no unknown keys, one file per tenant id, no
+ * {@linkplain ReservedTenantIds reserved} tenant id, and no control,
+ * bidirectional-formatting or invisible character in any text ({@link StoredText}).
  */
 public final class TenantFileReader {
 
@@ -54,7 +56,9 @@ public final class TenantFileReader {
 
 	private static final Set<String> TOP_LEVEL_KEYS = Set.of("id", "displayName", "status", "config");
 
-	private static final YAMLMapper YAML = YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+	private static final YAMLMapper YAML = YAMLMapper.builder()
+		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+		.build();
 
 	private TenantFileReader() {
 	}
@@ -101,7 +105,8 @@ public final class TenantFileReader {
 	}
 
 	/**
-	 * Read tenant files given as names and contents (from the classpath, say), sorted by name.
+	 * Read tenant files given as names and contents (from the classpath, say), sorted by
+	 * name.
 	 * @param files file name to content
 	 * @return one result per file
 	 */
@@ -133,7 +138,8 @@ public final class TenantFileReader {
 			return new TenantFile.Invalid(path, ex.getMessage());
 		}
 		catch (JacksonException ex) {
-			// The parser's message may quote the offending character: escaped, it reaches no terminal.
+			// The parser's message may quote the offending character: escaped, it reaches
+			// no terminal.
 			return new TenantFile.Invalid(path, "not valid YAML (" + StoredText.escape(ex.getOriginalMessage()) + ")");
 		}
 		catch (RuntimeException ex) {
@@ -142,8 +148,8 @@ public final class TenantFileReader {
 	}
 
 	/**
-	 * The tenants of files that must all be valid, for a registry that refuses to start with a
-	 * broken file rather than serve fewer tenants than it was given.
+	 * The tenants of files that must all be valid, for a registry that refuses to start
+	 * with a broken file rather than serve fewer tenants than it was given.
 	 * @param files the files read
 	 * @return their tenants, in file name order
 	 * @throws InvalidTenantConfigException listing every invalid file, its path as
@@ -222,8 +228,7 @@ public final class TenantFileReader {
 		results.forEach((result) -> counts.merge(stem(result.path()), 1, Integer::sum));
 		return results.stream()
 			.map((result) -> (counts.get(stem(result.path())) > 1)
-					? new TenantFile.Invalid(result.path(), "another file describes the same tenant")
-					: result)
+					? new TenantFile.Invalid(result.path(), "another file describes the same tenant") : result)
 			.toList();
 	}
 

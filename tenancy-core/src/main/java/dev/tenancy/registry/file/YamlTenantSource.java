@@ -17,10 +17,10 @@ import dev.tenancy.registry.StoredText;
 import dev.tenancy.registry.TenantRegistry;
 
 /**
- * A read-only registry over a directory of tenant YAML files, for teams still moving off them.
- * Invalid files are logged with their reason and left out; they never stop the others loading. The
- * starter refuses to start while {@link #invalidFiles()} names any, so a broken file is found at
- * deployment rather than as a 403 for that tenant.
+ * A read-only registry over a directory of tenant YAML files, for teams still moving off
+ * them. Invalid files are logged with their reason and left out; they never stop the
+ * others loading. The starter refuses to start while {@link #invalidFiles()} names any,
+ * so a broken file is found at deployment rather than as a 403 for that tenant.
  */
 public final class YamlTenantSource implements TenantRegistry {
 
@@ -56,9 +56,11 @@ public final class YamlTenantSource implements TenantRegistry {
 			}
 			else if (file instanceof TenantFile.Invalid invalid) {
 				rejected.add(invalid);
-				// the file name is anyone's text: escaped, it cannot forge log lines or drive a terminal
+				// the file name is anyone's text: escaped, it cannot forge log lines or
+				// drive a terminal
 				logger.warn("Ignoring invalid tenant file {}: {}",
-						StoredText.escape(invalid.path().getFileName().toString()), StoredText.escape(invalid.reason()));
+						StoredText.escape(invalid.path().getFileName().toString()),
+						StoredText.escape(invalid.reason()));
 			}
 		}
 		// The reader already rejects two files for one tenant, so ids are unique here.
@@ -67,15 +69,17 @@ public final class YamlTenantSource implements TenantRegistry {
 	}
 
 	/**
-	 * The files the last read rejected, with their reasons (texts from the files are not escaped:
-	 * escape them before they reach a log or a terminal).
+	 * The files the last read rejected, with their reasons (texts from the files are not
+	 * escaped: escape them before they reach a log or a terminal).
 	 * @return the rejected files, empty when every file was valid
 	 */
 	public List<TenantFile.Invalid> invalidFiles() {
 		return this.invalid;
 	}
 
-	/** @return the directory read */
+	/**
+	 * @return the directory read
+	 */
 	public Path directory() {
 		return this.directory;
 	}

@@ -11,9 +11,9 @@ import dev.tenancy.registry.TenantRegistry;
 import dev.tenancy.registry.file.YamlTenantSource;
 
 /**
- * The database and a directory of tenant YAML files side by side, for teams leaving the files: a
- * tenant with no row, or whose row says its configuration source is {@code file}, is read from its
- * file; every other tenant from the database.
+ * The database and a directory of tenant YAML files side by side, for teams leaving the
+ * files: a tenant with no row, or whose row says its configuration source is
+ * {@code file}, is read from its file; every other tenant from the database.
  */
 public final class DualTenantRegistry implements TenantRegistry {
 

@@ -37,14 +37,15 @@ import dev.tenancy.registry.TenantRegistryException;
 import dev.tenancy.registry.TenantRegistryUnavailableException;
 
 /**
- * The PostgreSQL tenant registry: tenants with JSONB configuration, optimistic locking on a
- * version, an append-only audit trail, and a {@code NOTIFY} on {@value #CHANNEL} sent inside each
- * changing transaction, so other instances hear of a change exactly when it commits.
+ * The PostgreSQL tenant registry: tenants with JSONB configuration, optimistic locking on
+ * a version, an append-only audit trail, and a {@code NOTIFY} on {@value #CHANNEL} sent
+ * inside each changing transaction, so other instances hear of a change exactly when it
+ * commits.
  * <p>
- * Plain SQL through {@link JdbcClient} rather than Spring Data repositories: the version check,
- * the audit row and the notification must be one statement sequence in one transaction, and a
- * library must not register Spring Data JDBC infrastructure that would clash with the host
- * application's own.
+ * Plain SQL through {@link JdbcClient} rather than Spring Data repositories: the version
+ * check, the audit row and the notification must be one statement sequence in one
+ * transaction, and a library must not register Spring Data JDBC infrastructure that would
+ * clash with the host application's own.
  */
 public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministration {
 
@@ -162,9 +163,8 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 		String json = TenantConfigJson.write(tenant.config());
 		try {
 			this.transactions.executeWithoutResult((status) -> {
-				this.jdbc
-					.sql("insert into " + this.tenantTable
-							+ " (id, display_name, status, config, config_source, version) values (?, ?, ?, ?::jsonb, 'db', 0)")
+				this.jdbc.sql("insert into " + this.tenantTable
+						+ " (id, display_name, status, config, config_source, version) values (?, ?, ?, ?::jsonb, 'db', 0)")
 					.params(id.value(), tenant.displayName(), tenant.status().name(), json)
 					.update();
 				audit(id, "created", change, 0, null, snapshot(tenant));
@@ -247,7 +247,8 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 		}
 		try {
 			List<TenantChanges.Change> changes = this.jdbc
-				.sql("select id, tenant_id, action, version from " + this.auditTable + " where id > ? order by id limit ?")
+				.sql("select id, tenant_id, action, version from " + this.auditTable
+						+ " where id > ? order by id limit ?")
 				.params(cursor, limit)
 				.query((rs, row) -> new TenantChanges.Change(rs.getLong("id"), rs.getString("tenant_id"),
 						rs.getString("action"), rs.getLong("version")))
@@ -270,7 +271,8 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 	}
 
 	/**
-	 * Run work in one registry transaction (used by the importer to write everything or nothing).
+	 * Run work in one registry transaction (used by the importer to write everything or
+	 * nothing).
 	 * @param work the work, given this registry's SQL helper
 	 */
 	void inTransaction(Consumer<Writer> work) {
@@ -329,9 +331,8 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 	}
 
 	private void audit(TenantId id, String action, TenantChange change, long version, String before, String after) {
-		this.jdbc
-			.sql("insert into " + this.auditTable
-					+ " (tenant_id, action, actor, version, before, after, request_id) values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)")
+		this.jdbc.sql("insert into " + this.auditTable
+				+ " (tenant_id, action, actor, version, before, after, request_id) values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)")
 			.params(id.value(), action, change.actor(), version, before, after, change.requestId())
 			.update();
 	}

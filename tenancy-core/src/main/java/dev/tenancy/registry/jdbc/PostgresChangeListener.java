@@ -17,13 +17,14 @@ import org.slf4j.LoggerFactory;
 import dev.tenancy.TenantId;
 
 /**
- * Keeps a dedicated connection {@code LISTEN}ing on {@link JdbcTenantRegistry#CHANNEL} and passes
- * each changed tenant id on. When the connection is lost (database restart,
- * {@code pg_terminate_backend}, network) it reconnects by itself with backoff and then reports a
- * gap, since notifications sent meanwhile are lost: the cache then reloads everything.
+ * Keeps a dedicated connection {@code LISTEN}ing on {@link JdbcTenantRegistry#CHANNEL}
+ * and passes each changed tenant id on. When the connection is lost (database restart,
+ * {@code pg_terminate_backend}, network) it reconnects by itself with backoff and then
+ * reports a gap, since notifications sent meanwhile are lost: the cache then reloads
+ * everything.
  * <p>
- * The connection does not come from the application's pool, so listening never takes a pooled
- * connection away from requests.
+ * The connection does not come from the application's pool, so listening never takes a
+ * pooled connection away from requests.
  */
 public final class PostgresChangeListener implements AutoCloseable {
 
@@ -32,9 +33,10 @@ public final class PostgresChangeListener implements AutoCloseable {
 	private static final Duration POLL = Duration.ofMillis(250);
 
 	/**
-	 * Longest wait for the database on the listening connection, unless the connection comes with
-	 * its own: without one, a connection whose peer vanished without a reset (a failover, a dropped
-	 * route) would block the liveness check forever and the listener would never reconnect.
+	 * Longest wait for the database on the listening connection, unless the connection
+	 * comes with its own: without one, a connection whose peer vanished without a reset
+	 * (a failover, a dropped route) would block the liveness check forever and the
+	 * listener would never reconnect.
 	 */
 	static final Duration NETWORK_TIMEOUT = Duration.ofSeconds(5);
 
@@ -81,12 +83,16 @@ public final class PostgresChangeListener implements AutoCloseable {
 		return this.firstListen.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && this.connected;
 	}
 
-	/** @return whether the listening connection is up */
+	/**
+	 * @return whether the listening connection is up
+	 */
 	public boolean isConnected() {
 		return this.connected;
 	}
 
-	/** @return how many times the listener had to reconnect */
+	/**
+	 * @return how many times the listener had to reconnect
+	 */
 	public long reconnects() {
 		return this.reconnects.get();
 	}
@@ -122,7 +128,8 @@ public final class PostgresChangeListener implements AutoCloseable {
 						}
 					}
 					if (notifications == null || notifications.length == 0) {
-						// getNotifications only notices a dead socket when it reads; a cheap query does.
+						// getNotifications only notices a dead socket when it reads; a
+						// cheap query does.
 						checkAlive(connection);
 					}
 				}

@@ -10,8 +10,8 @@ import org.flywaydb.core.api.output.MigrateResult;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Applies the registry's Flyway migrations in its own schema, with its own history table, so they
- * never mix with the host application's migrations.
+ * Applies the registry's Flyway migrations in its own schema, with its own history table,
+ * so they never mix with the host application's migrations.
  */
 public final class RegistryMigrations {
 
@@ -43,10 +43,10 @@ public final class RegistryMigrations {
 	}
 
 	/**
-	 * The privileges the application's role needs on the registry, and no more: read, create and
-	 * update tenants (tenants are never deleted: soft delete is an update), read and append the audit
-	 * trail (append-only by privilege, not only by trigger), nothing on the Flyway history table and
-	 * no DDL. Idempotent.
+	 * The privileges the application's role needs on the registry, and no more: read,
+	 * create and update tenants (tenants are never deleted: soft delete is an update),
+	 * read and append the audit trail (append-only by privilege, not only by trigger),
+	 * nothing on the Flyway history table and no DDL. Idempotent.
 	 * @param owner a data source of the registry schema's owner
 	 * @param schema the registry schema
 	 * @param role the application's database role

@@ -9,7 +9,8 @@ import dev.tenancy.registry.StoredText;
  *
  * @param entries one entry per file, in file-name order
  * @param dryRun whether this was a dry run
- * @param written whether anything was written (never for a dry run or when a file is invalid)
+ * @param written whether anything was written (never for a dry run or when a file is
+ * invalid)
  */
 public record TenantImportReport(List<Entry> entries, boolean dryRun, boolean written) {
 
@@ -48,7 +49,9 @@ public record TenantImportReport(List<Entry> entries, boolean dryRun, boolean wr
 
 	}
 
-	/** @return whether any file was invalid */
+	/**
+	 * @return whether any file was invalid
+	 */
 	public boolean hasInvalid() {
 		return count(Outcome.INVALID) > 0;
 	}
@@ -68,7 +71,8 @@ public record TenantImportReport(List<Entry> entries, boolean dryRun, boolean wr
 	 */
 	public String describe() {
 		StringBuilder text = new StringBuilder();
-		// File names and old values come from outside: escaped, no control sequence in them
+		// File names and old values come from outside: escaped, no control sequence in
+		// them
 		// reaches the terminal that shows the report.
 		for (Entry entry : this.entries) {
 			text.append(String.format("%-9s %s%n", entry.outcome(), StoredText.escape(entry.file())));

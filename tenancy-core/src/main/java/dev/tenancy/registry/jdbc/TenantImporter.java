@@ -21,10 +21,11 @@ import dev.tenancy.registry.file.TenantFileReader;
 /**
  * Moves tenant YAML files into the registry database.
  * <p>
- * Every file is validated before anything is written; one invalid file means nothing is written.
- * Otherwise all new and changed tenants are written in one transaction, each with an audit entry
- * and a change notification. Running it again with the same files finds everything unchanged and
- * writes nothing. A dry run reports the same without writing.
+ * Every file is validated before anything is written; one invalid file means nothing is
+ * written. Otherwise all new and changed tenants are written in one transaction, each
+ * with an audit entry and a change notification. Running it again with the same files
+ * finds everything unchanged and writes nothing. A dry run reports the same without
+ * writing.
  */
 public final class TenantImporter {
 

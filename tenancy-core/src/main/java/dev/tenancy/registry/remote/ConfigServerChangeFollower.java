@@ -16,14 +16,16 @@ import dev.tenancy.TenantId;
  * Follows the config server's changes feed and passes each changed tenant on (to
  * {@link dev.tenancy.registry.CachingTenantRegistry#invalidate}, typically).
  * <p>
- * A daemon thread asks for the latest cursor at start ({@code GET {url}/tenants/changes/latest}),
- * then polls {@code GET {url}/tenants/changes?after={cursor}&limit=}{@value #BATCH} every poll
- * interval, asking again at once while pages are not empty. On errors it backs off, doubling up to
- * {@link #MAX_BACKOFF}, and resumes from its cursor when the server answers again, so nothing is
- * missed and the cache need not be dropped. It reports a gap ({@code onGap}: invalidate
- * everything) only when it cannot be sure of that: the server answers that the cursor is unknown
- * (410 Gone, or an envelope cursor behind the one asked for, as after the feed was reset), or the
- * first cursor could only be fetched after failures (lookups may have been answered meanwhile).
+ * A daemon thread asks for the latest cursor at start ({@code GET
+ * {url}/tenants/changes/latest}), then polls {@code GET
+ * {url}/tenants/changes?after={cursor}&limit=}{@value #BATCH} every poll interval, asking
+ * again at once while pages are not empty. On errors it backs off, doubling up to
+ * {@link #MAX_BACKOFF}, and resumes from its cursor when the server answers again, so
+ * nothing is missed and the cache need not be dropped. It reports a gap ({@code onGap}:
+ * invalidate everything) only when it cannot be sure of that: the server answers that the
+ * cursor is unknown (410 Gone, or an envelope cursor behind the one asked for, as after
+ * the feed was reset), or the first cursor could only be fetched after failures (lookups
+ * may have been answered meanwhile).
  */
 public final class ConfigServerChangeFollower implements AutoCloseable {
 
@@ -103,7 +105,8 @@ public final class ConfigServerChangeFollower implements AutoCloseable {
 					this.synced.countDown();
 				}
 				else if (!poll()) {
-					logger.warn("Config server does not know the changes cursor {}; reloading all tenants", this.cursor);
+					logger.warn("Config server does not know the changes cursor {}; reloading all tenants",
+							this.cursor);
 					this.cursor = -1;
 					gap = true;
 					continue;
@@ -121,7 +124,8 @@ public final class ConfigServerChangeFollower implements AutoCloseable {
 				}
 				this.following = false;
 				if (this.cursor < 0) {
-					// Lookups may be answered before the first cursor: after it, reload them.
+					// Lookups may be answered before the first cursor: after it, reload
+					// them.
 					gap = true;
 				}
 				failures++;
@@ -153,7 +157,10 @@ public final class ConfigServerChangeFollower implements AutoCloseable {
 				"the latest cursor");
 	}
 
-	/** Drains the feed after the cursor. @return {@code false} when the server does not know the cursor */
+	/**
+	 * Drains the feed after the cursor. @return {@code false} when the server does not
+	 * know the cursor
+	 */
 	private boolean poll() {
 		while (this.running) {
 			long after = this.cursor;
@@ -195,7 +202,8 @@ public final class ConfigServerChangeFollower implements AutoCloseable {
 				}, () -> logger.warn("Config server sent a change for an invalid tenant id; ignored"));
 			}
 			this.cursor = next;
-			// Drain until an empty page: the server may cap a page below the limit asked for.
+			// Drain until an empty page: the server may cap a page below the limit asked
+			// for.
 			if (list.isEmpty() || next == after) {
 				return true;
 			}
@@ -240,7 +248,8 @@ public final class ConfigServerChangeFollower implements AutoCloseable {
 	}
 
 	/**
-	 * How many times every tenant had to be reloaded because changes may have been missed.
+	 * How many times every tenant had to be reloaded because changes may have been
+	 * missed.
 	 * @return the count
 	 */
 	public long gaps() {

@@ -30,21 +30,22 @@ import dev.tenancy.client.BoundedBody;
 import dev.tenancy.registry.TenantRegistryUnavailableException;
 
 /**
- * The HTTP side of the config server's tenant API: a Spring {@link RestClient} with bounded connect
- * and whole-answer times, HTTP basic credentials, bounded response bodies, and a record of when the
- * server last answered (for health).
+ * The HTTP side of the config server's tenant API: a Spring {@link RestClient} with
+ * bounded connect and whole-answer times, HTTP basic credentials, bounded response
+ * bodies, and a record of when the server last answered (for health).
  * <p>
- * The client is built from the {@link RestClient.Builder} it is given (Spring Boot's, when the
- * application has one, so that Boot's customizers apply: metrics and trace propagation through
- * observations, with the URI templates below as the {@code uri} tag, never a tenant id), with a
- * request factory of its own for the timeouts: the JDK client, which connects within the connect
- * timeout, never follows redirects, and abandons an answer that is not complete within the read
- * timeout.
+ * The client is built from the {@link RestClient.Builder} it is given (Spring Boot's,
+ * when the application has one, so that Boot's customizers apply: metrics and trace
+ * propagation through observations, with the URI templates below as the {@code uri} tag,
+ * never a tenant id), with a request factory of its own for the timeouts: the JDK client,
+ * which connects within the connect timeout, never follows redirects, and abandons an
+ * answer that is not complete within the read timeout.
  * <p>
  * Failures are mapped once, here: no connection, a timeout or a 5xx is a
- * {@link TenantRegistryUnavailableException}; 401 and 403 are an {@link IllegalStateException}
- * (the credentials are wrong: retrying will not help), logged once until the server accepts them
- * again. The password is never logged, nor part of {@link #toString()}.
+ * {@link TenantRegistryUnavailableException}; 401 and 403 are an
+ * {@link IllegalStateException} (the credentials are wrong: retrying will not help),
+ * logged once until the server accepts them again. The password is never logged, nor part
+ * of {@link #toString()}.
  */
 public final class ConfigServerConnection {
 
@@ -73,9 +74,10 @@ public final class ConfigServerConnection {
 
 	/**
 	 * Create a connection with a plain {@link RestClient}.
-	 * @param url the config server's base URL, such as {@code http://config:8888}; the tenant API
-	 * is under {@code {url}/tenants}
-	 * @param username the client's name for HTTP basic, or {@code null} to send no credentials
+	 * @param url the config server's base URL, such as {@code http://config:8888}; the
+	 * tenant API is under {@code {url}/tenants}
+	 * @param username the client's name for HTTP basic, or {@code null} to send no
+	 * credentials
 	 * @param password the client's password
 	 * @param connectTimeout longest wait for a TCP connection
 	 * @param readTimeout longest wait for a whole answer
@@ -86,11 +88,13 @@ public final class ConfigServerConnection {
 	}
 
 	/**
-	 * Create a connection with a client built from the given builder (which is not changed).
+	 * Create a connection with a client built from the given builder (which is not
+	 * changed).
 	 * @param builder the builder, such as Spring Boot's
-	 * @param url the config server's base URL, such as {@code http://config:8888}; the tenant API
-	 * is under {@code {url}/tenants}
-	 * @param username the client's name for HTTP basic, or {@code null} to send no credentials
+	 * @param url the config server's base URL, such as {@code http://config:8888}; the
+	 * tenant API is under {@code {url}/tenants}
+	 * @param username the client's name for HTTP basic, or {@code null} to send no
+	 * credentials
 	 * @param password the client's password
 	 * @param connectTimeout longest wait for a TCP connection
 	 * @param readTimeout longest wait for a whole answer
@@ -101,23 +105,26 @@ public final class ConfigServerConnection {
 	}
 
 	/**
-	 * Create a connection with a client built from the given builder (which is not changed), for
-	 * {@code https} with the given TLS material.
+	 * Create a connection with a client built from the given builder (which is not
+	 * changed), for {@code https} with the given TLS material.
 	 * @param builder the builder, such as Spring Boot's
-	 * @param url the config server's base URL, such as {@code https://config:8888}; the tenant API
-	 * is under {@code {url}/tenants}
-	 * @param username the client's name for HTTP basic, or {@code null} to send no credentials
+	 * @param url the config server's base URL, such as {@code https://config:8888}; the
+	 * tenant API is under {@code {url}/tenants}
+	 * @param username the client's name for HTTP basic, or {@code null} to send no
+	 * credentials
 	 * @param password the client's password
 	 * @param connectTimeout longest wait for a TCP connection
 	 * @param readTimeout longest wait for a whole answer
-	 * @param sslContext the trust (and, for mutual TLS, key) material, or {@code null} for the JDK's
+	 * @param sslContext the trust (and, for mutual TLS, key) material, or {@code null}
+	 * for the JDK's
 	 * @param sslParameters protocols and cipher suites, or {@code null} for the JDK's
 	 */
 	public ConfigServerConnection(RestClient.Builder builder, URI url, String username, String password,
 			Duration connectTimeout, Duration readTimeout, SSLContext sslContext, SSLParameters sslParameters) {
 		Objects.requireNonNull(builder, "builder");
 		Objects.requireNonNull(url, "url");
-		if (!url.isAbsolute() || !("http".equalsIgnoreCase(url.getScheme()) || "https".equalsIgnoreCase(url.getScheme()))
+		if (!url.isAbsolute()
+				|| !("http".equalsIgnoreCase(url.getScheme()) || "https".equalsIgnoreCase(url.getScheme()))
 				|| url.getHost() == null) {
 			throw new IllegalArgumentException("config server url must be an absolute http(s) URL");
 		}
@@ -135,7 +142,8 @@ public final class ConfigServerConnection {
 			throw new IllegalArgumentException("config server username must not contain ':'");
 		}
 		this.authorization = (this.username != null) ? "Basic " + Base64.getEncoder()
-			.encodeToString((this.username + ":" + ((password != null) ? password : "")).getBytes(StandardCharsets.UTF_8))
+			.encodeToString(
+					(this.username + ":" + ((password != null) ? password : "")).getBytes(StandardCharsets.UTF_8))
 				: null;
 		this.readTimeout = requirePositive(readTimeout, "readTimeout");
 		HttpClient.Builder http = HttpClient.newBuilder()
@@ -171,14 +179,14 @@ public final class ConfigServerConnection {
 
 	/**
 	 * GET a path of the API.
-	 * @param template the path below the base URL, starting with {@code /}, a URI template whose
-	 * variables are expanded (and encoded) from {@code variables}
+	 * @param template the path below the base URL, starting with {@code /}, a URI
+	 * template whose variables are expanded (and encoded) from {@code variables}
 	 * @param ifNoneMatch an entity tag for {@code If-None-Match}, or {@code null}
 	 * @param maxBytes largest body accepted
 	 * @param variables the template's variables
 	 * @return the answer, for any status other than 401, 403 and 5xx
-	 * @throws TenantRegistryUnavailableException when the server cannot be reached, times out or
-	 * answers 5xx
+	 * @throws TenantRegistryUnavailableException when the server cannot be reached, times
+	 * out or answers 5xx
 	 * @throws ConfigServerResponseException when the body is larger than {@code maxBytes}
 	 * @throws IllegalStateException when the server refuses the credentials (401 or 403)
 	 */
@@ -197,7 +205,8 @@ public final class ConfigServerConnection {
 						headers.set(HttpHeaders.IF_NONE_MATCH, ifNoneMatch);
 					}
 				})
-				// exchange: every status is ours to map, and the body is read within its bound
+				// exchange: every status is ours to map, and the body is read within its
+				// bound
 				.exchange((request, answer) -> {
 					int status = answer.getStatusCode().value();
 					byte[] body = (status == 401 || status == 403 || status >= 500) ? new byte[0]

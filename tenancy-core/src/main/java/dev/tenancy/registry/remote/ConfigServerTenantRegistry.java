@@ -23,25 +23,29 @@ import dev.tenancy.registry.TenantRegistryUnavailableException;
  * Tenants from the config server's tenant API ({@code GET {url}/tenants/{id}}).
  * <p>
  * Meant to sit behind a {@link dev.tenancy.registry.CachingTenantRegistry} that a
- * {@link ConfigServerChangeFollower} invalidates. It remembers the last answer per tenant (bounded)
- * and revalidates with {@code If-None-Match}, so an invalidation that turns out not to concern the
- * tenant costs a 304 and no body.
+ * {@link ConfigServerChangeFollower} invalidates. It remembers the last answer per tenant
+ * (bounded) and revalidates with {@code If-None-Match}, so an invalidation that turns out
+ * not to concern the tenant costs a 304 and no body.
  * <p>
- * Answers: 200 is parsed strictly (the configuration through {@link TenantConfigJson}; an answer
- * for another tenant than the one asked for is refused); 404 is an unknown tenant; unreachable,
- * timeouts, 5xx and untrustworthy answers (malformed, oversized, wrong tenant) are a
- * {@link TenantRegistryUnavailableException} (a {@link ConfigServerResponseException} for the
- * latter), so a cache in front serves its last known good answer; 401/403 is an
- * {@link IllegalStateException} naming the misconfigured credentials.
+ * Answers: 200 is parsed strictly (the configuration through {@link TenantConfigJson}; an
+ * answer for another tenant than the one asked for is refused); 404 is an unknown tenant;
+ * unreachable, timeouts, 5xx and untrustworthy answers (malformed, oversized, wrong
+ * tenant) are a {@link TenantRegistryUnavailableException} (a
+ * {@link ConfigServerResponseException} for the latter), so a cache in front serves its
+ * last known good answer; 401/403 is an {@link IllegalStateException} naming the
+ * misconfigured credentials.
  * <p>
- * {@link #findAll()} is not supported: the API answers lookups by id only, and tenants are listed
- * and managed through the config server's admin API.
+ * {@link #findAll()} is not supported: the API answers lookups by id only, and tenants
+ * are listed and managed through the config server's admin API.
  */
 public final class ConfigServerTenantRegistry implements TenantRegistry {
 
 	private static final Logger logger = LoggerFactory.getLogger(ConfigServerTenantRegistry.class);
 
-	/** Largest tenant answer accepted, in bytes (the configuration alone may be 64K characters). */
+	/**
+	 * Largest tenant answer accepted, in bytes (the configuration alone may be 64K
+	 * characters).
+	 */
 	public static final int MAX_TENANT_BYTES = 256 * 1024;
 
 	private final ConfigServerConnection connection;
@@ -51,7 +55,8 @@ public final class ConfigServerTenantRegistry implements TenantRegistry {
 	/**
 	 * Create a registry.
 	 * @param connection the config server
-	 * @param maximumRemembered most tenants remembered for revalidation with {@code If-None-Match}
+	 * @param maximumRemembered most tenants remembered for revalidation with
+	 * {@code If-None-Match}
 	 */
 	public ConfigServerTenantRegistry(ConfigServerConnection connection, long maximumRemembered) {
 		this.connection = connection;
@@ -96,8 +101,8 @@ public final class ConfigServerTenantRegistry implements TenantRegistry {
 	}
 
 	/**
-	 * Not supported: the tenant API answers lookups by id only; list tenants through the config
-	 * server's admin API.
+	 * Not supported: the tenant API answers lookups by id only; list tenants through the
+	 * config server's admin API.
 	 * @throws UnsupportedOperationException always
 	 */
 	@Override

@@ -7,8 +7,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Strict reading of the API's JSON: well-formed, no duplicate keys, nothing after the document,
- * an object at the top.
+ * Strict reading of the API's JSON: well-formed, no duplicate keys, nothing after the
+ * document, an object at the top.
  */
 final class RemoteJson {
 

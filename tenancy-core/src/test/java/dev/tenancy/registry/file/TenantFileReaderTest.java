@@ -18,8 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIOException;
 
 /**
- * Tenant YAML files: the good file is read completely, and every hostile or malformed file is
- * reported invalid with a reason naming what is wrong, without stopping the others.
+ * Tenant YAML files: the good file is read completely, and every hostile or malformed
+ * file is reported invalid with a reason naming what is wrong, without stopping the
+ * others.
  */
 class TenantFileReaderTest {
 
@@ -132,14 +133,16 @@ class TenantFileReaderTest {
 		dev.tenancy.registry.InvalidTenantConfigException ex = org.assertj.core.api.Assertions.catchThrowableOfType(
 				dev.tenancy.registry.InvalidTenantConfigException.class, () -> TenantFileReader.requireValid(files));
 		assertThat(ex.violations()).singleElement()
-			.satisfies((violation) -> assertThat(violation.toString()).startsWith("several.yaml: config.plann: unknown key"));
+			.satisfies((violation) -> assertThat(violation.toString())
+				.startsWith("several.yaml: config.plann: unknown key"));
 	}
 
 	@Test
 	void oversizedFileIsRejectedBeforeParsing() throws IOException {
 		write("huge.yaml", "displayName: X\n# " + "x".repeat(TenantFileReader.MAX_FILE_SIZE) + "\n");
 		assertThat(TenantFileReader.readDirectory(this.dir)).singleElement()
-			.isInstanceOfSatisfying(TenantFile.Invalid.class, (invalid) -> assertThat(invalid.reason()).contains("larger"));
+			.isInstanceOfSatisfying(TenantFile.Invalid.class,
+					(invalid) -> assertThat(invalid.reason()).contains("larger"));
 	}
 
 	@Test

@@ -22,7 +22,8 @@ import dev.tenancy.test.TestServices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Dual mode: the database and tenant YAML files side by side, for teams leaving the files.
+ * Dual mode: the database and tenant YAML files side by side, for teams leaving the
+ * files.
  */
 class DualTenantRegistryTest {
 

@@ -52,8 +52,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * The PostgreSQL registry against a real database: lifecycle, optimistic locking, the audit trail,
- * the change notification and the events. Each test uses tenant ids of its own.
+ * The PostgreSQL registry against a real database: lifecycle, optimistic locking, the
+ * audit trail, the change notification and the events. Each test uses tenant ids of its
+ * own.
  */
 class JdbcTenantRegistryTest {
 
@@ -130,8 +131,8 @@ class JdbcTenantRegistryTest {
 		this.registry.update(acme, 0, "Acme", PREMIUM, ALICE);
 		this.registry.changeStatus(globex, TenantStatus.SUSPENDED, null, ALICE);
 		TenantChanges first = this.registry.changesAfter(start, 3);
-		assertThat(first.changes()).extracting(TenantChanges.Change::tenant, TenantChanges.Change::action,
-				TenantChanges.Change::version)
+		assertThat(first.changes())
+			.extracting(TenantChanges.Change::tenant, TenantChanges.Change::action, TenantChanges.Change::version)
 			.containsExactly(tuple(acme.value(), "created", 0L), tuple(globex.value(), "created", 0L),
 					tuple(acme.value(), "updated", 1L));
 		assertThat(first.changes()).extracting(TenantChanges.Change::cursor).isSorted().allMatch((c) -> c > start);
@@ -150,14 +151,13 @@ class JdbcTenantRegistryTest {
 
 	@Test
 	void changeFeedIsUnavailableWhileTheDatabaseIs() {
-		try (HikariDataSource away = Databases.hikari("jdbc:postgresql://127.0.0.1:1/postgres", 1,
-				"registry-away", (config) -> config.setConnectionTimeout(500))) {
+		try (HikariDataSource away = Databases.hikari("jdbc:postgresql://127.0.0.1:1/postgres", 1, "registry-away",
+				(config) -> config.setConnectionTimeout(500))) {
 			JdbcTenantRegistry unreachable = new JdbcTenantRegistry(away, schema, (event) -> {
 			});
 			assertThatExceptionOfType(TenantRegistryUnavailableException.class)
 				.isThrownBy(() -> unreachable.changesAfter(0, 10));
-			assertThatExceptionOfType(TenantRegistryUnavailableException.class)
-				.isThrownBy(unreachable::latestChange);
+			assertThatExceptionOfType(TenantRegistryUnavailableException.class).isThrownBy(unreachable::latestChange);
 		}
 	}
 
@@ -245,7 +245,8 @@ class JdbcTenantRegistryTest {
 		TenantRegistryException.StaleVersion stale = catchThrowableOfType(TenantRegistryException.StaleVersion.class,
 				() -> this.registry.update(id, 0, "Lost update", CONFIG, ALICE));
 		assertThat(stale.currentVersion()).isEqualTo(1);
-		assertThat(this.registry.find(id).orElseThrow()).extracting(Tenant::displayName, Tenant::config, Tenant::version)
+		assertThat(this.registry.find(id).orElseThrow())
+			.extracting(Tenant::displayName, Tenant::config, Tenant::version)
 			.containsExactly("Acme Travel", PREMIUM, 1L);
 		assertThat(this.registry.audit(id)).extracting(TenantAuditEntry::action).containsExactly("created", "updated");
 		assertThatExceptionOfType(TenantRegistryException.StaleVersion.class)
@@ -284,7 +285,8 @@ class JdbcTenantRegistryTest {
 		TenantAuditEntry suspension = this.registry.audit(id).get(1);
 		assertThat(JSON.readTree(suspension.before()).get("status").asString()).isEqualTo("ACTIVE");
 		assertThat(JSON.readTree(suspension.after()).get("status").asString()).isEqualTo("SUSPENDED");
-		assertThat(this.events).extracting(TenantChangedEvent::action).containsExactly("created", "suspended", "resumed");
+		assertThat(this.events).extracting(TenantChangedEvent::action)
+			.containsExactly("created", "suspended", "resumed");
 		Tenant updatedWhileSuspended = this.registry.update(id, 2, null, PREMIUM, ALICE);
 		assertThat(updatedWhileSuspended.status()).isEqualTo(TenantStatus.ACTIVE);
 	}
@@ -316,7 +318,8 @@ class JdbcTenantRegistryTest {
 		assertThat(audit.get(2).actor()).isEqualTo("carol");
 		assertThat(audit.get(2).requestId()).isEqualTo("req-9");
 		assertThat(JSON.readTree(audit.get(2).after()).get("status").asString()).isEqualTo("DELETED");
-		assertThat(this.events).extracting(TenantChangedEvent::action).containsExactly("created", "suspended", "deleted");
+		assertThat(this.events).extracting(TenantChangedEvent::action)
+			.containsExactly("created", "suspended", "deleted");
 	}
 
 	@Test
@@ -346,8 +349,7 @@ class JdbcTenantRegistryTest {
 		assertThat(first.content()).extracting(Tenant::id).containsExactly(TenantId.of("t0"), TenantId.of("t1"));
 		assertThat(paging.list(null, 2, 2).content()).extracting(Tenant::id).containsExactly(TenantId.of("t4"));
 		assertThat(paging.list(null, 3, 2).content()).isEmpty();
-		assertThat(paging.list(TenantStatus.ACTIVE, 1, 3))
-			.satisfies((page) -> assertThat(page.content()).hasSize(2))
+		assertThat(paging.list(TenantStatus.ACTIVE, 1, 3)).satisfies((page) -> assertThat(page.content()).hasSize(2))
 			.satisfies((page) -> assertThat(page.total()).isEqualTo(5));
 	}
 
@@ -417,8 +419,8 @@ class JdbcTenantRegistryTest {
 		TenantId id = id("acme");
 		this.registry.create(id, "Acme Travel", CONFIG, ALICE);
 		int writers = 20;
-		try (HikariDataSource pool = Databases.hikari(TestServices.postgres().jdbcUrl(), writers, "registry-concurrency",
-				(config) -> config.setMinimumIdle(writers))) {
+		try (HikariDataSource pool = Databases.hikari(TestServices.postgres().jdbcUrl(), writers,
+				"registry-concurrency", (config) -> config.setMinimumIdle(writers))) {
 			awaitIdle(pool, writers);
 			JdbcTenantRegistry concurrent = new JdbcTenantRegistry(pool, schema, this.events::add);
 			CyclicBarrier start = new CyclicBarrier(writers);
@@ -469,7 +471,10 @@ class JdbcTenantRegistryTest {
 		return TenantConfigJson.fromTree(snapshot.get("config"), "config");
 	}
 
-	/** Give the pool time to open its connections, so the writers really run at once (best effort). */
+	/**
+	 * Give the pool time to open its connections, so the writers really run at once (best
+	 * effort).
+	 */
 	private static void awaitIdle(HikariDataSource pool, int connections) throws InterruptedException {
 		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 		while ((pool.getHikariPoolMXBean() == null || pool.getHikariPoolMXBean().getIdleConnections() < connections)

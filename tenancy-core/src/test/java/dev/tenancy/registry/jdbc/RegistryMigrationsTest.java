@@ -23,9 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * The registry's migrations live in their own schema with their own history table, so they run
- * beside a host application's Flyway (default history table in {@code public}) in either order.
- * Each test has a database of its own, as a host application would.
+ * The registry's migrations live in their own schema with their own history table, so
+ * they run beside a host application's Flyway (default history table in {@code public})
+ * in either order. Each test has a database of its own, as a host application would.
  */
 class RegistryMigrationsTest {
 
@@ -39,7 +39,9 @@ class RegistryMigrationsTest {
 			assertThat(first).isPositive();
 			assertThat(RegistryMigrations.migrate(dataSource, "tenancy")).isZero();
 			JdbcClient jdbc = JdbcClient.create(dataSource);
-			assertThat(jdbc.sql("select count(*) from tenancy." + RegistryMigrations.HISTORY_TABLE + " where success and version is not null")
+			assertThat(jdbc
+				.sql("select count(*) from tenancy." + RegistryMigrations.HISTORY_TABLE
+						+ " where success and version is not null")
 				.query(Integer.class)
 				.single()).isEqualTo(first);
 			assertThat(tables(jdbc, "tenancy")).contains("tenant", "tenant_audit", RegistryMigrations.HISTORY_TABLE);
@@ -105,7 +107,8 @@ class RegistryMigrationsTest {
 			assertThat(registry.find(TenantId.of("acme"))).isPresent();
 			JdbcClient jdbc = JdbcClient.create(dataSource);
 			assertThat(jdbc.sql("select count(*) from public.tenant").query(Integer.class).single())
-				.as("the host's own tenant table is untouched").isZero();
+				.as("the host's own tenant table is untouched")
+				.isZero();
 			assertThatIllegalArgumentException()
 				.isThrownBy(() -> new JdbcTenantRegistry(dataSource, "tenancy; drop table x", null));
 			assertThatIllegalArgumentException().isThrownBy(() -> new JdbcTenantRegistry(dataSource, "Tenancy", null));
@@ -114,7 +117,8 @@ class RegistryMigrationsTest {
 
 	private static void assertBothHistoriesIntact(HikariDataSource dataSource) {
 		JdbcClient jdbc = JdbcClient.create(dataSource);
-		assertThat(jdbc.sql("select version from public.flyway_schema_history where version is not null order by installed_rank")
+		assertThat(jdbc
+			.sql("select version from public.flyway_schema_history where version is not null order by installed_rank")
 			.query(String.class)
 			.list()).containsExactly("1", "2");
 		assertThat(jdbc

@@ -37,9 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Two application instances, each with its own pool, cache and listening connection, on one
- * registry database. Instance B reaches the database through a {@link TcpProxy}, so its database
- * can "go down" while A's stays up.
+ * Two application instances, each with its own pool, cache and listening connection, on
+ * one registry database. Instance B reaches the database through a {@link TcpProxy}, so
+ * its database can "go down" while A's stays up.
  */
 class RegistryPropagationTest {
 
@@ -133,16 +133,17 @@ class RegistryPropagationTest {
 		TenantId id = id(test, "initech");
 		Tenant tenant = a.registry.create(id, "Initech", TenantConfig.empty(), OPERATOR);
 		assertThat(b.cache.find(id)).contains(tenant);
-		awaitTrue("B is listening", Duration.ofSeconds(5), () -> b.listener.isConnected() && listenerPids(b).size() == 1);
+		awaitTrue("B is listening", Duration.ofSeconds(5),
+				() -> b.listener.isConnected() && listenerPids(b).size() == 1);
 		long reconnectsBefore = b.listener.reconnects();
 		int pidBefore = listenerPids(b).get(0);
 
-		// The listener's backend, found the way an operator would: by the connection's name.
-		assertThat(admin.sql("select pg_terminate_backend(?)").param(pidBefore).query(Boolean.class).single())
-			.isTrue();
+		// The listener's backend, found the way an operator would: by the connection's
+		// name.
+		assertThat(admin.sql("select pg_terminate_backend(?)").param(pidBefore).query(Boolean.class).single()).isTrue();
 		long killedAt = System.nanoTime();
-		awaitTrue("listener reconnects", Duration.ofSeconds(5), () -> b.listener.reconnects() > reconnectsBefore
-				&& b.listener.isConnected());
+		awaitTrue("listener reconnects", Duration.ofSeconds(5),
+				() -> b.listener.reconnects() > reconnectsBefore && b.listener.isConnected());
 		long reconnectNanos = System.nanoTime() - killedAt;
 		awaitTrue("the new backend replaces the killed one", Duration.ofSeconds(5),
 				() -> listenerPids(b).size() == 1 && listenerPids(b).get(0) != pidBefore);
@@ -164,7 +165,8 @@ class RegistryPropagationTest {
 		Tenant freshTenant = a.registry.create(fresh, "Fresh on B", TenantConfig.empty(), OPERATOR);
 		Tenant staleTenant = a.registry.create(stale, "Stale on B", TenantConfig.empty(), OPERATOR);
 		a.registry.create(uncached, "Never looked up on B", TenantConfig.empty(), OPERATOR);
-		// Let the creations' notifications reach B first: an answer a notification outdates is never
+		// Let the creations' notifications reach B first: an answer a notification
+		// outdates is never
 		// served as last known good.
 		sleepMicros(300_000);
 		assertThat(b.cache.find(fresh)).contains(freshTenant);
@@ -179,7 +181,8 @@ class RegistryPropagationTest {
 			awaitTrue("B's listener notices", Duration.ofSeconds(5), () -> !b.listener.isConnected());
 			// A fresh answer needs no database at all.
 			assertThat(b.cache.find(fresh)).contains(freshTenant);
-			// After a gap every answer is stale: B asks the database, which fails, and the last known
+			// After a gap every answer is stale: B asks the database, which fails, and
+			// the last known
 			// good answer is served.
 			b.cache.invalidateAll();
 			long started = System.nanoTime();
@@ -196,8 +199,8 @@ class RegistryPropagationTest {
 			report("uncached lookup failing while down (pool connection timeout 500 ms)", List.of(unavailableNanos));
 
 			// A change made meanwhile on A cannot reach B: its notification is lost.
-			changed = a.registry.update(fresh, freshTenant.version(), "Changed during the outage",
-					TenantConfig.empty(), OPERATOR);
+			changed = a.registry.update(fresh, freshTenant.version(), "Changed during the outage", TenantConfig.empty(),
+					OPERATOR);
 			sleepMicros(300_000);
 			assertThat(b.cache.find(fresh)).contains(freshTenant);
 		}
@@ -205,11 +208,13 @@ class RegistryPropagationTest {
 			proxy.restore();
 		}
 		long restoredAt = System.nanoTime();
-		// After reconnecting, B reports the gap and reloads: the change made during the outage arrives
+		// After reconnecting, B reports the gap and reloads: the change made during the
+		// outage arrives
 		// although its notification never did.
 		long recovered = awaitSeen(b, fresh, (found) -> found.orElseThrow().version() == changed.version());
 		report("change made during the outage seen after restore (listener backoff included)", List.of(recovered));
-		// (B's answers were already stale from the gap marked during the outage, so it may see the
+		// (B's answers were already stale from the gap marked during the outage, so it
+		// may see the
 		// change before its listener is back; the listener must come back all the same.)
 		awaitTrue("B's listener reconnects", Duration.ofSeconds(5), () -> b.listener.reconnects() > reconnectsBefore);
 		awaitTrue("B's listener reports the gap", Duration.ofSeconds(5), () -> b.gaps.get() > gapsBefore);
@@ -234,7 +239,8 @@ class RegistryPropagationTest {
 		proxy.freeze();
 		long detected;
 		try {
-			// Nothing resets the connection: only the listener's own network timeout can notice.
+			// Nothing resets the connection: only the listener's own network timeout can
+			// notice.
 			awaitTrue("B's listener gives up on the frozen connection",
 					PostgresChangeListener.NETWORK_TIMEOUT.plusSeconds(3), () -> !b.listener.isConnected());
 			detected = System.nanoTime() - frozenAt;
@@ -253,18 +259,20 @@ class RegistryPropagationTest {
 	}
 
 	/**
-	 * The backends of an instance's listener, found by the connection's application name: the query
-	 * column does not do, since the listener's last statement is usually its liveness check.
+	 * The backends of an instance's listener, found by the connection's application name:
+	 * the query column does not do, since the listener's last statement is usually its
+	 * liveness check.
 	 */
 	private static List<Integer> listenerPids(Instance instance) {
-		return admin
-			.sql("select pid from pg_stat_activity where datname = current_database() and application_name = ?")
+		return admin.sql("select pid from pg_stat_activity where datname = current_database() and application_name = ?")
 			.param(instance.listenerName)
 			.query(Integer.class)
 			.list();
 	}
 
-	/** Poll the reader's cache until the predicate holds; the answer is how long it took. */
+	/**
+	 * Poll the reader's cache until the predicate holds; the answer is how long it took.
+	 */
 	private static long awaitSeen(Instance reader, TenantId id, Predicate<Optional<Tenant>> seen) {
 		long started = System.nanoTime();
 		long deadline = started + Duration.ofSeconds(5).toNanos();
@@ -305,8 +313,9 @@ class RegistryPropagationTest {
 		List<Long> sorted = nanos.stream().sorted().toList();
 		double median = sorted.get(sorted.size() / 2) / 1e6;
 		double max = sorted.get(sorted.size() - 1) / 1e6;
-		logger.info(String.format(Locale.ROOT, "[propagation] %s: n=%d median=%.1f ms max=%.1f ms all=%s", what, nanos.size(),
-				median, max, nanos.stream().map((n) -> String.format(Locale.ROOT, "%.1f", n / 1e6)).toList()));
+		logger.info(String.format(Locale.ROOT, "[propagation] %s: n=%d median=%.1f ms max=%.1f ms all=%s", what,
+				nanos.size(), median, max,
+				nanos.stream().map((n) -> String.format(Locale.ROOT, "%.1f", n / 1e6)).toList()));
 	}
 
 	private static TenantId id(TestInfo test, String name) {

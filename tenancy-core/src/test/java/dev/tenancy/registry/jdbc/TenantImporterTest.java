@@ -22,7 +22,8 @@ import dev.tenancy.test.TestServices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The YAML importer against a real PostgreSQL registry: all or nothing, idempotent, dry run.
+ * The YAML importer against a real PostgreSQL registry: all or nothing, idempotent, dry
+ * run.
  */
 class TenantImporterTest {
 
@@ -109,7 +110,8 @@ class TenantImporterTest {
 		TenantImportReport dry = this.importer.importDirectory(this.dir, true, "importer");
 		assertThat(dry.entries()).filteredOn((entry) -> entry.outcome() == Outcome.CHANGED)
 			.singleElement()
-			.satisfies((entry) -> assertThat(entry.details()).containsExactly("config.plan: \"standard\" -> \"premium\""));
+			.satisfies(
+					(entry) -> assertThat(entry.details()).containsExactly("config.plan: \"standard\" -> \"premium\""));
 		assertThat(this.registry.find(TenantId.of("agency-3")).orElseThrow().config().plan()).isEqualTo("standard");
 
 		TenantImportReport real = this.importer.importDirectory(this.dir, false, "importer");

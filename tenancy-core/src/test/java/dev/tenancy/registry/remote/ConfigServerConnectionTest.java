@@ -25,9 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The connection is a {@link RestClient} built from the builder it is given (so an application's
- * instrumented builder applies), with URI templates rather than tenant ids as its URIs, and its
- * read timeout bounds the whole answer, body included.
+ * The connection is a {@link RestClient} built from the builder it is given (so an
+ * application's instrumented builder applies), with URI templates rather than tenant ids
+ * as its URIs, and its read timeout bounds the whole answer, body included.
  */
 class ConfigServerConnectionTest {
 
@@ -46,12 +46,13 @@ class ConfigServerConnectionTest {
 			seen.add(request.getMethod() + " " + request.getURI().getPath());
 			return execution.execute(request, body);
 		});
-		ConfigServerConnection connection = new ConfigServerConnection(builder, this.api.url(),
-				FakeTenantApi.USERNAME, FakeTenantApi.PASSWORD, Duration.ofSeconds(1), Duration.ofSeconds(2));
+		ConfigServerConnection connection = new ConfigServerConnection(builder, this.api.url(), FakeTenantApi.USERNAME,
+				FakeTenantApi.PASSWORD, Duration.ofSeconds(1), Duration.ofSeconds(2));
 		ConfigServerTenantRegistry registry = new ConfigServerTenantRegistry(connection, 10);
 		assertThat(registry.find(TenantId.of("acme"))).isPresent();
 		assertThat(seen).containsExactly("GET /tenants/acme");
-		// the builder keeps its own request factory: the connection set its timeouts on a clone
+		// the builder keeps its own request factory: the connection set its timeouts on a
+		// clone
 		AtomicBoolean defaultFactory = new AtomicBoolean();
 		builder.requestFactory((uri, method) -> {
 			defaultFactory.set(true);
@@ -71,7 +72,8 @@ class ConfigServerConnectionTest {
 			long start = System.nanoTime();
 			assertThatThrownBy(() -> new ConfigServerTenantRegistry(connection, 10).find(TenantId.of("acme")))
 				.isInstanceOf(TenantRegistryUnavailableException.class);
-			// headers came at once and a byte every 100 ms after: without a whole-answer bound this
+			// headers came at once and a byte every 100 ms after: without a whole-answer
+			// bound this
 			// would take 20 s
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
 			assertThat(connection.lastFailure()).isNotNull();

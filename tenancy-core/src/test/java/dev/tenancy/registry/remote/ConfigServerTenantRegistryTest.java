@@ -122,7 +122,8 @@ class ConfigServerTenantRegistryTest {
 		assertThat(cache.find(ACME)).isPresent();
 		this.api.stop();
 		assertThat(cache.find(ACME)).as("fresh in the cache").isPresent();
-		// Stale (as after a gap in notifications), so the lookup asks the server, which is down.
+		// Stale (as after a gap in notifications), so the lookup asks the server, which
+		// is down.
 		cache.invalidateAll();
 		assertThat(cache.find(ACME)).as("last known good").isPresent();
 		assertThatThrownBy(() -> cache.find(TenantId.of("globex")))
@@ -171,8 +172,9 @@ class ConfigServerTenantRegistryTest {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			port = socket.getLocalPort();
 		}
-		ConfigServerTenantRegistry registry = new ConfigServerTenantRegistry(new ConfigServerConnection(
-				URI.create("http://127.0.0.1:" + port + "/"), "a", "b", Duration.ofSeconds(1), Duration.ofSeconds(2)),
+		ConfigServerTenantRegistry registry = new ConfigServerTenantRegistry(
+				new ConfigServerConnection(URI.create("http://127.0.0.1:" + port + "/"), "a", "b",
+						Duration.ofSeconds(1), Duration.ofSeconds(2)),
 				10);
 		assertThatThrownBy(() -> registry.find(ACME)).isInstanceOf(TenantRegistryUnavailableException.class)
 			.hasMessageContaining("connection refused");
@@ -206,8 +208,9 @@ class ConfigServerTenantRegistryTest {
 
 	@Test
 	void theFollowerKeepsRetryingWithWrongCredentials() throws Exception {
-		this.follower = new ConfigServerChangeFollower(connection("wrong-password"), (id) -> { }, () -> { },
-				Duration.ofMillis(50), Duration.ofMillis(100));
+		this.follower = new ConfigServerChangeFollower(connection("wrong-password"), (id) -> {
+		}, () -> {
+		}, Duration.ofMillis(50), Duration.ofMillis(100));
 		assertThat(this.follower.awaitSynced(Duration.ofMillis(500))).isFalse();
 		assertThat(this.follower.isFollowing()).isFalse();
 		assertThat(this.follower.cursor()).isEqualTo(-1);
@@ -215,7 +218,8 @@ class ConfigServerTenantRegistryTest {
 
 	@Test
 	void anAnswerForAnotherTenantIsRefused() {
-		this.api.bodyOverride.set((id) -> "{\"id\":\"globex\",\"displayName\":\"G\",\"status\":\"active\",\"version\":1,\"config\":{}}");
+		this.api.bodyOverride
+			.set((id) -> "{\"id\":\"globex\",\"displayName\":\"G\",\"status\":\"active\",\"version\":1,\"config\":{}}");
 		assertThatThrownBy(() -> registry().find(ACME)).isInstanceOf(ConfigServerResponseException.class)
 			.hasMessageContaining("another tenant");
 	}
@@ -223,8 +227,10 @@ class ConfigServerTenantRegistryTest {
 	@Test
 	void malformedAnswersAreRefused() {
 		ConfigServerTenantRegistry registry = registry();
-		String[] bodies = { "{\"id\":\"acme\",", "[]", "{\"id\":\"acme\",\"id\":\"acme\",\"status\":\"active\",\"version\":1}",
-				"{\"id\":\"acme\",\"status\":\"active\",\"version\":\"1\"}", "{\"id\":\"acme\",\"status\":\"gone\",\"version\":1}",
+		String[] bodies = { "{\"id\":\"acme\",", "[]",
+				"{\"id\":\"acme\",\"id\":\"acme\",\"status\":\"active\",\"version\":1}",
+				"{\"id\":\"acme\",\"status\":\"active\",\"version\":\"1\"}",
+				"{\"id\":\"acme\",\"status\":\"gone\",\"version\":1}",
 				"{\"id\":\"acme\",\"status\":\"active\",\"version\":1,\"config\":{\"plan\":7}}",
 				"{\"id\":\"acme\",\"status\":\"active\",\"version\":1,\"config\":{\"unknown\":true}}",
 				"{\"id\":\"acme\",\"status\":\"active\",\"version\":1} {}" };
@@ -245,8 +251,9 @@ class ConfigServerTenantRegistryTest {
 
 	@Test
 	void urlsWithCredentialsOrOfOtherSchemesAreRefused() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new ConfigServerConnection(
-				URI.create("http://u:secret@127.0.0.1:1"), null, null, Duration.ofSeconds(1), Duration.ofSeconds(1)))
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new ConfigServerConnection(URI.create("http://u:secret@127.0.0.1:1"), null, null,
+					Duration.ofSeconds(1), Duration.ofSeconds(1)))
 			.withMessageNotContaining("secret");
 		assertThatIllegalArgumentException().isThrownBy(() -> new ConfigServerConnection(URI.create("file:/tmp"), null,
 				null, Duration.ofSeconds(1), Duration.ofSeconds(1)));

@@ -12,9 +12,9 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.tenancy.context.TenantContext;
 
 /**
- * An application on the starter that declares no {@code JwtDecoder}: the starter builds it from
- * {@code spring.security.oauth2.resourceserver.jwt.*}, as for a resource server of an external
- * identity provider.
+ * An application on the starter that declares no {@code JwtDecoder}: the starter builds
+ * it from {@code spring.security.oauth2.resourceserver.jwt.*}, as for a resource server
+ * of an external identity provider.
  */
 @SpringBootApplication
 public class IdpTestApplication {

@@ -26,8 +26,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import dev.tenancy.context.TenantContext;
 
 /**
- * A minimal application on the starter, for the web tests. Tokens come from spring-security-test's
- * {@code jwt()} post-processor; a real bearer token is always rejected by the decoder.
+ * A minimal application on the starter, for the web tests. Tokens come from
+ * spring-security-test's {@code jwt()} post-processor; a real bearer token is always
+ * rejected by the decoder.
  */
 @SpringBootApplication
 @EnableAsync

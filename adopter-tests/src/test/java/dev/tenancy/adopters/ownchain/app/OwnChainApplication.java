@@ -16,9 +16,10 @@ import dev.tenancy.context.TenantContext;
 import static dev.tenancy.autoconfigure.TenancyHttpConfigurer.tenancy;
 
 /**
- * An API with its own security filter chain, as an adopter writes it: its own resource server and
- * URL rules ({@code /app/reports/**} needs the {@code reports} scope, the rest of {@code /app/**} a
- * token, {@code /hello} is open), and Tenancy applied with one call, after {@code anyRequest()}.
+ * An API with its own security filter chain, as an adopter writes it: its own resource
+ * server and URL rules ({@code /app/reports/**} needs the {@code reports} scope, the rest
+ * of {@code /app/**} a token, {@code /hello} is open), and Tenancy applied with one call,
+ * after {@code anyRequest()}.
  */
 @SpringBootApplication
 public class OwnChainApplication {

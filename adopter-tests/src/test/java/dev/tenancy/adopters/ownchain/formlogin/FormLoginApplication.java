@@ -13,8 +13,8 @@ import org.springframework.web.bind.annotation.RestController;
 import static dev.tenancy.autoconfigure.TenancyHttpConfigurer.tenancy;
 
 /**
- * A browser application with form login and sessions, no identity provider and no admin token:
- * Tenancy applied before its URL rules, without the API headers (it serves HTML).
+ * A browser application with form login and sessions, no identity provider and no admin
+ * token: Tenancy applied before its URL rules, without the API headers (it serves HTML).
  */
 @SpringBootApplication
 public class FormLoginApplication {
@@ -22,14 +22,16 @@ public class FormLoginApplication {
 	@Bean
 	SecurityFilterChain browserSecurity(HttpSecurity http) throws Exception {
 		http.with(tenancy(), (tenancy) -> tenancy.headers(false))
-			.authorizeHttpRequests((requests) -> requests.requestMatchers("/app/**").authenticated().anyRequest().permitAll())
+			.authorizeHttpRequests(
+					(requests) -> requests.requestMatchers("/app/**").authenticated().anyRequest().permitAll())
 			.formLogin(Customizer.withDefaults());
 		return http.build();
 	}
 
 	@Bean
 	InMemoryUserDetailsManager users() {
-		return new InMemoryUserDetailsManager(User.withUsername("ann").password("{noop}ann-password").roles("USER").build());
+		return new InMemoryUserDetailsManager(
+				User.withUsername("ann").password("{noop}ann-password").roles("USER").build());
 	}
 
 	@RestController

@@ -9,7 +9,8 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * An application whose own catch-all chain (HTTP basic) does not apply the Tenancy configurer.
+ * An application whose own catch-all chain (HTTP basic) does not apply the Tenancy
+ * configurer.
  */
 @SpringBootApplication
 public class PlainChainApplication {
@@ -24,7 +25,8 @@ public class PlainChainApplication {
 
 	@Bean
 	InMemoryUserDetailsManager users() {
-		return new InMemoryUserDetailsManager(User.withUsername("bob").password("{noop}bob-password").roles("USER").build());
+		return new InMemoryUserDetailsManager(
+				User.withUsername("bob").password("{noop}bob-password").roles("USER").build());
 	}
 
 }
