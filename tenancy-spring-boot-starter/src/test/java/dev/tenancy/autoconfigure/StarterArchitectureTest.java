@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The starter holds auto-configuration only, and tenancy-core knows nothing of it. Rules
  * that the code does not meet yet name their known violators, and fail once one of them
- * is mended, so that the list only shrinks (see docs/adopting/hygiene.md).
+ * is mended, so that the list only shrinks (see docs/development.md).
  */
 class StarterArchitectureTest {
 

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatException;
 class TenancyRateLimitPropertiesTest {
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(TenancyAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(TenancyAutoConfiguration.class, TenancyRegistryAutoConfiguration.class,
 				TenancyRateLimitPropertiesAutoConfiguration.class, TenancyRateLimitAutoConfiguration.class));
 
 	@Test

@@ -36,8 +36,8 @@ import static org.assertj.core.api.Assertions.assertThatException;
 @ExtendWith(OutputCaptureExtension.class)
 class TenantPropertiesValidationTest {
 
-	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(TenancyAutoConfiguration.class));
+	private final WebApplicationContextRunner runner = new WebApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(TenancyAutoConfiguration.class, TenancyRegistryAutoConfiguration.class));
 
 	@ParameterizedTest(name = "window={0}")
 	@CsvSource({ "1m", "PT1M", "60s" })

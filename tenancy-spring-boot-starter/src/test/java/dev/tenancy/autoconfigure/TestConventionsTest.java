@@ -5,8 +5,7 @@ import org.junit.jupiter.api.Test;
 import dev.tenancy.test.TestConventions;
 
 /**
- * This module's tests follow the house's test naming convention
- * (docs/adopting/hygiene.md).
+ * This module's tests follow the house's test naming convention (docs/development.md).
  */
 class TestConventionsTest {
 

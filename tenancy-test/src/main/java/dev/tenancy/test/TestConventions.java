@@ -21,7 +21,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 
 /**
  * The house's test naming convention, checked over one module's test classes (see
- * {@code docs/adopting/hygiene.md}):
+ * {@code docs/development.md}):
  * <ul>
  * <li>a concrete top-level class with test methods (its own or inherited) ends in
  * {@code Test}, so that Surefire's default includes run it and every module reads alike;
@@ -99,7 +99,7 @@ public final class TestConventions {
 		}
 		if (!lines.isEmpty()) {
 			throw new AssertionError(
-					"Test conventions (docs/adopting/hygiene.md) violated:\n  " + String.join("\n  ", lines));
+					"Test conventions (docs/development.md) violated:\n  " + String.join("\n  ", lines));
 		}
 	}
 

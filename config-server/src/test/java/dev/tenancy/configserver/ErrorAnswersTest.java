@@ -30,11 +30,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * hostile request (a 5,000-character path with a script tag, a hostile {@code Host}):
  * Tomcat's own 400s, the firewall, {@code TRACE}, the error page, HTTP basic's 401 and
  * 403, Spring MVC's 405/406, the tenant API and the admin API. Raw bytes on a socket; the
- * context is {@link LocalProfileTests}'.
+ * context is {@link LocalProfileTest}'.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("local")
-class ErrorAnswersTests {
+class ErrorAnswersTest {
 
 	static final String CLIENT = "Authorization: " + Http.basic("sample-app", "sample-app-secret");
 

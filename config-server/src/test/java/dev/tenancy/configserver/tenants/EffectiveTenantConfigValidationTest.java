@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * validator: the same rules and messages as tenant files, the admin API and
  * {@code tenancy.tenants.*}, at start-up.
  */
-class EffectiveTenantConfigValidationTests {
+class EffectiveTenantConfigValidationTest {
 
 	@Test
 	void durationsInBothFormsAreAccepted() {

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * refuse to start and say which property to set.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class StartupValidationTests {
+class StartupValidationTest {
 
 	@Test
 	void refusesToStartWithoutClients(CapturedOutput output) {

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "tenancy.config-server.clients.billing.password={noop}billing-secret")
-class ConfigServerHttpTests {
+class ConfigServerHttpTest {
 
 	static final String SAMPLE_APP_SECRET = "s3cret-for-sample-app";
 

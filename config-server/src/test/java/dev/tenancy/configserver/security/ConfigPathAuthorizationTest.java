@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "tenancy.config-server.clients.sample-app.password={noop}sample-secret",
 				"tenancy.config-server.clients.billing.password={noop}billing-secret" })
-class ConfigPathAuthorizationTests {
+class ConfigPathAuthorizationTest {
 
 	private static final HttpClient CLIENT = HttpClient.newBuilder()
 		.connectTimeout(Duration.ofSeconds(5))

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 		properties = { "spring.cloud.config.server.native.search-locations=classpath:/corrupt-repo/",
 				"tenancy.config-server.clients.broken-app.password={noop}broken-secret",
 				"tenancy.config-server.clients.good-app.password={noop}good-secret" })
-class DecryptionHealthTests {
+class DecryptionHealthTest {
 
 	@LocalServerPort
 	int port;

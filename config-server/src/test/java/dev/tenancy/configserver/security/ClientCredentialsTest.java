@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-class ClientCredentialsTests {
+class ClientCredentialsTest {
 
 	private static ConfigServerProperties clients(String... namesAndPasswords) {
 		Map<String, Client> clients = new LinkedHashMap<>();

@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "tenancy.config-server.clients.sample-app.password={noop}sample-secret",
 				"tenancy.admin.token=test-admin-token-0123456789" })
-class TenantApiTests {
+class TenantApiTest {
 
 	private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 

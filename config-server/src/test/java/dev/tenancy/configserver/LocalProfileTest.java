@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The 'local' profile carries the demo credential sample-app / sample-app-secret. */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("local")
-class LocalProfileTests {
+class LocalProfileTest {
 
 	@LocalServerPort
 	int port;
