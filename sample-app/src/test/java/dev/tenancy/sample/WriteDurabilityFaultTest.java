@@ -196,6 +196,7 @@ class WriteDurabilityFaultTest {
 	void duringTheOutageFailFastServeCachedTenantsReportHealthAndRecoverByThemselves() throws Exception {
 		assertThat(api.get("/api/tenant", "Authorization", bearer).statusCode()).isEqualTo(200);
 		assertThat(health().statusCode()).isEqualTo(200);
+		assertThat(api.get("/actuator/health/readiness").body()).contains("tenancyRegistry");
 		String neverSeen = Api.bearer(LocalTokens.forTenant(app, "globex"));
 		long restoredAt;
 		try {
@@ -253,6 +254,11 @@ class WriteDurabilityFaultTest {
 				assertThat(Api.json(health).path("components").path("db").path("status").asString()).isEqualTo("DOWN");
 				assertThat(Api.json(health).path("components").path("tenancyRegistry").path("status").asString())
 					.isEqualTo("DOWN");
+				// The registry is in the readiness group (out of rotation), never in
+				// liveness
+				// (a restart does not bring the database back).
+				assertThat(api.get("/actuator/health/readiness").statusCode()).isEqualTo(503);
+				assertThat(api.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
 				assertThat(Api.json(health).path("components").path("diskSpace").path("status").asString())
 					.isEqualTo("UP");
 			}

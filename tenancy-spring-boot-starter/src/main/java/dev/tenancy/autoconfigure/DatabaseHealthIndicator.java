@@ -3,6 +3,8 @@ package dev.tenancy.autoconfigure;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
+import dev.tenancy.jdbc.DatabaseProbe;
+
 /**
  * The {@code db} health component in place of Spring Boot's, which borrows a pooled
  * connection and so, while the database is away, answers only after the pool's connection

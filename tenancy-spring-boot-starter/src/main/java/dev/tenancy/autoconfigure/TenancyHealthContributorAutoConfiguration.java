@@ -16,6 +16,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.tenancy.jdbc.DatabaseProbe;
 import dev.tenancy.ratelimit.RateLimiter;
 import dev.tenancy.ratelimit.RedisRateLimitClient;
 import dev.tenancy.registry.CachingTenantRegistry;

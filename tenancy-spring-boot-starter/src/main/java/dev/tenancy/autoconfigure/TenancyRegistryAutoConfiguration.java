@@ -2,13 +2,11 @@ package dev.tenancy.autoconfigure;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Collectors;
 
 import javax.net.ssl.SSLParameters;
@@ -238,28 +236,10 @@ public final class TenancyRegistryAutoConfiguration {
 					ObjectProvider<JdbcConnectionDetails> connectionDetails, DataSource dataSource) {
 				JdbcConnectionDetails details = connectionDetails.getIfUnique();
 				PostgresChangeListener.ConnectionFactory factory = (details != null && details.getJdbcUrl() != null)
-						? () -> DriverManager.getConnection(details.getJdbcUrl(), listenerProperties(details))
+						? PostgresChangeListener.ConnectionFactory.forUrl(details.getJdbcUrl(), details.getUsername(),
+								details.getPassword())
 						: dataSource::getConnection;
 				return new PostgresChangeListener(factory, cache::invalidate, cache::invalidateAll);
-			}
-
-			/**
-			 * Connection properties of the listener's own connection: bounded connect and
-			 * login time, so reconnecting into an unreachable network cannot hang, and a
-			 * name operators can find it by.
-			 */
-			private static Properties listenerProperties(JdbcConnectionDetails connection) {
-				Properties properties = new Properties();
-				if (connection.getUsername() != null) {
-					properties.setProperty("user", connection.getUsername());
-				}
-				if (connection.getPassword() != null) {
-					properties.setProperty("password", connection.getPassword());
-				}
-				properties.setProperty("connectTimeout", "5");
-				properties.setProperty("loginTimeout", "5");
-				properties.setProperty("ApplicationName", "tenancy-registry-listener");
-				return properties;
 			}
 
 		}
@@ -323,8 +303,10 @@ public final class TenancyRegistryAutoConfiguration {
 				ObjectProvider<RestClient.Builder> restClientBuilder, ObjectProvider<SslBundles> sslBundles) {
 			TenancyRegistryProperties.ConfigServer server = properties.configServer();
 			if (server.url() == null) {
-				throw new IllegalStateException(
-						"tenancy.registry.source is 'config-server' but tenancy.registry.config-server.url is not set");
+				throw new TenancyConfigurationException(
+						"tenancy.registry.source is 'config-server' but tenancy.registry.config-server.url is not set.",
+						"Set tenancy.registry.config-server.url to the config server's base URL, such as "
+								+ "http://config-server:8888, or choose another tenancy.registry.source.");
 			}
 			ConfigServerConnection connection;
 			try {
@@ -337,7 +319,10 @@ public final class TenancyRegistryAutoConfiguration {
 						(bundle != null) ? sslParameters(bundle) : null);
 			}
 			catch (IllegalArgumentException ex) {
-				throw new IllegalStateException("Invalid tenancy.registry.config-server settings: " + ex.getMessage(),
+				throw new TenancyConfigurationException(
+						"Invalid tenancy.registry.config-server settings: " + ex.getMessage(),
+						"Set tenancy.registry.config-server.url to an absolute http or https URL without credentials, "
+								+ "and the credentials in .username and .password.",
 						ex);
 			}
 			return new ConfigServerTenantRegistry(connection, properties.cache().maximumSize());

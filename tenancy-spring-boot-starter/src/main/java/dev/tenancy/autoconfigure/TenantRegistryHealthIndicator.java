@@ -3,6 +3,7 @@ package dev.tenancy.autoconfigure;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
+import dev.tenancy.jdbc.DatabaseProbe;
 import dev.tenancy.registry.CachingTenantRegistry;
 import dev.tenancy.registry.jdbc.JdbcTenantRegistry;
 import dev.tenancy.registry.jdbc.PostgresChangeListener;

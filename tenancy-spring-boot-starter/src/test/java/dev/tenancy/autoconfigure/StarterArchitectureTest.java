@@ -158,8 +158,7 @@ class StarterArchitectureTest {
 	 * Known violators of {@link #starterClassesAreWiringOnly()}, to be moved to
 	 * tenancy-core.
 	 */
-	private static final Set<String> NOT_WIRING_YET = Set.of("DataRedisDetails", "DatabaseProbe",
-			"RateLimitRedisLocation");
+	private static final Set<String> NOT_WIRING_YET = Set.of("DataRedisDetails", "RateLimitRedisLocation");
 
 	@Test
 	void starterClassesAreWiringOnly() throws Exception {
@@ -204,7 +203,7 @@ class StarterArchitectureTest {
 	 * Known violators of {@link #starterNeitherParsesNorTalksToServers()}, by top-level
 	 * class.
 	 */
-	private static final Set<String> PARSES_OR_TALKS_YET = Set.of("DataRedisDetails", "DatabaseProbe",
+	private static final Set<String> PARSES_OR_TALKS_YET = Set.of("DataRedisDetails",
 			"TenancyRegistryAutoConfiguration");
 
 	@Test

@@ -1,9 +1,11 @@
 package dev.tenancy.registry.jdbc;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -203,6 +205,29 @@ public final class PostgresChangeListener implements AutoCloseable {
 		 * @throws SQLException on failure
 		 */
 		Connection open() throws SQLException;
+
+		/**
+		 * Unpooled connections to a JDBC URL, with bounded connect and login time (so
+		 * reconnecting into an unreachable network cannot hang) and an application name
+		 * operators can find the listener by in {@code pg_stat_activity}.
+		 * @param jdbcUrl the database's JDBC URL
+		 * @param username the user, or {@code null} for the URL's or the driver's default
+		 * @param password the password, or {@code null}
+		 * @return the factory
+		 */
+		static ConnectionFactory forUrl(String jdbcUrl, String username, String password) {
+			Properties properties = new Properties();
+			if (username != null) {
+				properties.setProperty("user", username);
+			}
+			if (password != null) {
+				properties.setProperty("password", password);
+			}
+			properties.setProperty("connectTimeout", "5");
+			properties.setProperty("loginTimeout", "5");
+			properties.setProperty("ApplicationName", "tenancy-registry-listener");
+			return () -> DriverManager.getConnection(jdbcUrl, properties);
+		}
 
 	}
 

@@ -1,4 +1,4 @@
-package dev.tenancy.autoconfigure;
+package dev.tenancy.jdbc;
 
 import java.sql.Connection;
 import java.time.Duration;
@@ -20,7 +20,7 @@ import javax.sql.DataSource;
  * instead of waiting again, so a health request with several database-backed indicators
  * (and a burst of health requests) costs one budget, not one each.
  */
-final class DatabaseProbe {
+public final class DatabaseProbe {
 
 	private final DataSource dataSource;
 
@@ -33,7 +33,7 @@ final class DatabaseProbe {
 	 * @param dataSource the database
 	 * @param budget how long a caller waits for the answer
 	 */
-	DatabaseProbe(DataSource dataSource, Duration budget) {
+	public DatabaseProbe(DataSource dataSource, Duration budget) {
 		this.dataSource = dataSource;
 		this.budget = budget;
 	}
@@ -42,7 +42,7 @@ final class DatabaseProbe {
 	 * Whether the database answers.
 	 * @return the result, within the budget
 	 */
-	Result check() {
+	public Result check() {
 		Attempt attempt = attempt();
 		if (attempt.overran) {
 			return Result.NO_ANSWER;
@@ -102,7 +102,7 @@ final class DatabaseProbe {
 	/**
 	 * What the probe found.
 	 */
-	enum Result {
+	public enum Result {
 
 		/** A connection was valid. */
 		UP("up"),
@@ -119,11 +119,19 @@ final class DatabaseProbe {
 			this.description = description;
 		}
 
-		boolean isUp() {
+		/**
+		 * Whether the database answered.
+		 * @return {@code true} for {@link #UP}
+		 */
+		public boolean isUp() {
 			return this == UP;
 		}
 
-		String description() {
+		/**
+		 * What the result means, for health details.
+		 * @return the description
+		 */
+		public String description() {
 			return this.description;
 		}
 
