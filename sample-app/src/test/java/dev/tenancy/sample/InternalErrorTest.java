@@ -47,7 +47,7 @@ class InternalErrorTest {
 			.doesNotContain("at dev.tenancy");
 
 		assertThat(output.getAll()).contains(correlationId)
-			.contains("tenant_id=acme")
+			.contains("[tenant=acme request=")
 			.contains("java.lang.IllegalStateException: Query failed: " + FailingEndpoint.SQL)
 			.contains("FailingEndpoint$FailingController.fail");
 	}

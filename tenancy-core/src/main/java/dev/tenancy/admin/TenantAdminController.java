@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.MDC;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
@@ -484,7 +485,12 @@ public class TenantAdminController {
 		else {
 			actor = (principal != null) ? principal : "anonymous";
 		}
-		String requestId = request.getHeader("X-Request-ID");
+		// The request id the log lines of this request carry (MDC request_id, set by the
+		// starter's request id filter), so an audit record leads to them.
+		String requestId = MDC.get("request_id");
+		if (requestId == null) {
+			requestId = request.getHeader("X-Request-ID");
+		}
 		if (requestId == null || !REQUEST_ID.matcher(requestId).matches()) {
 			requestId = UUID.randomUUID().toString();
 		}

@@ -19,16 +19,16 @@ import io.micrometer.core.instrument.Timer;
 /**
  * Rate-limit metrics on a Micrometer registry:
  * <ul>
- * <li>{@value #DECISIONS} (counter; tags {@code tenant}, {@code outcome} =
+ * <li>{@value #DECISIONS} (counter; tags {@code tenant_id}, {@code outcome} =
  * allowed|rejected, {@code source} = redis|local|fail_open|fail_closed)</li>
- * <li>{@value #REJECTIONS} (counter; tags {@code tenant}, {@code policy} =
+ * <li>{@value #REJECTIONS} (counter; tags {@code tenant_id}, {@code policy} =
  * tenant|user|unavailable)</li>
- * <li>{@value #FALLBACKS} (counter; tags {@code tenant}, {@code mode} =
+ * <li>{@value #FALLBACKS} (counter; tags {@code tenant_id}, {@code mode} =
  * local|open|closed, {@code reason} = error|timeout|circuit_open)</li>
  * <li>{@value #REDIS_LATENCY} (timer; tag {@code outcome} = success|failure)</li>
  * <li>{@value #DEGRADED} (gauge; 1 while Redis is not used)</li>
  * </ul>
- * The {@code tenant} tag carries the tenant id for the first {@code maxTenantTags}
+ * The {@code tenant_id} tag carries the tenant id for the first {@code maxTenantTags}
  * tenants seen and {@value #OTHER} for every other, so a registry never holds more than
  * that many tenant series per meter.
  */
@@ -48,6 +48,12 @@ public final class MicrometerRateLimitMetrics implements RateLimitMetrics {
 
 	/** Degraded gauge name. */
 	public static final String DEGRADED = "tenancy.ratelimit.degraded";
+
+	/**
+	 * The tenant tag: the same name as the MDC key, the log field and the span attribute
+	 * ({@code dev.tenancy.context.TenantContext#MDC_KEY}).
+	 */
+	public static final String TENANT_TAG = "tenant_id";
 
 	/** The tenant tag of tenants beyond the cardinality bound. */
 	public static final String OTHER = "other";
@@ -92,12 +98,12 @@ public final class MicrometerRateLimitMetrics implements RateLimitMetrics {
 	@Override
 	public void decision(RateLimitRequest request, RateLimitDecision decision) {
 		String tenant = tenantTag(request);
-		counter(DECISIONS, "Rate-limit decisions", "tenant", tenant, "outcome",
+		counter(DECISIONS, "Rate-limit decisions", TENANT_TAG, tenant, "outcome",
 				decision.allowed() ? "allowed" : "rejected", "source",
 				decision.source().name().toLowerCase(Locale.ROOT))
 			.increment();
 		if (!decision.allowed()) {
-			counter(REJECTIONS, "Requests rejected by the rate limiter", "tenant", tenant, "policy",
+			counter(REJECTIONS, "Requests rejected by the rate limiter", TENANT_TAG, tenant, "policy",
 					(decision.rejectedBy() != null) ? decision.rejectedBy() : "unavailable")
 				.increment();
 		}
@@ -105,7 +111,7 @@ public final class MicrometerRateLimitMetrics implements RateLimitMetrics {
 
 	@Override
 	public void fallback(RateLimitRequest request, FailureMode mode, String reason) {
-		counter(FALLBACKS, "Rate-limit decisions made without Redis", "tenant", tenantTag(request), "mode",
+		counter(FALLBACKS, "Rate-limit decisions made without Redis", TENANT_TAG, tenantTag(request), "mode",
 				mode.name().toLowerCase(Locale.ROOT), "reason", reason)
 			.increment();
 	}

@@ -81,6 +81,7 @@ public final class TenantIsolationFilter extends OncePerRequestFilter {
 			tenant = admit(request);
 		}
 		catch (TenantResolutionException ex) {
+			logger.debug("Request refused: {}", ex.error().code());
 			reject(response, ex.error());
 			return;
 		}
@@ -92,6 +93,9 @@ public final class TenantIsolationFilter extends OncePerRequestFilter {
 		request.setAttribute(TENANT_ATTRIBUTE, tenant);
 		try {
 			TenantContext.call(tenant.id(), () -> {
+				// Inside the scope: the line carries tenant_id as an MDC field, not in
+				// its text.
+				logger.debug("Request admitted: {} {}", request.getMethod(), request.getRequestURI());
 				this.listeners.forEach((listener) -> listener.onTenant(request, tenant));
 				chain.doFilter(request, response);
 				return null;

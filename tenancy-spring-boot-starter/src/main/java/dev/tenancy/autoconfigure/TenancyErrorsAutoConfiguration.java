@@ -24,6 +24,7 @@ import dev.tenancy.web.InternalErrorExceptionResolver;
 import dev.tenancy.web.InternalErrorFilter;
 import dev.tenancy.web.ProblemDetailAdvice;
 import dev.tenancy.web.ProblemErrorReportValve;
+import dev.tenancy.web.RequestIdFilter;
 
 /**
  * Every error answer of the application is problem+json with a stable code, the security
@@ -61,6 +62,22 @@ public final class TenancyErrorsAutoConfiguration {
 	@ConditionalOnMissingBean(name = "tenancyErrorPageFilter")
 	FilterRegistrationBean<ErrorPageProblemFilter> tenancyErrorPageFilter(Environment environment) {
 		return errorPageFilter(environment);
+	}
+
+	/**
+	 * The request id of every request (MDC {@code request_id}, {@code X-Request-ID}
+	 * response header): the field that ties an error answer to its log lines. Registered
+	 * with the error handling because it does not depend on {@code tenancy.enabled}
+	 * either (the config server has it too).
+	 * @return the registration
+	 */
+	@Bean
+	@ConditionalOnMissingBean(name = "tenancyRequestIdFilter")
+	FilterRegistrationBean<RequestIdFilter> tenancyRequestIdFilter() {
+		FilterRegistrationBean<RequestIdFilter> registration = new FilterRegistrationBean<>(new RequestIdFilter());
+		registration.setOrder(TenancyFilterOrders.REQUEST_ID);
+		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
+		return registration;
 	}
 
 	@Bean

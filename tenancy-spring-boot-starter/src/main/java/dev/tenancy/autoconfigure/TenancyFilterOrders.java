@@ -23,8 +23,14 @@ import org.springframework.core.Ordered;
  * <td>error page as problem+json (ERROR dispatch)</td>
  * </tr>
  * <tr>
- * <td>{@link #INTERNAL_ERROR}</td>
+ * <td>{@link #REQUEST_ID}</td>
  * <td>{@code HIGHEST_PRECEDENCE + 2}</td>
+ * <td>request id in the MDC and the {@code X-Request-ID} response header (inside the
+ * observation filter)</td>
+ * </tr>
+ * <tr>
+ * <td>{@link #INTERNAL_ERROR}</td>
+ * <td>{@code HIGHEST_PRECEDENCE + 3}</td>
  * <td>internal-error safety net (inside the observation filter)</td>
  * </tr>
  * <tr>
@@ -68,10 +74,17 @@ public final class TenancyFilterOrders {
 	public static final int ERROR_PAGE = Ordered.HIGHEST_PRECEDENCE;
 
 	/**
-	 * The internal-error safety net: outside everything but the observation filter,
-	 * whether or not tenant isolation is on.
+	 * The request id: right inside the observation filter
+	 * ({@code HIGHEST_PRECEDENCE + 1}, Spring Boot's), outside the internal-error safety
+	 * net, so the line that logs an unhandled exception carries the request id too.
 	 */
-	public static final int INTERNAL_ERROR = Ordered.HIGHEST_PRECEDENCE + 2;
+	public static final int REQUEST_ID = Ordered.HIGHEST_PRECEDENCE + 2;
+
+	/**
+	 * The internal-error safety net: outside everything but the observation and request
+	 * id filters, whether or not tenant isolation is on.
+	 */
+	public static final int INTERNAL_ERROR = Ordered.HIGHEST_PRECEDENCE + 3;
 
 	/** Spring Security's filter chain, the reference of the orders below. */
 	public static final int SECURITY = SecurityFilterProperties.DEFAULT_FILTER_ORDER;

@@ -40,7 +40,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 		properties = { "tenancy.tenants.acme.display-name=Acme Travel", "tenancy.tenants.globex.display-name=Globex",
 				"tenancy.tenants.initech.status=suspended", "tenancy.tenants.umbrella.status=deleted",
 				"tenancy.admin.token=" + TenancyWebTest.ADMIN_TOKEN, "tenancy.admin.api.enabled=true",
-				"spring.task.execution.pool.core-size=1", "spring.task.execution.pool.max-size=1" })
+				"spring.task.execution.pool.core-size=1", "spring.task.execution.pool.max-size=1",
+				// Structured logs, so the tenant, request and correlation ids are seen as
+				// fields.
+				"logging.structured.format.console=logstash" })
 @AutoConfigureMockMvc
 @ExtendWith(OutputCaptureExtension.class)
 class TenancyWebTest {
@@ -254,10 +257,13 @@ class TenancyWebTest {
 		assertThat(problem).containsEntry("code", "internal_error").containsEntry("status", 500);
 		String correlationId = (String) problem.get("correlationId");
 		assertThat(correlationId).matches("[0-9a-f-]{36}");
-		// The log has everything the body does not.
-		assertThat(output.getAll()).contains(correlationId)
+		// The log has everything the body does not, the ids as fields of the line.
+		String requestId = result.getResponse().getHeader("X-Request-ID");
+		assertThat(requestId).isNotBlank();
+		assertThat(output.getAll()).contains("\"correlation_id\":\"" + correlationId + "\"")
+			.contains("\"request_id\":\"" + requestId + "\"")
 			.contains(TestApplication.SECRET)
-			.contains("tenant_id=acme")
+			.contains("\"tenant_id\":\"acme\"")
 			.contains("IllegalStateException");
 	}
 
