@@ -6,6 +6,7 @@ import org.springframework.http.server.observation.ServerRequestObservationConte
 import org.springframework.web.filter.ServerHttpObservationFilter;
 
 import dev.tenancy.Tenant;
+import dev.tenancy.context.TenantContext;
 
 /**
  * Adds the tenant id to the request's observation as a high-cardinality key, so traces
@@ -13,8 +14,11 @@ import dev.tenancy.Tenant;
  */
 public final class ObservationTenantRequestListener implements TenantRequestListener {
 
-	/** Key of the tenant id on observations. */
-	public static final String KEY = "tenant.id";
+	/**
+	 * Key of the tenant id on observations: the MDC's key, so logs and spans name it
+	 * alike.
+	 */
+	public static final String KEY = TenantContext.MDC_KEY;
 
 	@Override
 	public void onTenant(HttpServletRequest request, Tenant tenant) {

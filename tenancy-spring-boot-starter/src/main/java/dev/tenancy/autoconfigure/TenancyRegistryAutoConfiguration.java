@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import javax.net.ssl.SSLParameters;
 import javax.sql.DataSource;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -184,14 +185,17 @@ public final class TenancyRegistryAutoConfiguration {
 		@Bean
 		@Primary
 		@ConditionalOnMissingBean(CachingTenantRegistry.class)
-		CachingTenantRegistry tenantRegistry(JdbcTenantRegistry jdbc, TenancyRegistryProperties properties) {
+		CachingTenantRegistry tenantRegistry(JdbcTenantRegistry jdbc, TenancyRegistryProperties properties,
+				ObjectProvider<ObservationRegistry> observations) {
 			TenantRegistry source = jdbc;
 			if (properties.files().directory() != null) {
 				source = new DualTenantRegistry(jdbc, yamlTenantSource(properties));
 			}
 			TenancyRegistryProperties.Cache cache = properties.cache();
-			return new CachingTenantRegistry(source, cache.maximumSize(), cache.timeToLive(), cache.lastKnownGood(),
-					REGISTRY_RETRY_INTERVAL);
+			CachingTenantRegistry registry = new CachingTenantRegistry(source, cache.maximumSize(), cache.timeToLive(),
+					cache.lastKnownGood(), REGISTRY_RETRY_INTERVAL);
+			registry.setObservationRegistry(observations.getIfUnique(() -> ObservationRegistry.NOOP));
+			return registry;
 		}
 
 		@Bean
@@ -361,10 +365,13 @@ public final class TenancyRegistryAutoConfiguration {
 		@Bean
 		@Primary
 		@ConditionalOnMissingBean(CachingTenantRegistry.class)
-		CachingTenantRegistry tenantRegistry(ConfigServerTenantRegistry registry,
-				TenancyRegistryProperties properties) {
+		CachingTenantRegistry tenantRegistry(ConfigServerTenantRegistry registry, TenancyRegistryProperties properties,
+				ObjectProvider<ObservationRegistry> observations) {
 			TenancyRegistryProperties.Cache cache = properties.cache();
-			return new CachingTenantRegistry(registry, cache.maximumSize(), cache.timeToLive(), cache.lastKnownGood());
+			CachingTenantRegistry caching = new CachingTenantRegistry(registry, cache.maximumSize(), cache.timeToLive(),
+					cache.lastKnownGood());
+			caching.setObservationRegistry(observations.getIfUnique(() -> ObservationRegistry.NOOP));
+			return caching;
 		}
 
 		@Bean(destroyMethod = "close")
