@@ -304,7 +304,8 @@ public final class TenancyRegistryAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		ConfigServerTenantRegistry configServerTenantRegistry(TenancyRegistryProperties properties,
-				ObjectProvider<RestClient.Builder> restClientBuilder, ObjectProvider<SslBundles> sslBundles) {
+				ObjectProvider<RestClient.Builder> restClientBuilder, ObjectProvider<SslBundles> sslBundles,
+				ObjectProvider<ObservationRegistry> observations) {
 			TenancyRegistryProperties.ConfigServer server = properties.configServer();
 			if (server.url() == null) {
 				throw new TenancyConfigurationException(
@@ -315,11 +316,16 @@ public final class TenancyRegistryAutoConfiguration {
 			ConfigServerConnection connection;
 			try {
 				// Spring Boot's builder when there is one, so that its observations
-				// (metrics, tracing) apply.
+				// (metrics, tracing) apply; without spring-boot-restclient (the webmvc
+				// starter lacks it) a plain builder observed by the application's
+				// registry,
+				// so the trace still reaches the config server (traceparent).
 				SslBundle bundle = (server.sslBundle() != null) ? sslBundle(sslBundles, server.sslBundle()) : null;
-				connection = new ConfigServerConnection(restClientBuilder.getIfAvailable(RestClient::builder),
-						server.url(), server.username(), server.password(), server.connectTimeout(),
-						server.readTimeout(), (bundle != null) ? bundle.createSslContext() : null,
+				RestClient.Builder builder = restClientBuilder.getIfAvailable(() -> RestClient.builder()
+					.observationRegistry(observations.getIfUnique(() -> ObservationRegistry.NOOP)));
+				connection = new ConfigServerConnection(builder, server.url(), server.username(), server.password(),
+						server.connectTimeout(), server.readTimeout(),
+						(bundle != null) ? bundle.createSslContext() : null,
 						(bundle != null) ? sslParameters(bundle) : null);
 			}
 			catch (IllegalArgumentException ex) {
