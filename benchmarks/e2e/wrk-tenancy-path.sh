@@ -3,19 +3,20 @@
 # resolution, registry, rate limit) against the same endpoint with tenancy off (JWT only), under wrk.
 #
 # Needs: the built jar (./mvnw -B -q -Dmaven.test.skip=true package), PostgreSQL and Redis on
-# localhost as for the local profile, and wrk (apt-get install wrk). Uses port 18080.
+# localhost as for the local profile, and wrk (apt-get install wrk). Uses port 18080 (PORT=... to change).
 # Usage: benchmarks/e2e/wrk-tenancy-path.sh [duration-seconds] [connections]
+# APP_ARGS adds arguments to both app starts, e.g. APP_ARGS=--management.tracing.enabled=false.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${1:-20}
 CONNECTIONS=${2:-32}
-PORT=18080
+PORT=${PORT:-18080}
 BASE=http://127.0.0.1:$PORT
 JAR=sample-app/target/sample-app.jar
 LOG=$(mktemp -d)
 
 start_app() {
-  java -jar "$JAR" --spring.profiles.active=local --server.port=$PORT "$@" >"$LOG/app.log" 2>&1 &
+  java -jar "$JAR" --spring.profiles.active=local --server.port=$PORT ${APP_ARGS:-} "$@" >"$LOG/app.log" 2>&1 &
   APP=$!
   for _ in $(seq 1 120); do
     if curl -sf "$BASE/actuator/health" >/dev/null; then return 0; fi

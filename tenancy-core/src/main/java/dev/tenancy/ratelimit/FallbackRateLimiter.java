@@ -1,6 +1,7 @@
 package dev.tenancy.ratelimit;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -8,8 +9,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.tenancy.context.TenantContext;
 
 /**
  * Fronts the Redis limiter with a short timeout and a {@link CircuitBreaker}, and decides
@@ -26,10 +31,23 @@ import org.slf4j.LoggerFactory;
  * Tokens spent locally are not carried to Redis on recovery, and a Redis decision that
  * timed out may still have taken its tokens: around an outage the instances together may
  * admit up to their local shares more, or a few requests fewer, than the plan.
+ * <p>
+ * Each consumption is observed as {@value #OBSERVATION} (low-cardinality keys
+ * {@code source}, {@code outcome} and {@code fallback}: {@code none}, {@code timeout},
+ * {@code error} or {@code circuit_open}; the tenant id as a high-cardinality key), and
+ * the Redis call inside it as {@value #REDIS_OBSERVATION}.
  */
 public final class FallbackRateLimiter implements RateLimiter {
 
+	/** Name of the observation of a rate-limit decision. */
+	public static final String OBSERVATION = "tenancy.ratelimit.decision";
+
+	/** Name of the observation of the Redis call inside a decision. */
+	public static final String REDIS_OBSERVATION = "tenancy.ratelimit.redis";
+
 	private static final Logger logger = LoggerFactory.getLogger(FallbackRateLimiter.class);
+
+	private volatile ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 	private final RateLimiter redis;
 
@@ -86,9 +104,40 @@ public final class FallbackRateLimiter implements RateLimiter {
 		return this.breaker.state();
 	}
 
+	/**
+	 * Observe decisions with this registry (the default observes nothing).
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = (observationRegistry != null) ? observationRegistry : ObservationRegistry.NOOP;
+	}
+
 	@Override
 	public CompletionStage<RateLimitDecision> consume(RateLimitRequest request) {
-		return decide(request, RateLimiter::consume, true);
+		Observation observation = Observation.createNotStarted(OBSERVATION, this.observationRegistry)
+			.contextualName("rate limit decision")
+			.lowCardinalityKeyValue("fallback", "none")
+			.highCardinalityKeyValue(TenantContext.MDC_KEY, request.plan().tenant().value())
+			.start();
+		CompletionStage<RateLimitDecision> decided;
+		try (Observation.Scope scope = observation.openScope()) {
+			decided = decide(request, RateLimiter::consume, true, observation);
+		}
+		catch (RuntimeException ex) {
+			observation.error(ex);
+			observation.stop();
+			throw ex;
+		}
+		return decided.whenComplete((decision, ex) -> {
+			if (decision != null) {
+				observation.lowCardinalityKeyValue("source", decision.source().name().toLowerCase(Locale.ROOT));
+				observation.lowCardinalityKeyValue("outcome", decision.allowed() ? "allowed" : "rejected");
+			}
+			if (ex != null) {
+				observation.error(ex);
+			}
+			observation.stop();
+		});
 	}
 
 	/**
@@ -97,14 +146,20 @@ public final class FallbackRateLimiter implements RateLimiter {
 	 */
 	@Override
 	public CompletionStage<RateLimitDecision> peek(RateLimitRequest request) {
-		return decide(request, RateLimiter::peek, false);
+		return decide(request, RateLimiter::peek, false, Observation.NOOP);
 	}
 
-	private CompletionStage<RateLimitDecision> decide(RateLimitRequest request, Operation operation,
-			boolean consuming) {
+	private CompletionStage<RateLimitDecision> decide(RateLimitRequest request, Operation operation, boolean consuming,
+			Observation decision) {
 		if (!this.breaker.tryAcquire()) {
+			decision.lowCardinalityKeyValue("fallback", "circuit_open");
 			return fallback(request, "circuit_open", operation, consuming);
 		}
+		// A child of the decision (its scope is open): the Redis round trip on its own.
+		Observation call = decision.isNoop() ? Observation.NOOP
+				: Observation.createNotStarted(REDIS_OBSERVATION, this.observationRegistry)
+					.contextualName("rate limit redis")
+					.start();
 		long start = System.nanoTime();
 		CompletableFuture<RateLimitDecision> decided;
 		try {
@@ -113,17 +168,24 @@ public final class FallbackRateLimiter implements RateLimiter {
 		catch (RuntimeException ex) {
 			decided = CompletableFuture.failedFuture(ex);
 		}
-		return decided.orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS).handle((decision, ex) -> {
+		return decided.orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS).handle((made, ex) -> {
 			long elapsed = System.nanoTime() - start;
-			if (ex == null && decision != null) {
+			Throwable failure = (ex != null) ? unwrap(ex) : null;
+			call.lowCardinalityKeyValue("outcome",
+					(failure == null) ? "success" : isTimeout(failure) ? "timeout" : "error");
+			if (failure != null) {
+				call.error(failure);
+			}
+			call.stop();
+			if (ex == null && made != null) {
 				this.metrics.redisCall(elapsed, true);
 				if (this.breaker.onSuccess()) {
 					logger.info("Redis answers again: rate limits are decided in Redis");
 				}
 				if (consuming) {
-					this.metrics.decision(request, decision);
+					this.metrics.decision(request, made);
 				}
-				return CompletableFuture.completedFuture(decision);
+				return CompletableFuture.completedFuture(made);
 			}
 			this.metrics.redisCall(elapsed, false);
 			Throwable cause = unwrap(ex);
@@ -135,6 +197,7 @@ public final class FallbackRateLimiter implements RateLimiter {
 			else {
 				logger.debug("Rate-limit decision in Redis failed: {}", String.valueOf(cause));
 			}
+			decision.lowCardinalityKeyValue("fallback", timeout ? "timeout" : "error");
 			return fallback(request, timeout ? "timeout" : "error", operation, consuming);
 		}).thenCompose((stage) -> stage);
 	}

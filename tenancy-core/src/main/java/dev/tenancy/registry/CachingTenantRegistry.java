@@ -8,11 +8,14 @@ import java.util.function.LongSupplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.tenancy.Tenant;
 import dev.tenancy.TenantId;
+import dev.tenancy.context.TenantContext;
 
 /**
  * A bounded in-memory cache in front of a registry.
@@ -34,10 +37,24 @@ import dev.tenancy.TenantId;
  * cache): while it is down, cached tenants are served at once instead of after the
  * registry's own timeout on every lookup, and a tenant with no usable cached answer fails
  * at once.
+ * <p>
+ * Each lookup is observed as {@value #OBSERVATION} (a span when tracing is on, a timer
+ * with metrics) with the low-cardinality key {@value #CACHE_KEY}: {@code hit},
+ * {@code miss} (the registry was asked), {@code last_known_good} (served from the cache
+ * while the registry is down) or {@code unavailable}; the tenant id is a high-cardinality
+ * key (spans only).
  */
 public final class CachingTenantRegistry implements TenantRegistry {
 
+	/** Name of the observation of a lookup. */
+	public static final String OBSERVATION = "tenancy.registry.lookup";
+
+	/** Low-cardinality key telling how a lookup was answered. */
+	public static final String CACHE_KEY = "cache";
+
 	private static final Logger logger = LoggerFactory.getLogger(CachingTenantRegistry.class);
+
+	private volatile ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 	private final TenantRegistry delegate;
 
@@ -113,20 +130,48 @@ public final class CachingTenantRegistry implements TenantRegistry {
 		this.clock = clock;
 	}
 
+	/**
+	 * Observe lookups with this registry (the default observes nothing).
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = (observationRegistry != null) ? observationRegistry : ObservationRegistry.NOOP;
+	}
+
 	@Override
 	public Optional<Tenant> find(TenantId id) {
+		Observation observation = Observation.createNotStarted(OBSERVATION, this.observationRegistry)
+			.contextualName("tenant registry lookup")
+			.highCardinalityKeyValue(TenantContext.MDC_KEY, id.value())
+			.start();
+		try (Observation.Scope scope = observation.openScope()) {
+			return find(id, observation);
+		}
+		catch (RuntimeException ex) {
+			observation.lowCardinalityKeyValue(CACHE_KEY, "unavailable");
+			observation.error(ex);
+			throw ex;
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
+	private Optional<Tenant> find(TenantId id, Observation observation) {
 		Entry cached = this.cache.getIfPresent(id);
 		long now = this.clock.getAsLong();
 		if (cached != null && cached.generation == this.generation.get()
 				&& now - cached.loadedAt < this.timeToLiveNanos) {
+			observation.lowCardinalityKeyValue(CACHE_KEY, "hit");
 			return cached.tenant;
 		}
 		if (!mayAskRegistry(now)) {
-			return lastKnownGood(id, cached, now, null);
+			return lastKnownGood(id, cached, now, null, observation);
 		}
 		long generationBefore = this.generation.get();
 		long invalidationsBefore = this.invalidations.get();
 		try {
+			observation.lowCardinalityKeyValue(CACHE_KEY, "miss");
 			Optional<Tenant> loaded = this.delegate.find(id);
 			this.retryAt.set(HEALTHY);
 			// A change announced while we were loading wins: store the answer as already
@@ -150,7 +195,7 @@ public final class CachingTenantRegistry implements TenantRegistry {
 			if (this.retryIntervalNanos > 0) {
 				this.retryAt.set(this.clock.getAsLong() + this.retryIntervalNanos);
 			}
-			return lastKnownGood(id, cached, now, ex);
+			return lastKnownGood(id, cached, now, ex, observation);
 		}
 	}
 
@@ -174,7 +219,7 @@ public final class CachingTenantRegistry implements TenantRegistry {
 	}
 
 	private Optional<Tenant> lastKnownGood(TenantId id, Entry cached, long now,
-			TenantRegistryUnavailableException failure) {
+			TenantRegistryUnavailableException failure, Observation observation) {
 		// An answer a change notification has outdated is known to be wrong (a
 		// suspension, say):
 		// it is never served as last known good; the lookup fails closed instead.
@@ -182,6 +227,7 @@ public final class CachingTenantRegistry implements TenantRegistry {
 			if (failure != null) {
 				logger.warn("Tenant registry unavailable; serving last known good answer for tenant {}", id);
 			}
+			observation.lowCardinalityKeyValue(CACHE_KEY, "last_known_good");
 			return cached.tenant;
 		}
 		throw (failure != null) ? failure

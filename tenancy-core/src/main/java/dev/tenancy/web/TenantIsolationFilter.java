@@ -8,6 +8,8 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,13 +34,23 @@ import dev.tenancy.resolve.TenantResolutionException;
  * tenant all answer the same {@code tenant_forbidden} body, so ids cannot be probed. The
  * tenant is put in {@link TenantContext} (and with it the MDC) and on the request for the
  * whole chain, and removed in {@code finally}.
+ * <p>
+ * Admission is observed as {@value #OBSERVATION} (a span inside the request's, around
+ * resolution and the registry lookup), with the low-cardinality key {@code outcome}
+ * ({@code admitted} or the refusal's error code) and, once resolved, the tenant id as a
+ * high-cardinality key (spans only).
  */
 public final class TenantIsolationFilter extends OncePerRequestFilter {
 
 	/** Request attribute holding the resolved {@link Tenant}. */
 	public static final String TENANT_ATTRIBUTE = TenantIsolationFilter.class.getName() + ".tenant";
 
+	/** Name of the observation of a request's admission. */
+	public static final String OBSERVATION = "tenancy.tenant.resolution";
+
 	private static final Logger logger = LoggerFactory.getLogger(TenantIsolationFilter.class);
+
+	private volatile ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 	private final CompositeTenantResolver resolver;
 
@@ -63,6 +75,14 @@ public final class TenantIsolationFilter extends OncePerRequestFilter {
 		this.listeners = List.copyOf(listeners);
 	}
 
+	/**
+	 * Observe admissions with this registry (the default observes nothing).
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = (observationRegistry != null) ? observationRegistry : ObservationRegistry.NOOP;
+	}
+
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
 		return this.exemptPaths.matches(request);
@@ -77,19 +97,34 @@ public final class TenantIsolationFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		Tenant tenant;
-		try {
-			tenant = admit(request);
+		Observation observation = Observation.createNotStarted(OBSERVATION, this.observationRegistry)
+			.contextualName("tenant resolution")
+			.start();
+		try (Observation.Scope scope = observation.openScope()) {
+			tenant = admit(request, observation);
+			observation.lowCardinalityKeyValue("outcome", "admitted");
 		}
 		catch (TenantResolutionException ex) {
 			logger.debug("Request refused: {}", ex.error().code());
+			observation.lowCardinalityKeyValue("outcome", ex.error().code());
+			observation.stop();
 			reject(response, ex.error());
 			return;
 		}
 		catch (TenantRegistryUnavailableException ex) {
+			observation.lowCardinalityKeyValue("outcome", TenancyError.REGISTRY_UNAVAILABLE.code());
+			observation.error(ex);
+			observation.stop();
 			logger.warn("Tenant registry unavailable: {}", ex.getMessage());
 			ServiceUnavailable.write(response, TenancyError.REGISTRY_UNAVAILABLE);
 			return;
 		}
+		catch (RuntimeException ex) {
+			observation.error(ex);
+			observation.stop();
+			throw ex;
+		}
+		observation.stop();
 		request.setAttribute(TENANT_ATTRIBUTE, tenant);
 		try {
 			TenantContext.call(tenant.id(), () -> {
@@ -109,11 +144,12 @@ public final class TenantIsolationFilter extends OncePerRequestFilter {
 		}
 	}
 
-	private Tenant admit(HttpServletRequest request) {
+	private Tenant admit(HttpServletRequest request, Observation observation) {
 		Optional<TenantId> id = this.resolver.resolve(request);
 		if (id.isEmpty()) {
 			throw new TenantResolutionException(TenancyError.TENANT_REQUIRED);
 		}
+		observation.highCardinalityKeyValue(TenantContext.MDC_KEY, id.get().value());
 		Tenant tenant = this.registry.find(id.get()).orElse(null);
 		if (tenant == null || tenant.status() == TenantStatus.DELETED) {
 			throw new TenantResolutionException(TenancyError.TENANT_FORBIDDEN);

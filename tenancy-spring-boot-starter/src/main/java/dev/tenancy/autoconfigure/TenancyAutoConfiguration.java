@@ -1,5 +1,6 @@
 package dev.tenancy.autoconfigure;
 
+import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.DispatcherType;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -54,12 +55,13 @@ public final class TenancyAutoConfiguration {
 	@ConditionalOnMissingBean(name = "tenantIsolationFilter")
 	FilterRegistrationBean<TenantIsolationFilter> tenantIsolationFilter(CompositeTenantResolver resolver,
 			TenantRegistry registry, TenancyProperties properties, TenancyAdminProperties adminProperties,
-			ObjectProvider<TenantRequestListener> listeners) {
+			ObjectProvider<TenantRequestListener> listeners, ObjectProvider<ObservationRegistry> observations) {
 		// Admin paths never need a tenant: the exemptions read the same list as the admin
 		// rule.
 		TenantIsolationFilter filter = new TenantIsolationFilter(resolver, registry,
 				properties.resolution().allExemptPaths(adminProperties.guardedPaths()),
 				listeners.orderedStream().toList());
+		filter.setObservationRegistry(observations.getIfUnique(() -> ObservationRegistry.NOOP));
 		FilterRegistrationBean<TenantIsolationFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setOrder(TenancyFilterOrders.TENANT_ISOLATION);
 		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);

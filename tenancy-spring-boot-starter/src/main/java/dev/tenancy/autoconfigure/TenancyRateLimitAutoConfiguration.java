@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.DispatcherType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,11 +111,13 @@ public final class TenancyRateLimitAutoConfiguration {
 	@ConditionalOnMissingBean(name = RATE_LIMITER_BEAN)
 	FallbackRateLimiter tenancyRateLimiter(RedisRateLimitClient redis, LocalRateLimiter local,
 			FailureModePolicy failureModes, ObjectProvider<RateLimitMetrics> metrics,
-			TenancyRateLimitProperties properties) {
+			TenancyRateLimitProperties properties, ObjectProvider<ObservationRegistry> observations) {
 		FallbackRateLimiter.Settings settings = new FallbackRateLimiter.Settings(properties.timeout(),
 				properties.breaker().failureThreshold(), properties.breaker().probeDelay());
-		return new FallbackRateLimiter(redis, local, settings, failureModes,
+		FallbackRateLimiter limiter = new FallbackRateLimiter(redis, local, settings, failureModes,
 				metrics.getIfAvailable(() -> RateLimitMetrics.NONE));
+		limiter.setObservationRegistry(observations.getIfUnique(() -> ObservationRegistry.NOOP));
+		return limiter;
 	}
 
 	@Bean

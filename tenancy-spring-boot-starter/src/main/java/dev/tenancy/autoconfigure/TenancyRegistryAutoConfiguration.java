@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import javax.net.ssl.SSLParameters;
 import javax.sql.DataSource;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -184,14 +185,17 @@ public final class TenancyRegistryAutoConfiguration {
 		@Bean
 		@Primary
 		@ConditionalOnMissingBean(CachingTenantRegistry.class)
-		CachingTenantRegistry tenantRegistry(JdbcTenantRegistry jdbc, TenancyRegistryProperties properties) {
+		CachingTenantRegistry tenantRegistry(JdbcTenantRegistry jdbc, TenancyRegistryProperties properties,
+				ObjectProvider<ObservationRegistry> observations) {
 			TenantRegistry source = jdbc;
 			if (properties.files().directory() != null) {
 				source = new DualTenantRegistry(jdbc, yamlTenantSource(properties));
 			}
 			TenancyRegistryProperties.Cache cache = properties.cache();
-			return new CachingTenantRegistry(source, cache.maximumSize(), cache.timeToLive(), cache.lastKnownGood(),
-					REGISTRY_RETRY_INTERVAL);
+			CachingTenantRegistry registry = new CachingTenantRegistry(source, cache.maximumSize(), cache.timeToLive(),
+					cache.lastKnownGood(), REGISTRY_RETRY_INTERVAL);
+			registry.setObservationRegistry(observations.getIfUnique(() -> ObservationRegistry.NOOP));
+			return registry;
 		}
 
 		@Bean
@@ -300,7 +304,8 @@ public final class TenancyRegistryAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		ConfigServerTenantRegistry configServerTenantRegistry(TenancyRegistryProperties properties,
-				ObjectProvider<RestClient.Builder> restClientBuilder, ObjectProvider<SslBundles> sslBundles) {
+				ObjectProvider<RestClient.Builder> restClientBuilder, ObjectProvider<SslBundles> sslBundles,
+				ObjectProvider<ObservationRegistry> observations) {
 			TenancyRegistryProperties.ConfigServer server = properties.configServer();
 			if (server.url() == null) {
 				throw new TenancyConfigurationException(
@@ -311,11 +316,16 @@ public final class TenancyRegistryAutoConfiguration {
 			ConfigServerConnection connection;
 			try {
 				// Spring Boot's builder when there is one, so that its observations
-				// (metrics, tracing) apply.
+				// (metrics, tracing) apply; without spring-boot-restclient (the webmvc
+				// starter lacks it) a plain builder observed by the application's
+				// registry,
+				// so the trace still reaches the config server (traceparent).
 				SslBundle bundle = (server.sslBundle() != null) ? sslBundle(sslBundles, server.sslBundle()) : null;
-				connection = new ConfigServerConnection(restClientBuilder.getIfAvailable(RestClient::builder),
-						server.url(), server.username(), server.password(), server.connectTimeout(),
-						server.readTimeout(), (bundle != null) ? bundle.createSslContext() : null,
+				RestClient.Builder builder = restClientBuilder.getIfAvailable(() -> RestClient.builder()
+					.observationRegistry(observations.getIfUnique(() -> ObservationRegistry.NOOP)));
+				connection = new ConfigServerConnection(builder, server.url(), server.username(), server.password(),
+						server.connectTimeout(), server.readTimeout(),
+						(bundle != null) ? bundle.createSslContext() : null,
 						(bundle != null) ? sslParameters(bundle) : null);
 			}
 			catch (IllegalArgumentException ex) {
@@ -361,10 +371,13 @@ public final class TenancyRegistryAutoConfiguration {
 		@Bean
 		@Primary
 		@ConditionalOnMissingBean(CachingTenantRegistry.class)
-		CachingTenantRegistry tenantRegistry(ConfigServerTenantRegistry registry,
-				TenancyRegistryProperties properties) {
+		CachingTenantRegistry tenantRegistry(ConfigServerTenantRegistry registry, TenancyRegistryProperties properties,
+				ObjectProvider<ObservationRegistry> observations) {
 			TenancyRegistryProperties.Cache cache = properties.cache();
-			return new CachingTenantRegistry(registry, cache.maximumSize(), cache.timeToLive(), cache.lastKnownGood());
+			CachingTenantRegistry caching = new CachingTenantRegistry(registry, cache.maximumSize(), cache.timeToLive(),
+					cache.lastKnownGood());
+			caching.setObservationRegistry(observations.getIfUnique(() -> ObservationRegistry.NOOP));
+			return caching;
 		}
 
 		@Bean(destroyMethod = "close")
