@@ -18,6 +18,7 @@ import org.springframework.security.config.annotation.web.configurers.AuthorizeH
 import org.springframework.security.config.annotation.web.configurers.CsrfConfigurer;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.resource.OAuth2ResourceServerConfigurer;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.web.AuthenticationEntryPoint;
@@ -202,8 +203,9 @@ public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyH
 			http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll());
 		}
 		http.getConfigurer(AuthorizeHttpRequestsConfigurer.class)
-			.withObjectPostProcessor(
-					new AdminRuleFirst(settings.adminPaths(), new AdminAuthorizationManager(settings.guard())));
+			.withObjectPostProcessor(new AdminRuleFirst(settings.adminPaths(),
+					new AdminAuthorizationManager(settings.guard()), ManagementPortEndpoints
+						.openOnManagementPort(http.getSharedObject(ApplicationContext.class).getEnvironment())));
 	}
 
 	@Override
@@ -329,9 +331,15 @@ public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyH
 
 		private final AuthorizationManager<HttpServletRequest> adminRule;
 
-		AdminRuleFirst(RequestMatcher adminPaths, AuthorizationManager<HttpServletRequest> adminRule) {
+		// Health, info and Prometheus on the management server's own port: open to the
+		// platform (kubelet, Prometheus) whatever the chain's own rules say.
+		private final RequestMatcher managementEndpoints;
+
+		AdminRuleFirst(RequestMatcher adminPaths, AuthorizationManager<HttpServletRequest> adminRule,
+				RequestMatcher managementEndpoints) {
 			this.adminPaths = adminPaths;
 			this.adminRule = adminRule;
+			this.managementEndpoints = managementEndpoints;
 		}
 
 		@Override
@@ -342,6 +350,9 @@ public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyH
 				@Override
 				public AuthorizationResult authorize(Supplier<? extends Authentication> authentication,
 						HttpServletRequest request) {
+					if (AdminRuleFirst.this.managementEndpoints.matches(request)) {
+						return new AuthorizationDecision(true);
+					}
 					return AdminRuleFirst.this.adminPaths.matches(request)
 							? AdminRuleFirst.this.adminRule.authorize(authentication, request)
 							: rules.authorize(authentication, request);
