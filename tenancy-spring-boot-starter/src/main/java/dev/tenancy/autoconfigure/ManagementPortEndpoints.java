@@ -13,12 +13,12 @@ import org.springframework.web.context.WebApplicationContext;
 import org.springframework.web.context.support.WebApplicationContextUtils;
 
 /**
- * The actuator endpoints the platform reads without a token ({@code health},
- * {@code info}, {@code prometheus}) on the management server's own port: that port is
- * reached by the kubelet and Prometheus inside the cluster and is not published, so the
- * network is its protection. Requests on the application's port never match (on a shared
- * port the endpoints stay behind the application's rules: health and info are public
- * paths anyway, Prometheus then needs a token).
+ * The actuator endpoints the platform reads without a token ({@code health} with its
+ * probes, {@code prometheus}) on the management server's own port: that port is reached
+ * by the kubelet and Prometheus inside the cluster and is not published, so the network
+ * is its protection. Requests on the application's port never match (on a shared port the
+ * endpoints stay behind the application's rules: health is a public path anyway,
+ * Prometheus then needs a token).
  */
 final class ManagementPortEndpoints implements RequestMatcher {
 
@@ -28,7 +28,7 @@ final class ManagementPortEndpoints implements RequestMatcher {
 
 	private ManagementPortEndpoints(String basePath) {
 		PathPatternRequestMatcher.Builder builder = PathPatternRequestMatcher.withDefaults();
-		this.paths = new OrRequestMatcher(Stream.of("/health", "/health/**", "/info", "/prometheus")
+		this.paths = new OrRequestMatcher(Stream.of("/health", "/health/**", "/prometheus")
 			.map((endpoint) -> (RequestMatcher) builder.matcher(basePath + endpoint))
 			.toList());
 	}

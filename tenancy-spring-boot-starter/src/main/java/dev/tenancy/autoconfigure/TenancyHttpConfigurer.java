@@ -331,7 +331,7 @@ public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyH
 
 		private final AuthorizationManager<HttpServletRequest> adminRule;
 
-		// Health, info and Prometheus on the management server's own port: open to the
+		// Health and Prometheus on the management server's own port: open to the
 		// platform (kubelet, Prometheus) whatever the chain's own rules say.
 		private final RequestMatcher managementEndpoints;
 
