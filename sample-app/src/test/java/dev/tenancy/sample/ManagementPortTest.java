@@ -52,6 +52,39 @@ class ManagementPortTest {
 	}
 
 	@Test
+	void requestsAreCountedPerTenantAndOutcomeWithoutTaggingMadeUpIds() {
+		Api api = new Api(this.port);
+		String acme = Api.bearer(api.token("acme-client"));
+		String forged = "forged-" + Long.toHexString(System.nanoTime());
+		assertThat(api.get("/api/tenant", "Authorization", acme).statusCode()).isEqualTo(200);
+		assertThat(api.get("/api/tenant", "Authorization", acme).statusCode()).isEqualTo(200);
+		// a tenant the token does not grant, and no tenant at all
+		assertThat(api.get("/api/tenant", "Authorization", acme, "X-Client-ID", forged).statusCode()).isEqualTo(403);
+		assertThat(api.get("/api/tenant", "Authorization", Api.bearer(api.token("ops-client"))).statusCode())
+			.isEqualTo(400);
+
+		String scrape = management().get("/actuator/prometheus").body();
+
+		assertThat(counter(scrape, "tenancy_requests_total", "outcome=\"served\"", "tenant_id=\"acme\""))
+			.isGreaterThanOrEqualTo(2);
+		assertThat(counter(scrape, "tenancy_requests_total", "outcome=\"required\"", "tenant_id=\"none\""))
+			.isGreaterThanOrEqualTo(1);
+		assertThat(scrape).doesNotContain(forged);
+		// the tenant cache: lookups hit it
+		assertThat(counter(scrape, "cache_gets_total", "cache=\"tenancy.registry\"", "result=\"hit\"")).isPositive();
+		assertThat(scrape).contains("cache_size{cache=\"tenancy.registry\"");
+	}
+
+	/** The value of a counter series in Prometheus text, 0 if absent. */
+	private static double counter(String scrape, String name, String... labels) {
+		return scrape.lines()
+			.filter((line) -> line.startsWith(name + "{") && java.util.Arrays.stream(labels)
+				.allMatch((label) -> line.substring(0, line.indexOf('}')).contains(label)))
+			.mapToDouble((line) -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+			.sum();
+	}
+
+	@Test
 	void probesAndDetailsAreOnTheManagementPort() {
 		HttpResponse<String> liveness = management().get("/actuator/health/liveness");
 		HttpResponse<String> readiness = management().get("/actuator/health/readiness");

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -16,19 +15,21 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import dev.tenancy.TenantTags;
+
 /**
  * Rate-limit metrics on a Micrometer registry:
  * <ul>
- * <li>{@value #DECISIONS} (counter; tags {@code tenant}, {@code outcome} =
+ * <li>{@value #DECISIONS} (counter; tags {@code tenant_id}, {@code outcome} =
  * allowed|rejected, {@code source} = redis|local|fail_open|fail_closed)</li>
- * <li>{@value #REJECTIONS} (counter; tags {@code tenant}, {@code policy} =
+ * <li>{@value #REJECTIONS} (counter; tags {@code tenant_id}, {@code policy} =
  * tenant|user|unavailable)</li>
- * <li>{@value #FALLBACKS} (counter; tags {@code tenant}, {@code mode} =
+ * <li>{@value #FALLBACKS} (counter; tags {@code tenant_id}, {@code mode} =
  * local|open|closed, {@code reason} = error|timeout|circuit_open)</li>
  * <li>{@value #REDIS_LATENCY} (timer; tag {@code outcome} = success|failure)</li>
  * <li>{@value #DEGRADED} (gauge; 1 while Redis is not used)</li>
  * </ul>
- * The {@code tenant} tag carries the tenant id for the first {@code maxTenantTags}
+ * The {@code tenant_id} tag carries the tenant id for the first {@code maxTenantTags}
  * tenants seen and {@value #OTHER} for every other, so a registry never holds more than
  * that many tenant series per meter.
  */
@@ -50,13 +51,11 @@ public final class MicrometerRateLimitMetrics implements RateLimitMetrics {
 	public static final String DEGRADED = "tenancy.ratelimit.degraded";
 
 	/** The tenant tag of tenants beyond the cardinality bound. */
-	public static final String OTHER = "other";
+	public static final String OTHER = TenantTags.OTHER;
 
 	private final MeterRegistry registry;
 
-	private final int maxTenantTags;
-
-	private final Set<String> taggedTenants = ConcurrentHashMap.newKeySet();
+	private final TenantTags tenantTags;
 
 	private final Timer redisSuccess;
 
@@ -75,10 +74,7 @@ public final class MicrometerRateLimitMetrics implements RateLimitMetrics {
 	 */
 	public MicrometerRateLimitMetrics(MeterRegistry registry, int maxTenantTags) {
 		this.registry = Objects.requireNonNull(registry, "registry");
-		if (maxTenantTags < 0) {
-			throw new IllegalArgumentException("maxTenantTags must not be negative");
-		}
-		this.maxTenantTags = maxTenantTags;
+		this.tenantTags = new TenantTags(maxTenantTags);
 		this.redisSuccess = Timer.builder(REDIS_LATENCY)
 			.description("Time of rate-limit decisions in Redis")
 			.tag("outcome", "success")
@@ -92,12 +88,12 @@ public final class MicrometerRateLimitMetrics implements RateLimitMetrics {
 	@Override
 	public void decision(RateLimitRequest request, RateLimitDecision decision) {
 		String tenant = tenantTag(request);
-		counter(DECISIONS, "Rate-limit decisions", "tenant", tenant, "outcome",
+		counter(DECISIONS, "Rate-limit decisions", TenantTags.KEY, tenant, "outcome",
 				decision.allowed() ? "allowed" : "rejected", "source",
 				decision.source().name().toLowerCase(Locale.ROOT))
 			.increment();
 		if (!decision.allowed()) {
-			counter(REJECTIONS, "Requests rejected by the rate limiter", "tenant", tenant, "policy",
+			counter(REJECTIONS, "Requests rejected by the rate limiter", TenantTags.KEY, tenant, "policy",
 					(decision.rejectedBy() != null) ? decision.rejectedBy() : "unavailable")
 				.increment();
 		}
@@ -105,7 +101,7 @@ public final class MicrometerRateLimitMetrics implements RateLimitMetrics {
 
 	@Override
 	public void fallback(RateLimitRequest request, FailureMode mode, String reason) {
-		counter(FALLBACKS, "Rate-limit decisions made without Redis", "tenant", tenantTag(request), "mode",
+		counter(FALLBACKS, "Rate-limit decisions made without Redis", TenantTags.KEY, tenantTag(request), "mode",
 				mode.name().toLowerCase(Locale.ROOT), "reason", reason)
 			.increment();
 	}
@@ -132,20 +128,7 @@ public final class MicrometerRateLimitMetrics implements RateLimitMetrics {
 	}
 
 	private String tenantTag(RateLimitRequest request) {
-		String tenant = request.plan().tenant().value();
-		if (this.taggedTenants.contains(tenant)) {
-			return tenant;
-		}
-		if (this.taggedTenants.size() >= this.maxTenantTags) {
-			return OTHER;
-		}
-		synchronized (this.taggedTenants) {
-			if (this.taggedTenants.size() < this.maxTenantTags) {
-				this.taggedTenants.add(tenant);
-				return tenant;
-			}
-		}
-		return this.taggedTenants.contains(tenant) ? tenant : OTHER;
+		return this.tenantTags.tag(request.plan().tenant().value());
 	}
 
 }

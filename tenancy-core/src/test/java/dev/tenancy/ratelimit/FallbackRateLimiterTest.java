@@ -289,11 +289,11 @@ class FallbackRateLimiterTest {
 		List<String> tenants = registry.find(MicrometerRateLimitMetrics.DECISIONS)
 			.counters()
 			.stream()
-			.map((counter) -> counter.getId().getTag("tenant"))
+			.map((counter) -> counter.getId().getTag("tenant_id"))
 			.distinct()
 			.toList();
 		assertThat(tenants).hasSize(3).contains(MicrometerRateLimitMetrics.OTHER);
-		assertThat(registry.find(MicrometerRateLimitMetrics.DECISIONS).tag("tenant", "other").counter())
+		assertThat(registry.find(MicrometerRateLimitMetrics.DECISIONS).tag("tenant_id", "other").counter())
 			.extracting(Counter::count)
 			.isEqualTo(3.0);
 	}

@@ -24,6 +24,7 @@ import dev.tenancy.resolve.TenantResolver;
 import dev.tenancy.web.ObservationTenantRequestListener;
 import dev.tenancy.web.TenantIsolationFilter;
 import dev.tenancy.web.TenantRequestListener;
+import dev.tenancy.web.TenantRequestMetrics;
 
 /**
  * Tenant isolation for servlet applications: the resolvers, the composite policy and the
@@ -54,12 +55,13 @@ public final class TenancyAutoConfiguration {
 	@ConditionalOnMissingBean(name = "tenantIsolationFilter")
 	FilterRegistrationBean<TenantIsolationFilter> tenantIsolationFilter(CompositeTenantResolver resolver,
 			TenantRegistry registry, TenancyProperties properties, TenancyAdminProperties adminProperties,
-			ObjectProvider<TenantRequestListener> listeners) {
+			ObjectProvider<TenantRequestListener> listeners, ObjectProvider<TenantRequestMetrics> metrics) {
 		// Admin paths never need a tenant: the exemptions read the same list as the admin
 		// rule.
 		TenantIsolationFilter filter = new TenantIsolationFilter(resolver, registry,
 				properties.resolution().allExemptPaths(adminProperties.guardedPaths()),
 				listeners.orderedStream().toList());
+		filter.setMetrics(metrics.getIfAvailable(() -> TenantRequestMetrics.NONE));
 		FilterRegistrationBean<TenantIsolationFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setOrder(TenancyFilterOrders.TENANT_ISOLATION);
 		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
