@@ -73,6 +73,9 @@ class ManagementPortTest {
 		// the tenant cache: lookups hit it
 		assertThat(counter(scrape, "cache_gets_total", "cache=\"tenancy.registry\"", "result=\"hit\"")).isPositive();
 		assertThat(scrape).contains("cache_size{cache=\"tenancy.registry\"");
+		// the change listener (LISTEN/NOTIFY) is connected
+		assertThat(scrape).contains("tenancy_registry_listener_connected 1.0")
+			.contains("tenancy_registry_listener_reconnects_total");
 	}
 
 	/** The value of a counter series in Prometheus text, 0 if absent. */

@@ -60,14 +60,14 @@ final class RateLimiting {
 		double fallbacks(String tenant) {
 			return sum(this.context.getBean(MeterRegistry.class)
 				.find(MicrometerRateLimitMetrics.FALLBACKS)
-				.tag("tenant", tenant)
+				.tag("tenant_id", tenant)
 				.counters());
 		}
 
 		double decisions(String tenant, String source) {
 			return sum(this.context.getBean(MeterRegistry.class)
 				.find(MicrometerRateLimitMetrics.DECISIONS)
-				.tag("tenant", tenant)
+				.tag("tenant_id", tenant)
 				.tag("source", source)
 				.counters());
 		}

@@ -13,14 +13,16 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.tenancy.registry.CachingTenantRegistry;
 import dev.tenancy.registry.CachingTenantRegistryMetrics;
+import dev.tenancy.registry.jdbc.PostgresChangeListener;
+import dev.tenancy.registry.jdbc.PostgresChangeListenerMetrics;
 import dev.tenancy.web.MicrometerTenantRequestMetrics;
 import dev.tenancy.web.TenantRequestMetrics;
 
 /**
  * Tenancy's meters, when Micrometer is on the class path: {@code tenancy.requests} (per
  * tenant, bounded, and outcome) from the tenant isolation filter, and the tenant cache's
- * {@code cache.*} meters. The limiter's meters come with the limiter
- * ({@link TenancyRateLimitAutoConfiguration}).
+ * {@code cache.*} meters, the change listener's state. The limiter's meters come with the
+ * limiter ({@link TenancyRateLimitAutoConfiguration}).
  */
 @AutoConfiguration(before = TenancyAutoConfiguration.class, after = TenancyRegistryAutoConfiguration.class)
 @ConditionalOnClass(MeterRegistry.class)
@@ -44,6 +46,18 @@ public final class TenancyMetricsAutoConfiguration {
 		@ConditionalOnMissingBean
 		CachingTenantRegistryMetrics cachingTenantRegistryMetrics(CachingTenantRegistry registry) {
 			return new CachingTenantRegistryMetrics(registry);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBean(PostgresChangeListener.class)
+	static class ChangeListenerMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		PostgresChangeListenerMetrics postgresChangeListenerMetrics(PostgresChangeListener listener) {
+			return new PostgresChangeListenerMetrics(listener);
 		}
 
 	}
