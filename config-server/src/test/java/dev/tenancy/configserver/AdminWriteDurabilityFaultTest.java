@@ -81,6 +81,15 @@ class AdminWriteDurabilityFaultTest {
 		}
 	}
 
+	private static int probe(String path) throws Exception {
+		int managementPort = server.getEnvironment().getRequiredProperty("local.management.port", Integer.class);
+		return HTTP
+			.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + managementPort + path))
+				.timeout(Duration.ofSeconds(5))
+				.build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+			.statusCode();
+	}
+
 	@AfterAll
 	static void stopServerAndCluster() {
 		try {
@@ -117,7 +126,11 @@ class AdminWriteDurabilityFaultTest {
 				Thread.sleep(10);
 			}
 			cluster.stop(StopMode.FAST);
-			Thread.sleep(3000);
+			long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+			// while the registry's database is away the server is not ready, but alive
+			assertThat(probe("/actuator/health/readiness")).isEqualTo(503);
+			assertThat(probe("/actuator/health/liveness")).isEqualTo(200);
+			Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
 		}
 		finally {
 			if (!cluster.isRunning()) {

@@ -196,6 +196,24 @@ class ConfigServerHttpTest {
 	}
 
 	@Test
+	void prometheusIsScrapedFromTheManagementPortWithoutCredentials() throws Exception {
+		// as Prometheus asks, without any credential
+		HttpResponse<String> scrape = java.net.http.HttpClient.newHttpClient()
+			.send(java.net.http.HttpRequest
+				.newBuilder(java.net.URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus"))
+				.header("Accept", "text/plain;version=0.0.4;q=0.5,*/*;q=0.1")
+				.build(), HttpResponse.BodyHandlers.ofString());
+
+		assertThat(scrape.statusCode()).as(scrape.body()).isEqualTo(200);
+		assertThat(scrape.body()).contains("# TYPE jvm_memory_used_bytes gauge");
+		// never on the configuration port
+		assertUnauthorized(get("/actuator/prometheus", null));
+		HttpResponse<String> authenticated = get("/actuator/prometheus", sampleApp());
+		assertThat(authenticated.statusCode()).isIn(403, 404);
+		assertThat(authenticated.body()).doesNotContain("jvm_");
+	}
+
+	@Test
 	void infoNeedsAuthentication() {
 		assertUnauthorized(management("/actuator/info", null));
 		assertThat(management("/actuator/info", sampleApp()).statusCode()).isEqualTo(200);

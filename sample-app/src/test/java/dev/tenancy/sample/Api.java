@@ -42,6 +42,15 @@ public final class Api {
 		this.port = port;
 	}
 
+	/**
+	 * The management server (actuator) of a running app, on its own port.
+	 * @param context the app
+	 * @return its management API
+	 */
+	public static Api management(org.springframework.context.ApplicationContext context) {
+		return new Api(context.getEnvironment().getRequiredProperty("local.management.port", Integer.class));
+	}
+
 	public URI uri(String path) {
 		return URI.create("http://localhost:" + this.port + path);
 	}

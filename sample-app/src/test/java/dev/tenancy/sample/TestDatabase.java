@@ -101,6 +101,8 @@ public final class TestDatabase {
 		// One argument per name: Spring Boot joins repeated ones with commas.
 		Map<String, Object> merged = new LinkedHashMap<>(properties());
 		merged.putAll(TestRedis.properties());
+		// Actuator on a port of its own, as configured, but a free one
+		merged.put("management.server.port", "0");
 		for (String pair : more) {
 			int equals = pair.indexOf('=');
 			merged.put(pair.substring(0, equals), pair.substring(equals + 1));

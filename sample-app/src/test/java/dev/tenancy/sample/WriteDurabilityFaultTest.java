@@ -69,6 +69,8 @@ class WriteDurabilityFaultTest {
 
 	private static Api api;
 
+	private static Api management;
+
 	private static String bearer;
 
 	@BeforeAll
@@ -76,13 +78,15 @@ class WriteDurabilityFaultTest {
 		cluster = OwnPostgresCluster.start(Paths.get("target"), 55431, 55439);
 		try {
 			app = new SpringApplicationBuilder(SampleApplication.class).profiles("local")
-				.run("--server.port=0", "--spring.datasource.url=" + cluster.jdbcUrl("postgres"),
+				.run("--server.port=0", "--management.server.port=0",
+						"--spring.datasource.url=" + cluster.jdbcUrl("postgres"),
 						"--spring.datasource.username=" + APP_ROLE, "--spring.datasource.password=" + APP_PASSWORD,
 						"--spring.flyway.user=" + cluster.superuser(), "--spring.flyway.password=",
 						"--spring.flyway.placeholders.app-password=" + APP_PASSWORD,
 						// this test is about the database: no Redis, no rate limit
 						"--tenancy.rate-limit.enabled=false");
 			api = new Api(app.getEnvironment().getRequiredProperty("local.server.port", Integer.class));
+			management = Api.management(app);
 			bearer = Api.bearer(LocalTokens.forTenant(app, TENANT));
 		}
 		catch (RuntimeException ex) {
@@ -196,7 +200,7 @@ class WriteDurabilityFaultTest {
 	void duringTheOutageFailFastServeCachedTenantsReportHealthAndRecoverByThemselves() throws Exception {
 		assertThat(api.get("/api/tenant", "Authorization", bearer).statusCode()).isEqualTo(200);
 		assertThat(health().statusCode()).isEqualTo(200);
-		assertThat(api.get("/actuator/health/readiness").body()).contains("tenancyRegistry");
+		assertThat(management.get("/actuator/health/readiness").body()).contains("tenancyRegistry");
 		String neverSeen = Api.bearer(LocalTokens.forTenant(app, "globex"));
 		long restoredAt;
 		try {
@@ -257,8 +261,8 @@ class WriteDurabilityFaultTest {
 				// The registry is in the readiness group (out of rotation), never in
 				// liveness
 				// (a restart does not bring the database back).
-				assertThat(api.get("/actuator/health/readiness").statusCode()).isEqualTo(503);
-				assertThat(api.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+				assertThat(management.get("/actuator/health/readiness").statusCode()).isEqualTo(503);
+				assertThat(management.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
 				assertThat(Api.json(health).path("components").path("diskSpace").path("status").asString())
 					.isEqualTo("UP");
 			}
@@ -306,7 +310,7 @@ class WriteDurabilityFaultTest {
 	}
 
 	private static HttpResponse<String> health() {
-		return api.get("/actuator/health");
+		return management.get("/actuator/health");
 	}
 
 	private static void awaitAtLeast(AtomicInteger done, int count) throws InterruptedException {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -15,6 +14,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+
+import dev.tenancy.TenantTags;
 
 /**
  * Rate-limit metrics on a Micrometer registry:
@@ -56,13 +57,11 @@ public final class MicrometerRateLimitMetrics implements RateLimitMetrics {
 	public static final String TENANT_TAG = "tenant_id";
 
 	/** The tenant tag of tenants beyond the cardinality bound. */
-	public static final String OTHER = "other";
+	public static final String OTHER = TenantTags.OTHER;
 
 	private final MeterRegistry registry;
 
-	private final int maxTenantTags;
-
-	private final Set<String> taggedTenants = ConcurrentHashMap.newKeySet();
+	private final TenantTags tenantTags;
 
 	private final Timer redisSuccess;
 
@@ -81,10 +80,7 @@ public final class MicrometerRateLimitMetrics implements RateLimitMetrics {
 	 */
 	public MicrometerRateLimitMetrics(MeterRegistry registry, int maxTenantTags) {
 		this.registry = Objects.requireNonNull(registry, "registry");
-		if (maxTenantTags < 0) {
-			throw new IllegalArgumentException("maxTenantTags must not be negative");
-		}
-		this.maxTenantTags = maxTenantTags;
+		this.tenantTags = new TenantTags(maxTenantTags);
 		this.redisSuccess = Timer.builder(REDIS_LATENCY)
 			.description("Time of rate-limit decisions in Redis")
 			.tag("outcome", "success")
@@ -98,12 +94,12 @@ public final class MicrometerRateLimitMetrics implements RateLimitMetrics {
 	@Override
 	public void decision(RateLimitRequest request, RateLimitDecision decision) {
 		String tenant = tenantTag(request);
-		counter(DECISIONS, "Rate-limit decisions", TENANT_TAG, tenant, "outcome",
+		counter(DECISIONS, "Rate-limit decisions", TenantTags.KEY, tenant, "outcome",
 				decision.allowed() ? "allowed" : "rejected", "source",
 				decision.source().name().toLowerCase(Locale.ROOT))
 			.increment();
 		if (!decision.allowed()) {
-			counter(REJECTIONS, "Requests rejected by the rate limiter", TENANT_TAG, tenant, "policy",
+			counter(REJECTIONS, "Requests rejected by the rate limiter", TenantTags.KEY, tenant, "policy",
 					(decision.rejectedBy() != null) ? decision.rejectedBy() : "unavailable")
 				.increment();
 		}
@@ -111,7 +107,7 @@ public final class MicrometerRateLimitMetrics implements RateLimitMetrics {
 
 	@Override
 	public void fallback(RateLimitRequest request, FailureMode mode, String reason) {
-		counter(FALLBACKS, "Rate-limit decisions made without Redis", TENANT_TAG, tenantTag(request), "mode",
+		counter(FALLBACKS, "Rate-limit decisions made without Redis", TenantTags.KEY, tenantTag(request), "mode",
 				mode.name().toLowerCase(Locale.ROOT), "reason", reason)
 			.increment();
 	}
@@ -138,20 +134,7 @@ public final class MicrometerRateLimitMetrics implements RateLimitMetrics {
 	}
 
 	private String tenantTag(RateLimitRequest request) {
-		String tenant = request.plan().tenant().value();
-		if (this.taggedTenants.contains(tenant)) {
-			return tenant;
-		}
-		if (this.taggedTenants.size() >= this.maxTenantTags) {
-			return OTHER;
-		}
-		synchronized (this.taggedTenants) {
-			if (this.taggedTenants.size() < this.maxTenantTags) {
-				this.taggedTenants.add(tenant);
-				return tenant;
-			}
-		}
-		return this.taggedTenants.contains(tenant) ? tenant : OTHER;
+		return this.tenantTags.tag(request.plan().tenant().value());
 	}
 
 }

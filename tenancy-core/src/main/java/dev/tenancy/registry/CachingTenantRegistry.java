@@ -123,7 +123,9 @@ public final class CachingTenantRegistry implements TenantRegistry {
 	CachingTenantRegistry(TenantRegistry delegate, long maximumSize, Duration timeToLive, Duration lastKnownGood,
 			Duration retryInterval, LongSupplier clock) {
 		this.delegate = delegate;
-		this.cache = Caffeine.newBuilder().maximumSize(maximumSize).build();
+		// Statistics (a few counters) for the hit ratio in metrics
+		// (CachingTenantRegistryMetrics).
+		this.cache = Caffeine.newBuilder().maximumSize(maximumSize).recordStats().build();
 		this.timeToLiveNanos = timeToLive.toNanos();
 		this.lastKnownGoodNanos = lastKnownGood.toNanos();
 		this.retryIntervalNanos = retryInterval.toNanos();
@@ -267,12 +269,16 @@ public final class CachingTenantRegistry implements TenantRegistry {
 
 	/**
 	 * A cached answer.
-	 *
 	 * @param tenant the answer
 	 * @param loadedAt when it was loaded (clock time)
 	 * @param generation the cache generation it belongs to, -1 when stale
 	 * @param changed whether a change notification for this tenant has outdated it
 	 */
+	/** The cache itself, for its metrics. */
+	Cache<TenantId, ?> cache() {
+		return this.cache;
+	}
+
 	private record Entry(Optional<Tenant> tenant, long loadedAt, long generation, boolean changed) {
 	}
 

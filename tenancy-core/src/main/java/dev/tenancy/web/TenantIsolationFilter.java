@@ -60,6 +60,8 @@ public final class TenantIsolationFilter extends OncePerRequestFilter {
 
 	private final List<TenantRequestListener> listeners;
 
+	private TenantRequestMetrics metrics = TenantRequestMetrics.NONE;
+
 	/**
 	 * Create the filter.
 	 * @param resolver decides the request's tenant
@@ -83,6 +85,14 @@ public final class TenantIsolationFilter extends OncePerRequestFilter {
 		this.observationRegistry = (observationRegistry != null) ? observationRegistry : ObservationRegistry.NOOP;
 	}
 
+	/**
+	 * Where the outcome of each request is counted.
+	 * @param metrics the metrics (default: none)
+	 */
+	public void setMetrics(TenantRequestMetrics metrics) {
+		this.metrics = (metrics != null) ? metrics : TenantRequestMetrics.NONE;
+	}
+
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
 		return this.exemptPaths.matches(request);
@@ -96,18 +106,24 @@ public final class TenantIsolationFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
+		// An async dispatch continues a request already counted.
+		boolean count = !isAsyncDispatch(request);
 		Tenant tenant;
+		Attempt attempt = new Attempt();
 		Observation observation = Observation.createNotStarted(OBSERVATION, this.observationRegistry)
 			.contextualName("tenant resolution")
 			.start();
 		try (Observation.Scope scope = observation.openScope()) {
-			tenant = admit(request, observation);
+			tenant = admit(request, observation, attempt);
 			observation.lowCardinalityKeyValue("outcome", "admitted");
 		}
 		catch (TenantResolutionException ex) {
 			logger.debug("Request refused: {}", ex.error().code());
 			observation.lowCardinalityKeyValue("outcome", ex.error().code());
 			observation.stop();
+			if (count) {
+				this.metrics.request(attempt.id, attempt.known, outcome(ex.error()));
+			}
 			reject(response, ex.error());
 			return;
 		}
@@ -115,6 +131,9 @@ public final class TenantIsolationFilter extends OncePerRequestFilter {
 			observation.lowCardinalityKeyValue("outcome", TenancyError.REGISTRY_UNAVAILABLE.code());
 			observation.error(ex);
 			observation.stop();
+			if (count) {
+				this.metrics.request(attempt.id, false, "unavailable");
+			}
 			logger.warn("Tenant registry unavailable: {}", ex.getMessage());
 			ServiceUnavailable.write(response, TenancyError.REGISTRY_UNAVAILABLE);
 			return;
@@ -135,6 +154,11 @@ public final class TenantIsolationFilter extends OncePerRequestFilter {
 				chain.doFilter(request, response);
 				return null;
 			});
+			if (count) {
+				// the rate-limit filter runs inside this one
+				this.metrics.request(tenant.id().value(), true,
+						(response.getStatus() == 429) ? "rate_limited" : "served");
+			}
 		}
 		catch (IOException | ServletException | RuntimeException | Error ex) {
 			throw ex;
@@ -144,20 +168,42 @@ public final class TenantIsolationFilter extends OncePerRequestFilter {
 		}
 	}
 
-	private Tenant admit(HttpServletRequest request, Observation observation) {
+	private Tenant admit(HttpServletRequest request, Observation observation, Attempt attempt) {
 		Optional<TenantId> id = this.resolver.resolve(request);
 		if (id.isEmpty()) {
 			throw new TenantResolutionException(TenancyError.TENANT_REQUIRED);
 		}
 		observation.highCardinalityKeyValue(TenantContext.MDC_KEY, id.get().value());
+		attempt.id = id.get().value();
 		Tenant tenant = this.registry.find(id.get()).orElse(null);
 		if (tenant == null || tenant.status() == TenantStatus.DELETED) {
 			throw new TenantResolutionException(TenancyError.TENANT_FORBIDDEN);
 		}
+		attempt.known = true;
 		if (tenant.status() == TenantStatus.SUSPENDED) {
 			throw new TenantResolutionException(TenancyError.TENANT_SUSPENDED);
 		}
 		return tenant;
+	}
+
+	private static String outcome(TenancyError error) {
+		return switch (error) {
+			case TENANT_REQUIRED -> "required";
+			case TENANT_INVALID -> "invalid";
+			case TENANT_MISMATCH -> "mismatch";
+			case TENANT_SUSPENDED -> "suspended";
+			case TENANT_FORBIDDEN -> "forbidden";
+			default -> error.code();
+		};
+	}
+
+	/** What is known of a request's tenant when it is refused. */
+	private static final class Attempt {
+
+		private String id;
+
+		private boolean known;
+
 	}
 
 	private static void reject(HttpServletResponse response, TenancyError error) throws IOException {

@@ -25,6 +25,7 @@ import dev.tenancy.resolve.TenantResolver;
 import dev.tenancy.web.ObservationTenantRequestListener;
 import dev.tenancy.web.TenantIsolationFilter;
 import dev.tenancy.web.TenantRequestListener;
+import dev.tenancy.web.TenantRequestMetrics;
 
 /**
  * Tenant isolation for servlet applications: the resolvers, the composite policy and the
@@ -55,13 +56,15 @@ public final class TenancyAutoConfiguration {
 	@ConditionalOnMissingBean(name = "tenantIsolationFilter")
 	FilterRegistrationBean<TenantIsolationFilter> tenantIsolationFilter(CompositeTenantResolver resolver,
 			TenantRegistry registry, TenancyProperties properties, TenancyAdminProperties adminProperties,
-			ObjectProvider<TenantRequestListener> listeners, ObjectProvider<ObservationRegistry> observations) {
+			ObjectProvider<TenantRequestListener> listeners, ObjectProvider<ObservationRegistry> observations,
+			ObjectProvider<TenantRequestMetrics> metrics) {
 		// Admin paths never need a tenant: the exemptions read the same list as the admin
 		// rule.
 		TenantIsolationFilter filter = new TenantIsolationFilter(resolver, registry,
 				properties.resolution().allExemptPaths(adminProperties.guardedPaths()),
 				listeners.orderedStream().toList());
 		filter.setObservationRegistry(observations.getIfUnique(() -> ObservationRegistry.NOOP));
+		filter.setMetrics(metrics.getIfAvailable(() -> TenantRequestMetrics.NONE));
 		FilterRegistrationBean<TenantIsolationFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setOrder(TenancyFilterOrders.TENANT_ISOLATION);
 		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);

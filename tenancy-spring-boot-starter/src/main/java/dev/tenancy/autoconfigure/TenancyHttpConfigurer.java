@@ -1,7 +1,13 @@
 package dev.tenancy.autoconfigure;
 
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.web.context.WebApplicationContext;
+import org.springframework.web.context.support.WebApplicationContextUtils;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -18,6 +24,7 @@ import org.springframework.security.config.annotation.web.configurers.AuthorizeH
 import org.springframework.security.config.annotation.web.configurers.CsrfConfigurer;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.resource.OAuth2ResourceServerConfigurer;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.web.AuthenticationEntryPoint;
@@ -202,8 +209,9 @@ public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyH
 			http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll());
 		}
 		http.getConfigurer(AuthorizeHttpRequestsConfigurer.class)
-			.withObjectPostProcessor(
-					new AdminRuleFirst(settings.adminPaths(), new AdminAuthorizationManager(settings.guard())));
+			.withObjectPostProcessor(new AdminRuleFirst(settings.adminPaths(),
+					new AdminAuthorizationManager(settings.guard()), ManagementPortEndpoints
+						.openOnManagementPort(http.getSharedObject(ApplicationContext.class).getEnvironment())));
 	}
 
 	@Override
@@ -329,9 +337,15 @@ public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyH
 
 		private final AuthorizationManager<HttpServletRequest> adminRule;
 
-		AdminRuleFirst(RequestMatcher adminPaths, AuthorizationManager<HttpServletRequest> adminRule) {
+		// Health and Prometheus on the management server's own port: open to the
+		// platform (kubelet, Prometheus) whatever the chain's own rules say.
+		private final RequestMatcher managementEndpoints;
+
+		AdminRuleFirst(RequestMatcher adminPaths, AuthorizationManager<HttpServletRequest> adminRule,
+				RequestMatcher managementEndpoints) {
 			this.adminPaths = adminPaths;
 			this.adminRule = adminRule;
+			this.managementEndpoints = managementEndpoints;
 		}
 
 		@Override
@@ -342,6 +356,9 @@ public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyH
 				@Override
 				public AuthorizationResult authorize(Supplier<? extends Authentication> authentication,
 						HttpServletRequest request) {
+					if (AdminRuleFirst.this.managementEndpoints.matches(request)) {
+						return new AuthorizationDecision(true);
+					}
 					return AdminRuleFirst.this.adminPaths.matches(request)
 							? AdminRuleFirst.this.adminRule.authorize(authentication, request)
 							: rules.authorize(authentication, request);
@@ -355,6 +372,50 @@ public final class TenancyHttpConfigurer extends AbstractHttpConfigurer<TenancyH
 
 			};
 			return (O) adminFirst;
+		}
+
+	}
+
+	/**
+	 * The actuator endpoints the platform reads without a token ({@code health} with its
+	 * probes, {@code prometheus}) on the management server's own port: that port is
+	 * reached by the kubelet and Prometheus inside the cluster and is not published, so
+	 * the network is its protection. Requests on the application's port never match (on a
+	 * shared port the endpoints stay behind the application's rules: health is a public
+	 * path anyway, Prometheus then needs a token).
+	 */
+	static final class ManagementPortEndpoints implements RequestMatcher {
+
+		private static final String MANAGEMENT = "management";
+
+		private final RequestMatcher paths;
+
+		private ManagementPortEndpoints(String basePath) {
+			PathPatternRequestMatcher.Builder builder = PathPatternRequestMatcher.withDefaults();
+			this.paths = new OrRequestMatcher(Stream.of("/health", "/health/**", "/prometheus")
+				.map((endpoint) -> (RequestMatcher) builder.matcher(basePath + endpoint))
+				.toList());
+		}
+
+		/**
+		 * @param environment the application's environment
+		 * @return a matcher of those endpoints on the management port
+		 */
+		static RequestMatcher openOnManagementPort(Environment environment) {
+			String basePath = environment.getProperty("management.endpoints.web.base-path", "/actuator");
+			// Boot cleans the base path (no trailing slash); "/" puts the endpoints at
+			// the root
+			return new ManagementPortEndpoints("/".equals(basePath) ? "" : basePath);
+		}
+
+		@Override
+		public boolean matches(HttpServletRequest request) {
+			WebApplicationContext context = WebApplicationContextUtils
+				.getWebApplicationContext(request.getServletContext());
+			// Only the management server's own context has this namespace (a separate
+			// port).
+			return context != null && WebServerApplicationContext.hasServerNamespace(context, MANAGEMENT)
+					&& this.paths.matches(request);
 		}
 
 	}

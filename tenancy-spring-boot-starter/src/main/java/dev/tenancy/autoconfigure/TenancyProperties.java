@@ -167,9 +167,10 @@ public record TenancyProperties(@DefaultValue("true") boolean enabled, @DefaultV
 	 * @param path The path prefix source.
 	 */
 	public record Resolution(@DefaultValue("true") boolean requireGrant, @DefaultValue( {
-			"/actuator/health", "/actuator/health/**", "/actuator/info", "/error", "/v3/api-docs/**", "/swagger-ui/**",
-			"/favicon.ico" }) List<String> exemptPaths, List<String> additionalExemptPaths, @DefaultValue Jwt jwt,
-			@DefaultValue Header header, @DefaultValue Host host, @DefaultValue Path path){
+			"/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus", "/error",
+			"/v3/api-docs/**", "/swagger-ui/**", "/favicon.ico" }) List<String> exemptPaths,
+			List<String> additionalExemptPaths, @DefaultValue Jwt jwt, @DefaultValue Header header,
+			@DefaultValue Host host, @DefaultValue Path path){
 
 		public Resolution {
 			additionalExemptPaths = (additionalExemptPaths != null) ? List.copyOf(additionalExemptPaths) : List.of();
