@@ -3,7 +3,7 @@
 # registry mode: suspend and resume acme through the config server's admin API and poll the sample
 # app (profile configserver) until its answer flips. Prints one line per change.
 #
-# Needs: the built jars, PostgreSQL and Redis on localhost (local profile). Ports 18888/18889/18080.
+# Needs: the built jars, PostgreSQL and Redis on localhost (local profile). Ports 18888/18889/18080/18081.
 # Usage: benchmarks/e2e/config-change-latency.sh [rounds]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,9 +22,9 @@ cleanup() {
 trap cleanup EXIT
 for _ in $(seq 1 120); do curl -sf http://127.0.0.1:18889/actuator/health >/dev/null && break; sleep 0.5; done
 CONFIG_SERVER_URL=$CS CONFIG_SERVER_PASSWORD=sample-app-secret java -jar sample-app/target/sample-app.jar \
-  --spring.profiles.active=local,configserver --server.port=18080 >"$LOG/app.log" 2>&1 &
+  --spring.profiles.active=local,configserver --server.port=18080 --management.server.port=18081 >"$LOG/app.log" 2>&1 &
 APPPID=$!
-for _ in $(seq 1 120); do curl -sf $APP/actuator/health >/dev/null && break; sleep 0.5; done
+for _ in $(seq 1 120); do curl -sf http://127.0.0.1:18081/actuator/health >/dev/null && break; sleep 0.5; done
 ACME=$(curl -s -u acme-client:acme-secret -d grant_type=client_credentials $APP/oauth2/token | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
 status() { curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $ACME" $APP/api/tenant; }
 now_ms() { date +%s%3N; }

@@ -3,7 +3,8 @@
 # resolution, registry, rate limit) against the same endpoint with tenancy off (JWT only), under wrk.
 #
 # Needs: the built jar (./mvnw -B -q -Dmaven.test.skip=true package), PostgreSQL and Redis on
-# localhost as for the local profile, and wrk (apt-get install wrk). Uses port 18080 (PORT=... to change).
+# localhost as for the local profile, and wrk (apt-get install wrk). Uses port 18080 (PORT=... to change)
+# and PORT+1 for Actuator (the management port).
 # Usage: benchmarks/e2e/wrk-tenancy-path.sh [duration-seconds] [connections]
 # APP_ARGS adds arguments to both app starts, e.g. APP_ARGS=--management.tracing.enabled=false.
 set -euo pipefail
@@ -12,14 +13,15 @@ DURATION=${1:-20}
 CONNECTIONS=${2:-32}
 PORT=${PORT:-18080}
 BASE=http://127.0.0.1:$PORT
+MANAGEMENT=http://127.0.0.1:$((PORT + 1))
 JAR=sample-app/target/sample-app.jar
 LOG=$(mktemp -d)
 
 start_app() {
-  java -jar "$JAR" --spring.profiles.active=local --server.port=$PORT ${APP_ARGS:-} "$@" >"$LOG/app.log" 2>&1 &
+  java -jar "$JAR" --spring.profiles.active=local --server.port=$PORT --management.server.port=$((PORT + 1)) ${APP_ARGS:-} "$@" >"$LOG/app.log" 2>&1 &
   APP=$!
   for _ in $(seq 1 120); do
-    if curl -sf "$BASE/actuator/health" >/dev/null; then return 0; fi
+    if curl -sf "$MANAGEMENT/actuator/health" >/dev/null; then return 0; fi
     sleep 0.5
   done
   echo "app did not start; see $LOG/app.log" >&2; kill $APP; exit 1
