@@ -15,6 +15,8 @@ import dev.tenancy.registry.CachingTenantRegistry;
 import dev.tenancy.registry.CachingTenantRegistryMetrics;
 import dev.tenancy.registry.jdbc.PostgresChangeListener;
 import dev.tenancy.registry.jdbc.PostgresChangeListenerMetrics;
+import dev.tenancy.registry.remote.ConfigServerChangeFollower;
+import dev.tenancy.registry.remote.ConfigServerChangeFollowerMetrics;
 import dev.tenancy.web.MicrometerTenantRequestMetrics;
 import dev.tenancy.web.TenantRequestMetrics;
 
@@ -58,6 +60,18 @@ public final class TenancyMetricsAutoConfiguration {
 		@ConditionalOnMissingBean
 		PostgresChangeListenerMetrics postgresChangeListenerMetrics(PostgresChangeListener listener) {
 			return new PostgresChangeListenerMetrics(listener);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBean(ConfigServerChangeFollower.class)
+	static class ChangeFollowerMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ConfigServerChangeFollowerMetrics configServerChangeFollowerMetrics(ConfigServerChangeFollower follower) {
+			return new ConfigServerChangeFollowerMetrics(follower);
 		}
 
 	}

@@ -1,6 +1,7 @@
 package dev.tenancy.registry.remote;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,6 +65,12 @@ public final class ConfigServerChangeFollower implements AutoCloseable {
 	private volatile boolean running = true;
 
 	/**
+	 * {@link System#nanoTime()} of the last poll the config server answered; 0 before the
+	 * first.
+	 */
+	private volatile long lastAnswerNanos;
+
+	/**
 	 * Start following.
 	 * @param connection the config server
 	 * @param onChange told the id of each changed tenant
@@ -116,6 +123,7 @@ public final class ConfigServerChangeFollower implements AutoCloseable {
 				}
 				failures = 0;
 				this.following = true;
+				this.lastAnswerNanos = System.nanoTime();
 				sleep(this.pollNanos);
 			}
 			catch (RuntimeException ex) {
@@ -262,6 +270,17 @@ public final class ConfigServerChangeFollower implements AutoCloseable {
 	 */
 	public long changes() {
 		return this.changes.get();
+	}
+
+	/**
+	 * How long ago the config server last answered a poll of the changes feed: a change
+	 * made there reaches this instance at most about this long (plus a poll interval)
+	 * after it was made, so this is the bound on how stale the cache may be.
+	 * @return the age, never negative; empty before the first answer
+	 */
+	public Optional<Duration> lastAnswerAge() {
+		long at = this.lastAnswerNanos;
+		return (at == 0) ? Optional.empty() : Optional.of(Duration.ofNanos(Math.max(0, System.nanoTime() - at)));
 	}
 
 	@Override
