@@ -22,14 +22,6 @@ import org.springframework.security.core.GrantedAuthority;
  */
 public final class AdminGuard {
 
-	/**
-	 * Request attribute that was set when the bootstrap token admitted a request. No
-	 * longer set: the authentication of the bootstrap token names the actor
-	 * ({@code admin-token}, or {@code admin-token (with token of <subject>)} when a
-	 * bearer token rode along).
-	 */
-	public static final String ADMITTED_BY_TOKEN_ATTRIBUTE = AdminGuard.class.getName() + ".admittedByToken";
-
 	/** Header carrying the bootstrap admin token. */
 	public static final String TOKEN_HEADER = "X-Admin-Token";
 

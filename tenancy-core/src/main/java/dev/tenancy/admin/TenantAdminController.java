@@ -476,15 +476,11 @@ public class TenantAdminController {
 				principal = authentication.getName();
 			}
 		}
-		String actor;
-		if (Boolean.TRUE.equals(request.getAttribute(AdminGuard.ADMITTED_BY_TOKEN_ATTRIBUTE))) {
-			// Admitted by the bootstrap token: a bearer token sent alongside granted
-			// nothing.
-			actor = (principal != null) ? "admin-token (with token of " + principal + ")" : "admin-token";
-		}
-		else {
-			actor = (principal != null) ? principal : "anonymous";
-		}
+		// The bootstrap token's authentication names itself (admin-token, with the
+		// subject of
+		// a bearer token that rode along), so the principal's name is the actor either
+		// way.
+		String actor = (principal != null) ? principal : "anonymous";
 		// The request id the log lines of this request carry (MDC request_id, set by the
 		// starter's request id filter), so an audit record leads to them.
 		String requestId = MDC.get("request_id");

@@ -28,9 +28,6 @@ import dev.tenancy.web.AdminGuardFilter;
 @EnableConfigurationProperties(TenancyAdminProperties.class)
 public final class TenancyAdminAutoConfiguration {
 
-	/** Order of the admin safety net ({@link TenancyFilterOrders#ADMIN_GUARD}). */
-	public static final int ADMIN_FILTER_ORDER = TenancyFilterOrders.ADMIN_GUARD;
-
 	@Bean
 	@ConditionalOnMissingBean
 	AdminGuard adminGuard(TenancyAdminProperties properties) {

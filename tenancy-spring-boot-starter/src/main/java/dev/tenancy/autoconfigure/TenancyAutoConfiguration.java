@@ -39,12 +39,6 @@ import dev.tenancy.web.TenantRequestMetrics;
 @EnableConfigurationProperties({ TenancyProperties.class, TenancyAdminProperties.class })
 public final class TenancyAutoConfiguration {
 
-	/**
-	 * Order of the tenant isolation filter
-	 * ({@link TenancyFilterOrders#TENANT_ISOLATION}).
-	 */
-	public static final int TENANT_FILTER_ORDER = TenancyFilterOrders.TENANT_ISOLATION;
-
 	@Bean
 	@ConditionalOnMissingBean
 	CompositeTenantResolver compositeTenantResolver(ObjectProvider<TenantResolver> resolvers,

@@ -18,26 +18,16 @@ final class Http {
 	}
 
 	static HttpResponse<String> get(int port, String path, String... headers) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
-		if (headers.length > 0) {
-			request.headers(headers);
-		}
-		try {
-			return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET(), headers);
 	}
 
 	static HttpResponse<String> post(int port, String path, String... headers) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+		return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
 			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString("{}"));
+			.POST(HttpRequest.BodyPublishers.ofString("{}")), headers);
+	}
+
+	private static HttpResponse<String> send(HttpRequest.Builder request, String... headers) {
 		if (headers.length > 0) {
 			request.headers(headers);
 		}
