@@ -68,8 +68,11 @@ public final class FallbackRateLimiter implements RateLimiter {
 	/** The local limiter when it can be seeded and reconciled, else {@code null}. */
 	private final LocalRateLimiter seeded;
 
+	/** What the local limiter admitted and Redis does not know yet, or {@code null}. */
+	private final LocalSpend spend;
+
 	/** The charge of the local spend in flight, guarded by {@code this}. */
-	private CompletableFuture<Void> reconciling;
+	private volatile CompletableFuture<Void> reconciling;
 
 	/**
 	 * A fallback limiter with the default settings.
@@ -97,6 +100,7 @@ public final class FallbackRateLimiter implements RateLimiter {
 		this.timeoutNanos = settings.timeout().toNanos();
 		this.answerWaitNanos = settings.answerWait().toNanos();
 		this.seeded = (local instanceof LocalRateLimiter localLimiter) ? localLimiter : null;
+		this.spend = (this.seeded != null) ? this.seeded.spend() : null;
 		this.breaker = new CircuitBreaker(settings.failureThreshold(), settings.openDuration());
 		this.metrics.degradedState(this::isDegraded);
 	}
@@ -304,15 +308,16 @@ public final class FallbackRateLimiter implements RateLimiter {
 	 * @return the charge in flight, or {@code null} when there is nothing to wait for
 	 */
 	private CompletableFuture<Void> reconcileIfDue() {
-		if (this.seeded == null) {
+		LocalSpend spend = this.spend;
+		if (spend == null || (!spend.hasUncharged() && this.reconciling == null)) {
 			return null;
 		}
-		LocalSpend spend = this.seeded.spend();
 		synchronized (this) {
 			CompletableFuture<Void> inFlight = this.reconciling;
 			if (inFlight != null && !inFlight.isDone()) {
 				return inFlight;
 			}
+			this.reconciling = null;
 			if (!spend.hasUncharged()) {
 				return null;
 			}

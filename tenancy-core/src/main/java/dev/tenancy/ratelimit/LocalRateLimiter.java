@@ -61,6 +61,9 @@ public final class LocalRateLimiter implements RateLimiter {
 
 	private final LongSupplier nanoClock = System::nanoTime;
 
+	/** Whether admissions are recorded: only when something charges them to Redis. */
+	private volatile boolean recordingSpend;
+
 	/**
 	 * A local limiter with room for 10,000 buckets.
 	 * @param expectedInstances how many instances share each plan (at least 1)
@@ -203,9 +206,12 @@ public final class LocalRateLimiter implements RateLimiter {
 	}
 
 	/**
-	 * @return the tokens admitted here and not yet charged to Redis
+	 * The tokens admitted here and not yet charged to Redis; from this call on, every
+	 * admission is recorded (a local limiter used on its own records nothing).
+	 * @return the ledger
 	 */
 	LocalSpend spend() {
+		this.recordingSpend = true;
 		return this.spend;
 	}
 
