@@ -19,25 +19,57 @@ import org.slf4j.LoggerFactory;
 import dev.tenancy.context.TenantContext;
 
 /**
- * Fronts the Redis limiter with a short timeout and a {@link CircuitBreaker}, and decides
- * per {@link FailureMode} whenever Redis does not: {@link FailureMode#LOCAL} asks the
- * local limiter (this instance's share of the plan), {@link FailureMode#OPEN} admits,
- * {@link FailureMode#CLOSED} rejects.
+ * Fronts the Redis limiter with a timeout, an answer wait and a {@link CircuitBreaker},
+ * and decides per {@link FailureMode} whenever Redis does not: {@link FailureMode#LOCAL}
+ * asks the local limiter (this instance's share of what Redis last reported),
+ * {@link FailureMode#OPEN} admits, {@link FailureMode#CLOSED} rejects.
  * <p>
- * A Redis decision that fails or takes longer than the timeout counts as a failure; after
+ * <b>Slow is not down.</b> A command that has not answered within the timeout (100 ms)
+ * may still run in Redis and take its tokens there, so admitting its request locally
+ * could admit it against a bucket Redis already emptied (two instances on a busy machine
+ * admitted 73 of a 40-per-hour plan that way). Instead:
+ * <ul>
+ * <li>An answer within the timeout is the decision.</li>
+ * <li>Past the timeout the decision keeps waiting for Redis's answer, up to the answer
+ * wait (1 s; the Redis client's command timeout should be as long), and that answer is
+ * the decision: exact, however slow. Only a request that the state Redis last reported
+ * proves to be rejected (a bucket with fewer tokens than the cost and no refill due
+ * since) is rejected at the timeout without waiting, as Redis would reject it too.</li>
+ * <li>A late answer counts as a success for the breaker. Only errors (refused, not
+ * connected, reset) and no answer within the answer wait are failures; after
  * {@code failureThreshold} consecutive failures the breaker opens and requests stop going
- * to Redis at all (no request waits for a timeout), until a single probe after
- * {@code openDuration} succeeds and Redis takes over again by itself. The returned stage
- * never fails and completes within about the timeout.
+ * to Redis at all, until a single probe after {@code openDuration} succeeds.</li>
+ * </ul>
+ * The returned stage never fails and completes within about the answer wait.
  * <p>
- * Tokens spent locally are not carried to Redis on recovery, and a Redis decision that
- * timed out may still have taken its tokens: around an outage the instances together may
- * admit up to their local shares more, or a few requests fewer, than the plan.
+ * <b>Unreachable.</b> With a {@link LocalRateLimiter} the fallback starts from the last
+ * state Redis reported for each bucket (remaining tokens, next refill) and admits at most
+ * {@code remaining / expectedInstances} of it until that refill, then
+ * {@code limit / expectedInstances} per window: so when {@code expectedInstances} is
+ * right and each instance's last report is current, all instances together admit at most
+ * what Redis had left, and at most the plan per window after. An instance whose last
+ * report is older (others spent since) may admit its share of the older count; one that
+ * never saw a bucket starts from a full share. If {@code expectedInstances} is lower than
+ * the real number of instances, each instance still admits its larger share: up to
+ * {@code instances / expectedInstances} times the plan (the default 1 lets every instance
+ * admit the whole plan from a fresh bucket). Shares are rounded down but at least one
+ * token per window, so a plan smaller than the number of instances admits one request per
+ * instance per window.
+ * <p>
+ * <b>Reconciliation.</b> Tokens the local limiter admitted are recorded per tenant and
+ * user and charged to Redis ({@link RateLimiter#charge}) before this instance's next
+ * Redis decision once the breaker lets a call through: the bucket goes down by the local
+ * spend, to empty at most. A charge that fails is kept and retried at the next recovery;
+ * one that succeeds is forgotten, so none is charged twice unless its outcome was unknown
+ * (a charge that timed out but ran, which under-admits). Until the charge lands other
+ * instances may admit against the uncharged tokens. Engines that cannot charge drop the
+ * spend.
  * <p>
  * Each consumption is observed as {@value #OBSERVATION} (low-cardinality keys
- * {@code source}, {@code outcome} and {@code fallback}: {@code none}, {@code timeout},
- * {@code error} or {@code circuit_open}; the tenant id as a high-cardinality key), and
- * the Redis call inside it as {@value #REDIS_OBSERVATION}.
+ * {@code source}, {@code outcome} and {@code fallback}: {@code none}, {@code slow} (a
+ * rejection proven by the last report at the timeout), {@code timeout}, {@code error} or
+ * {@code circuit_open}; the tenant id as a high-cardinality key), and the Redis call
+ * inside it as {@value #REDIS_OBSERVATION}.
  */
 public final class FallbackRateLimiter implements RateLimiter {
 
