@@ -207,8 +207,10 @@ public final class FallbackRateLimiter implements RateLimiter {
 		if (reconciled == null) {
 			return ask(request, operation, consuming, decision);
 		}
-		// This instance's outage spend goes to Redis before Redis decides for it again.
-		return reconciled.handle((ignored, ex) -> null)
+		// This instance's outage spend goes to Redis before Redis decides for it again
+		// (waiting for the charge at most the timeout).
+		return reconciled.handle((ignored, ex) -> (Void) null)
+			.completeOnTimeout(null, this.timeoutNanos, TimeUnit.NANOSECONDS)
 			.thenCompose((ignored) -> ask(request, operation, consuming, decision));
 	}
 
@@ -235,21 +237,22 @@ public final class FallbackRateLimiter implements RateLimiter {
 			answer = CompletableFuture.failedFuture(ex);
 		}
 		CompletableFuture<RateLimitDecision> redisAnswer = answer;
-		// The answer wait bounds the whole call; it also settles the breaker, whatever
-		// answered the request.
-		CompletableFuture<RateLimitDecision> settled = redisAnswer.orTimeout(this.answerWaitNanos, TimeUnit.NANOSECONDS)
-			.whenComplete((made, ex) -> settle(request, made, ex, System.nanoTime() - start, call));
-		return settled.copy().orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS).handle((made, ex) -> {
+		// Settles the breaker, metrics and reported state, whatever answered the request.
+		redisAnswer.whenComplete((made, ex) -> settle(request, made, ex, System.nanoTime() - start, call));
+		long lateNanos = Math.max(1, this.answerWaitNanos - this.timeoutNanos);
+		return redisAnswer.copy().orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS).handle((made, ex) -> {
 			if (ex == null && made != null) {
 				return answered(request, made, consuming);
 			}
-			if (settled.isDone() && !settled.isCompletedExceptionally()) {
-				return answered(request, settled.join(), consuming);
+			if (redisAnswer.isDone() && !redisAnswer.isCompletedExceptionally()) {
+				return answered(request, redisAnswer.join(), consuming);
 			}
-			if (!isTimeout(unwrap(ex)) || settled.isDone()) {
-				return failed(request, settled, operation, consuming, decision);
+			if (!isTimeout(unwrap(ex)) || redisAnswer.isDone()) {
+				return failed(request, redisAnswer, operation, consuming, decision);
 			}
-			// Slow: Redis has not answered within the timeout but may still.
+			// Slow: Redis has not answered within the timeout but may still, until the
+			// answer wait (a second timer, only for slow decisions).
+			redisAnswer.orTimeout(lateNanos, TimeUnit.NANOSECONDS);
 			Optional<RateLimitDecision> rejected = rejectionFromReport(request);
 			if (rejected.isPresent()) {
 				decision.lowCardinalityKeyValue("fallback", "slow");
@@ -259,9 +262,9 @@ public final class FallbackRateLimiter implements RateLimiter {
 				}
 				return CompletableFuture.completedFuture(rejected.get());
 			}
-			return settled
+			return redisAnswer
 				.handle((late, lateEx) -> (lateEx == null && late != null) ? answered(request, late, consuming)
-						: failed(request, settled, operation, consuming, decision))
+						: failed(request, redisAnswer, operation, consuming, decision))
 				.thenCompose((stage) -> stage);
 		}).thenCompose((stage) -> stage);
 	}
@@ -279,9 +282,8 @@ public final class FallbackRateLimiter implements RateLimiter {
 	 * Redis failed or did not answer within the answer wait: the failure mode decides.
 	 */
 	private CompletionStage<RateLimitDecision> failed(RateLimitRequest request,
-			CompletableFuture<RateLimitDecision> settled, Operation operation, boolean consuming,
-			Observation decision) {
-		Throwable cause = settled.handle((made, ex) -> unwrap(ex)).getNow(null);
+			CompletableFuture<RateLimitDecision> answer, Operation operation, boolean consuming, Observation decision) {
+		Throwable cause = answer.handle((made, ex) -> unwrap(ex)).getNow(null);
 		String reason = isTimeout(cause) ? "timeout" : "error";
 		decision.lowCardinalityKeyValue("fallback", reason);
 		return fallback(request, reason, operation, consuming);

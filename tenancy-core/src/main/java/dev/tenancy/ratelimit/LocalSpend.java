@@ -44,6 +44,9 @@ final class LocalSpend {
 
 	private volatile boolean uncharged;
 
+	/** Whether any tokens are pending, readable without the lock. */
+	private volatile boolean anyPending;
+
 	private long dropped;
 
 	LocalSpend(int maxEntries) {
@@ -126,7 +129,14 @@ final class LocalSpend {
 	 * @param tenant the tenant
 	 * @return the tokens, uncharged or in flight
 	 */
-	synchronized long pending(TenantId tenant) {
+	long pending(TenantId tenant) {
+		if (!this.anyPending) {
+			return 0;
+		}
+		return pendingLocked(tenant);
+	}
+
+	private synchronized long pendingLocked(TenantId tenant) {
 		return this.pendingByTenant.getOrDefault(tenant, 0L);
 	}
 
@@ -136,7 +146,14 @@ final class LocalSpend {
 	 * @param user the user
 	 * @return the tokens, uncharged or in flight
 	 */
-	synchronized long pending(TenantId tenant, String user) {
+	long pending(TenantId tenant, String user) {
+		if (!this.anyPending) {
+			return 0;
+		}
+		return pendingLocked(tenant, user);
+	}
+
+	private synchronized long pendingLocked(TenantId tenant, String user) {
 		return this.pendingByKey.getOrDefault(new Key(tenant, user), 0L);
 	}
 
@@ -152,6 +169,7 @@ final class LocalSpend {
 		if (key.user() != null) {
 			this.pendingByKey.merge(key, tokens, LocalSpend::sumOrRemove);
 		}
+		this.anyPending = !this.pendingByTenant.isEmpty();
 	}
 
 	private static Long sumOrRemove(Long a, Long b) {
