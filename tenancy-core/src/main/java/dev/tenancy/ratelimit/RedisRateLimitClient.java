@@ -419,7 +419,10 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 	 * Settings of the client.
 	 *
 	 * @param limiter the limiter's settings (key prefix, bucket4j request timeout)
-	 * @param commandTimeout how long one Redis command may take
+	 * @param commandTimeout how long one Redis command may take; behind a
+	 * {@link FallbackRateLimiter}, its answer wait
+	 * ({@link FallbackRateLimiter.Settings#answerWait(Duration)}), so that a slow answer
+	 * reaches it instead of being cut off at its timeout
 	 * @param connectTimeout how long opening a connection may take
 	 * @param maxReconnectDelay the longest wait between connection attempts while Redis
 	 * is away
