@@ -57,11 +57,19 @@ final class RateLimiting {
 			return this.api.get(path, "Authorization", bearer);
 		}
 
+		/**
+		 * Decisions the failure mode made. Not counted: rejections at the timeout that
+		 * Redis's last report proves (reason {@code slow}), which are what Redis would
+		 * answer and happen on a loaded machine.
+		 */
 		double fallbacks(String tenant) {
 			return sum(this.context.getBean(MeterRegistry.class)
 				.find(MicrometerRateLimitMetrics.FALLBACKS)
 				.tag("tenant_id", tenant)
-				.counters());
+				.counters()
+				.stream()
+				.filter((counter) -> !"slow".equals(counter.getId().getTag("reason")))
+				.toList());
 		}
 
 		double decisions(String tenant, String source) {

@@ -1,8 +1,10 @@
 package dev.tenancy.ratelimit;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -17,25 +19,57 @@ import org.slf4j.LoggerFactory;
 import dev.tenancy.context.TenantContext;
 
 /**
- * Fronts the Redis limiter with a short timeout and a {@link CircuitBreaker}, and decides
- * per {@link FailureMode} whenever Redis does not: {@link FailureMode#LOCAL} asks the
- * local limiter (this instance's share of the plan), {@link FailureMode#OPEN} admits,
- * {@link FailureMode#CLOSED} rejects.
+ * Fronts the Redis limiter with a timeout, an answer wait and a {@link CircuitBreaker},
+ * and decides per {@link FailureMode} whenever Redis does not: {@link FailureMode#LOCAL}
+ * asks the local limiter (this instance's share of what Redis last reported),
+ * {@link FailureMode#OPEN} admits, {@link FailureMode#CLOSED} rejects.
  * <p>
- * A Redis decision that fails or takes longer than the timeout counts as a failure; after
+ * <b>Slow is not down.</b> A command that has not answered within the timeout (100 ms)
+ * may still run in Redis and take its tokens there, so admitting its request locally
+ * could admit it against a bucket Redis already emptied (two instances on a busy machine
+ * admitted 73 of a 40-per-hour plan that way). Instead:
+ * <ul>
+ * <li>An answer within the timeout is the decision.</li>
+ * <li>Past the timeout the decision keeps waiting for Redis's answer, up to the answer
+ * wait (1 s; the Redis client's command timeout should be as long), and that answer is
+ * the decision: exact, however slow. Only a request that the state Redis last reported
+ * proves to be rejected (a bucket with fewer tokens than the cost and no refill due
+ * since) is rejected at the timeout without waiting, as Redis would reject it too.</li>
+ * <li>A late answer counts as a success for the breaker. Only errors (refused, not
+ * connected, reset) and no answer within the answer wait are failures; after
  * {@code failureThreshold} consecutive failures the breaker opens and requests stop going
- * to Redis at all (no request waits for a timeout), until a single probe after
- * {@code openDuration} succeeds and Redis takes over again by itself. The returned stage
- * never fails and completes within about the timeout.
+ * to Redis at all, until a single probe after {@code openDuration} succeeds.</li>
+ * </ul>
+ * The returned stage never fails and completes within about the answer wait.
  * <p>
- * Tokens spent locally are not carried to Redis on recovery, and a Redis decision that
- * timed out may still have taken its tokens: around an outage the instances together may
- * admit up to their local shares more, or a few requests fewer, than the plan.
+ * <b>Unreachable.</b> With a {@link LocalRateLimiter} the fallback starts from the last
+ * state Redis reported for each bucket (remaining tokens, next refill) and admits at most
+ * {@code remaining / expectedInstances} of it until that refill, then
+ * {@code limit / expectedInstances} per window: so when {@code expectedInstances} is
+ * right and each instance's last report is current, all instances together admit at most
+ * what Redis had left, and at most the plan per window after. An instance whose last
+ * report is older (others spent since) may admit its share of the older count; one that
+ * never saw a bucket starts from a full share. If {@code expectedInstances} is lower than
+ * the real number of instances, each instance still admits its larger share: up to
+ * {@code instances / expectedInstances} times the plan (the default 1 lets every instance
+ * admit the whole plan from a fresh bucket). Shares are rounded down but at least one
+ * token per window, so a plan smaller than the number of instances admits one request per
+ * instance per window.
+ * <p>
+ * <b>Reconciliation.</b> Tokens the local limiter admitted are recorded per tenant and
+ * user and charged to Redis ({@link RateLimiter#charge}) before this instance's next
+ * Redis decision once the breaker lets a call through: the bucket goes down by the local
+ * spend, to empty at most. A charge that fails is kept and retried at the next recovery;
+ * one that succeeds is forgotten, so none is charged twice unless its outcome was unknown
+ * (a charge that timed out but ran, which under-admits). Until the charge lands other
+ * instances may admit against the uncharged tokens. Engines that cannot charge drop the
+ * spend.
  * <p>
  * Each consumption is observed as {@value #OBSERVATION} (low-cardinality keys
- * {@code source}, {@code outcome} and {@code fallback}: {@code none}, {@code timeout},
- * {@code error} or {@code circuit_open}; the tenant id as a high-cardinality key), and
- * the Redis call inside it as {@value #REDIS_OBSERVATION}.
+ * {@code source}, {@code outcome} and {@code fallback}: {@code none}, {@code slow} (a
+ * rejection proven by the last report at the timeout), {@code timeout}, {@code error} or
+ * {@code circuit_open}; the tenant id as a high-cardinality key), and the Redis call
+ * inside it as {@value #REDIS_OBSERVATION}.
  */
 public final class FallbackRateLimiter implements RateLimiter {
 
@@ -59,7 +93,18 @@ public final class FallbackRateLimiter implements RateLimiter {
 
 	private final long timeoutNanos;
 
+	private final long answerWaitNanos;
+
 	private final CircuitBreaker breaker;
+
+	/** The local limiter when it can be seeded and reconciled, else {@code null}. */
+	private final LocalRateLimiter seeded;
+
+	/** What the local limiter admitted and Redis does not know yet, or {@code null}. */
+	private final LocalSpend spend;
+
+	/** The charge of the local spend in flight, guarded by {@code this}. */
+	private volatile CompletableFuture<Void> reconciling;
 
 	/**
 	 * A fallback limiter with the default settings.
@@ -85,6 +130,9 @@ public final class FallbackRateLimiter implements RateLimiter {
 		this.failureModes = Objects.requireNonNull(failureModes, "failureModes");
 		this.metrics = Objects.requireNonNull(metrics, "metrics");
 		this.timeoutNanos = settings.timeout().toNanos();
+		this.answerWaitNanos = settings.answerWait().toNanos();
+		this.seeded = (local instanceof LocalRateLimiter localLimiter) ? localLimiter : null;
+		this.spend = (this.seeded != null) ? this.seeded.spend() : null;
 		this.breaker = new CircuitBreaker(settings.failureThreshold(), settings.openDuration());
 		this.metrics.degradedState(this::isDegraded);
 	}
@@ -155,51 +203,192 @@ public final class FallbackRateLimiter implements RateLimiter {
 			decision.lowCardinalityKeyValue("fallback", "circuit_open");
 			return fallback(request, "circuit_open", operation, consuming);
 		}
+		CompletableFuture<Void> reconciled = reconcileIfDue();
+		if (reconciled == null) {
+			return ask(request, operation, consuming, decision);
+		}
+		// This instance's outage spend goes to Redis before Redis decides for it again
+		// (waiting for the charge at most the timeout).
+		return reconciled.handle((ignored, ex) -> (Void) null)
+			.completeOnTimeout(null, this.timeoutNanos, TimeUnit.NANOSECONDS)
+			.thenCompose((ignored) -> ask(request, operation, consuming, decision));
+	}
+
+	/**
+	 * Asks Redis. An answer within the timeout is the decision. A later one is still
+	 * awaited, up to the answer wait, because the command may well run in Redis (taking
+	 * tokens there) and only its answer is exact; meanwhile a request that Redis's last
+	 * report proves to be rejected is rejected at the timeout. A failure, or no answer
+	 * within the answer wait, goes to the failure mode.
+	 */
+	private CompletionStage<RateLimitDecision> ask(RateLimitRequest request, Operation operation, boolean consuming,
+			Observation decision) {
 		// A child of the decision (its scope is open): the Redis round trip on its own.
 		Observation call = decision.isNoop() ? Observation.NOOP
 				: Observation.createNotStarted(REDIS_OBSERVATION, this.observationRegistry)
 					.contextualName("rate limit redis")
 					.start();
 		long start = System.nanoTime();
-		CompletableFuture<RateLimitDecision> decided;
+		CompletableFuture<RateLimitDecision> answer;
 		try {
-			decided = operation.apply(this.redis, request).toCompletableFuture().copy();
+			answer = operation.apply(this.redis, request).toCompletableFuture().copy();
 		}
 		catch (RuntimeException ex) {
-			decided = CompletableFuture.failedFuture(ex);
+			answer = CompletableFuture.failedFuture(ex);
 		}
-		return decided.orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS).handle((made, ex) -> {
-			long elapsed = System.nanoTime() - start;
-			Throwable failure = (ex != null) ? unwrap(ex) : null;
-			call.lowCardinalityKeyValue("outcome",
-					(failure == null) ? "success" : isTimeout(failure) ? "timeout" : "error");
-			if (failure != null) {
-				call.error(failure);
-			}
-			call.stop();
+		CompletableFuture<RateLimitDecision> redisAnswer = answer;
+		// Settles the breaker, metrics and reported state, whatever answered the request.
+		redisAnswer.whenComplete((made, ex) -> settle(request, made, ex, System.nanoTime() - start, call));
+		long lateNanos = Math.max(1, this.answerWaitNanos - this.timeoutNanos);
+		return redisAnswer.copy().orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS).handle((made, ex) -> {
 			if (ex == null && made != null) {
-				this.metrics.redisCall(elapsed, true);
-				if (this.breaker.onSuccess()) {
-					logger.info("Redis answers again: rate limits are decided in Redis");
-				}
+				return answered(request, made, consuming);
+			}
+			if (redisAnswer.isDone() && !redisAnswer.isCompletedExceptionally()) {
+				return answered(request, redisAnswer.join(), consuming);
+			}
+			if (!isTimeout(unwrap(ex)) || redisAnswer.isDone()) {
+				return failed(request, redisAnswer, operation, consuming, decision);
+			}
+			// Slow: Redis has not answered within the timeout but may still, until the
+			// answer wait (a second timer, only for slow decisions).
+			redisAnswer.orTimeout(lateNanos, TimeUnit.NANOSECONDS);
+			Optional<RateLimitDecision> rejected = rejectionFromReport(request);
+			if (rejected.isPresent()) {
+				decision.lowCardinalityKeyValue("fallback", "slow");
 				if (consuming) {
-					this.metrics.decision(request, made);
+					this.metrics.fallback(request, FailureMode.LOCAL, "slow");
+					this.metrics.decision(request, rejected.get());
 				}
-				return CompletableFuture.completedFuture(made);
+				return CompletableFuture.completedFuture(rejected.get());
 			}
-			this.metrics.redisCall(elapsed, false);
-			Throwable cause = unwrap(ex);
-			boolean timeout = isTimeout(cause);
-			if (this.breaker.onFailure()) {
-				logger.warn("Redis is unavailable for rate limiting ({}): deciding per failure mode until it answers",
-						String.valueOf(cause));
-			}
-			else {
-				logger.debug("Rate-limit decision in Redis failed: {}", String.valueOf(cause));
-			}
-			decision.lowCardinalityKeyValue("fallback", timeout ? "timeout" : "error");
-			return fallback(request, timeout ? "timeout" : "error", operation, consuming);
+			return redisAnswer
+				.handle((late, lateEx) -> (lateEx == null && late != null) ? answered(request, late, consuming)
+						: failed(request, redisAnswer, operation, consuming, decision))
+				.thenCompose((stage) -> stage);
 		}).thenCompose((stage) -> stage);
+	}
+
+	/** Redis answered: its decision stands. */
+	private CompletionStage<RateLimitDecision> answered(RateLimitRequest request, RateLimitDecision made,
+			boolean consuming) {
+		if (consuming) {
+			this.metrics.decision(request, made);
+		}
+		return CompletableFuture.completedFuture(made);
+	}
+
+	/**
+	 * Redis failed or did not answer within the answer wait: the failure mode decides.
+	 */
+	private CompletionStage<RateLimitDecision> failed(RateLimitRequest request,
+			CompletableFuture<RateLimitDecision> answer, Operation operation, boolean consuming, Observation decision) {
+		Throwable cause = answer.handle((made, ex) -> unwrap(ex)).getNow(null);
+		String reason = isTimeout(cause) ? "timeout" : "error";
+		decision.lowCardinalityKeyValue("fallback", reason);
+		return fallback(request, reason, operation, consuming);
+	}
+
+	/**
+	 * The breaker, metrics, observation and reported state, once Redis answered, failed
+	 * or the answer wait passed. An answer within the answer wait counts as a success
+	 * however slow it was: only a Redis that fails or does not answer at all opens the
+	 * breaker.
+	 */
+	private void settle(RateLimitRequest request, RateLimitDecision made, Throwable ex, long elapsed,
+			Observation call) {
+		Throwable failure = (ex != null) ? unwrap(ex) : null;
+		call.lowCardinalityKeyValue("outcome",
+				(failure == null) ? "success" : isTimeout(failure) ? "timeout" : "error");
+		if (failure != null) {
+			call.error(failure);
+		}
+		call.stop();
+		if (failure == null && made != null) {
+			this.metrics.redisCall(elapsed, true);
+			if (this.seeded != null) {
+				this.seeded.observe(request, made);
+			}
+			if (this.breaker.onSuccess()) {
+				logger.info("Redis answers again: rate limits are decided in Redis");
+			}
+			return;
+		}
+		this.metrics.redisCall(elapsed, false);
+		if (this.breaker.onFailure()) {
+			logger.warn("Redis is unavailable for rate limiting ({}): deciding per failure mode until it answers",
+					String.valueOf(failure));
+		}
+		else {
+			logger.debug("Rate-limit decision in Redis failed: {}", String.valueOf(failure));
+		}
+	}
+
+	private Optional<RateLimitDecision> rejectionFromReport(RateLimitRequest request) {
+		if (this.seeded == null) {
+			return Optional.empty();
+		}
+		try {
+			return this.seeded.rejectionFromReport(request);
+		}
+		catch (RuntimeException ex) {
+			return Optional.empty();
+		}
+	}
+
+	/**
+	 * Starts charging the local spend to Redis, if there is any and no charge is in
+	 * flight.
+	 * @return the charge in flight, or {@code null} when there is nothing to wait for
+	 */
+	private CompletableFuture<Void> reconcileIfDue() {
+		LocalSpend spend = this.spend;
+		if (spend == null || (!spend.hasUncharged() && this.reconciling == null)) {
+			return null;
+		}
+		synchronized (this) {
+			CompletableFuture<Void> inFlight = this.reconciling;
+			if (inFlight != null && !inFlight.isDone()) {
+				return inFlight;
+			}
+			this.reconciling = null;
+			if (!spend.hasUncharged()) {
+				return null;
+			}
+			List<LocalSpend.Charge> charges = spend.drain();
+			CompletableFuture<?>[] sent = new CompletableFuture<?>[charges.size()];
+			for (int i = 0; i < sent.length; i++) {
+				LocalSpend.Charge charge = charges.get(i);
+				sent[i] = charge(charge).whenComplete((ignored, ex) -> {
+					Throwable failure = unwrap(ex);
+					if (failure instanceof UnsupportedOperationException) {
+						// this limiter cannot charge: dropping is all there is
+						spend.settle(charge, true);
+						logger.debug("Rate limiter cannot charge local spend: {}", failure.toString());
+						return;
+					}
+					spend.settle(charge, ex == null);
+					if (ex != null) {
+						logger.debug("Charging local rate-limit spend failed, kept for the next recovery: {}",
+								String.valueOf(failure));
+					}
+				});
+			}
+			this.reconciling = CompletableFuture.allOf(sent);
+			return this.reconciling;
+		}
+	}
+
+	private CompletableFuture<Void> charge(LocalSpend.Charge charge) {
+		try {
+			return this.redis.charge(charge.request(), charge.tokens())
+				.toCompletableFuture()
+				.copy()
+				.orTimeout(this.answerWaitNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
 	}
 
 	private CompletionStage<RateLimitDecision> fallback(RateLimitRequest request, String reason, Operation operation,
@@ -267,15 +456,25 @@ public final class FallbackRateLimiter implements RateLimiter {
 	/**
 	 * Settings of the fallback.
 	 *
-	 * @param timeout how long a Redis decision may take before it counts as failed
-	 * @param failureThreshold consecutive failures that open the breaker
+	 * @param timeout how long a decision waits for Redis before it counts as slow: a
+	 * request that Redis's last report proves to be rejected is then rejected without
+	 * waiting longer
+	 * @param failureThreshold consecutive failures (errors, or no answer within
+	 * {@code answerWait}) that open the breaker
 	 * @param openDuration how long the breaker stays open before a probe
+	 * @param answerWait how long a decision waits for Redis's answer at most before the
+	 * failure mode decides (at least the timeout); the Redis client's own command timeout
+	 * should be as long, so that a slow answer is not cut off
 	 */
-	public record Settings(Duration timeout, int failureThreshold, Duration openDuration) {
+	public record Settings(Duration timeout, int failureThreshold, Duration openDuration, Duration answerWait) {
+
+		/** The default {@link #answerWait()}. */
+		public static final Duration DEFAULT_ANSWER_WAIT = Duration.ofSeconds(1);
 
 		public Settings {
 			Objects.requireNonNull(timeout, "timeout");
 			Objects.requireNonNull(openDuration, "openDuration");
+			Objects.requireNonNull(answerWait, "answerWait");
 			if (timeout.isZero() || timeout.isNegative()) {
 				throw new IllegalArgumentException("timeout must be positive");
 			}
@@ -285,11 +484,35 @@ public final class FallbackRateLimiter implements RateLimiter {
 			if (openDuration.isNegative()) {
 				throw new IllegalArgumentException("openDuration must not be negative");
 			}
+			if (answerWait.compareTo(timeout) < 0) {
+				throw new IllegalArgumentException("answerWait must be at least the timeout");
+			}
+		}
+
+		/**
+		 * Settings with the default answer wait ({@link #answerWait(Duration)}).
+		 * @param timeout how long a decision waits before it counts as slow
+		 * @param failureThreshold consecutive failures that open the breaker
+		 * @param openDuration how long the breaker stays open before a probe
+		 */
+		public Settings(Duration timeout, int failureThreshold, Duration openDuration) {
+			this(timeout, failureThreshold, openDuration, answerWait(timeout));
+		}
+
+		/**
+		 * The default answer wait for a timeout: {@link #DEFAULT_ANSWER_WAIT}, or the
+		 * timeout when that is longer. Also the command timeout the Redis client of the
+		 * limiter should have.
+		 * @param timeout the timeout
+		 * @return the answer wait
+		 */
+		public static Duration answerWait(Duration timeout) {
+			return (timeout.compareTo(DEFAULT_ANSWER_WAIT) > 0) ? timeout : DEFAULT_ANSWER_WAIT;
 		}
 
 		/**
 		 * The defaults: 100 ms timeout, open after 5 consecutive failures, probe after 1
-		 * s.
+		 * s, wait 1 s at most for a slow answer.
 		 * @return the defaults
 		 */
 		public static Settings defaults() {

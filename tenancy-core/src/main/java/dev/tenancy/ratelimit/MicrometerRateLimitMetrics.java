@@ -25,7 +25,7 @@ import dev.tenancy.TenantTags;
  * <li>{@value #REJECTIONS} (counter; tags {@code tenant_id}, {@code policy} =
  * tenant|user|unavailable)</li>
  * <li>{@value #FALLBACKS} (counter; tags {@code tenant_id}, {@code mode} =
- * local|open|closed, {@code reason} = error|timeout|circuit_open)</li>
+ * local|open|closed, {@code reason} = error|timeout|slow|circuit_open)</li>
  * <li>{@value #REDIS_LATENCY} (timer; tag {@code outcome} = success|failure)</li>
  * <li>{@value #DEGRADED} (gauge; 1 while Redis is not used)</li>
  * </ul>

@@ -313,6 +313,11 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 		return onLimiter(null, (limiter) -> limiter.peek(request));
 	}
 
+	@Override
+	public CompletionStage<Void> charge(RateLimitRequest request, long tokens) {
+		return onLimiter(null, (limiter) -> limiter.charge(request, tokens));
+	}
+
 	/**
 	 * A limiter on this client's connection whose keys have another prefix, for limits
 	 * that are not the tenants' request limits (such as failed credential attempts), so
@@ -337,11 +342,16 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 				return onLimiter(settings, (limiter) -> limiter.peek(request));
 			}
 
+			@Override
+			public CompletionStage<Void> charge(RateLimitRequest request, long tokens) {
+				return onLimiter(settings, (limiter) -> limiter.charge(request, tokens));
+			}
+
 		};
 	}
 
-	private CompletionStage<RateLimitDecision> onLimiter(RedisRateLimiter.Settings settings,
-			Function<RedisRateLimiter, CompletionStage<RateLimitDecision>> operation) {
+	private <T> CompletionStage<T> onLimiter(RedisRateLimiter.Settings settings,
+			Function<RedisRateLimiter, CompletionStage<T>> operation) {
 		Connected current = this.connected;
 		if (current != null) {
 			return operation.apply((settings != null) ? current.limiter(settings) : current.limiter());
@@ -409,7 +419,10 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 	 * Settings of the client.
 	 *
 	 * @param limiter the limiter's settings (key prefix, bucket4j request timeout)
-	 * @param commandTimeout how long one Redis command may take
+	 * @param commandTimeout how long one Redis command may take; behind a
+	 * {@link FallbackRateLimiter}, its answer wait
+	 * ({@link FallbackRateLimiter.Settings#answerWait(Duration)}), so that a slow answer
+	 * reaches it instead of being cut off at its timeout
 	 * @param connectTimeout how long opening a connection may take
 	 * @param maxReconnectDelay the longest wait between connection attempts while Redis
 	 * is away

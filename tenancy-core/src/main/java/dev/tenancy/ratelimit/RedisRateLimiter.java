@@ -170,11 +170,31 @@ public final class RedisRateLimiter implements RateLimiter {
 	}
 
 	/**
-	 * The tenant's bucket and, when the request limits a user, the user's, handed to a
-	 * decision.
+	 * Takes the tokens from the tenant's bucket and, when the request limits a user, the
+	 * user's, each with bucket4j's {@code tryConsumeAsMuchAsPossible}: as many as the
+	 * bucket holds, down to empty and never below, rejecting nothing (one
+	 * compare-and-swap per bucket; the two buckets are charged independently, so a
+	 * failure may leave one of them charged).
 	 */
-	private CompletionStage<RateLimitDecision> withBuckets(RateLimitRequest request,
-			BiFunction<RedisBucket, RedisBucket, CompletionStage<RateLimitDecision>> decision) {
+	@Override
+	public CompletionStage<Void> charge(RateLimitRequest request, long tokens) {
+		if (tokens < 1) {
+			return CompletableFuture.failedFuture(new IllegalArgumentException("tokens must be at least 1"));
+		}
+		return withBuckets(request, (tenant, user) -> {
+			CompletableFuture<Long> tenantCharged = tenant.proxy().tryConsumeAsMuchAsPossible(tokens);
+			CompletableFuture<Long> userCharged = (user != null) ? user.proxy().tryConsumeAsMuchAsPossible(tokens)
+					: CompletableFuture.completedFuture(0L);
+			return CompletableFuture.allOf(tenantCharged, userCharged);
+		});
+	}
+
+	/**
+	 * The tenant's bucket and, when the request limits a user, the user's, handed to an
+	 * operation.
+	 */
+	private <T> CompletionStage<T> withBuckets(RateLimitRequest request,
+			BiFunction<RedisBucket, RedisBucket, CompletionStage<T>> decision) {
 		try {
 			RateLimitPlan plan = request.plan();
 			RedisBucket tenant = new RedisBucket(bucket(this.keys.tenant(plan.tenant()), plan, plan.tenantLimit()));

@@ -20,6 +20,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.web.cors.CorsUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.tenancy.TenancyError;
@@ -46,6 +47,11 @@ import dev.tenancy.ratelimit.RateLimiter;
  * state of those consulted ({@code "tenant";r=999;t=60}, {@code t} being the seconds
  * until the next refill). A rejection is a 429 with {@code Retry-After} in whole seconds,
  * rounded up and never 0, and the {@code rate_limited} problem body.
+ * <p>
+ * Every method is limited, {@code HEAD} and {@code OPTIONS} included (they reach the
+ * application and cost like {@code GET}), except a CORS preflight ({@code OPTIONS} with
+ * {@code Origin} and {@code Access-Control-Request-Method}), which passes untouched and
+ * spends nothing.
  * <p>
  * The limiter never causes a 5xx: if it fails or does not answer within the bounded wait,
  * the request is admitted, unless its plan's failure mode is {@link FailureMode#CLOSED}.
@@ -114,7 +120,10 @@ public final class RateLimitFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		Object attribute = request.getAttribute(TenantIsolationFilter.TENANT_ATTRIBUTE);
-		if (!(attribute instanceof Tenant tenant)) {
+		// A CORS preflight is the browser asking, not the client calling: it carries no
+		// credentials, runs no handler, and a 429 to it would only surface as a CORS
+		// error. HEAD and every other OPTIONS run the handler and pay like GET.
+		if (!(attribute instanceof Tenant tenant) || CorsUtils.isPreFlightRequest(request)) {
 			chain.doFilter(request, response);
 			return;
 		}

@@ -76,14 +76,19 @@ class FallbackRateLimiterTest {
 
 	/** A Redis limiter whose connection runs through a proxy the test can cut. */
 	RedisRateLimiter redisThroughProxy() {
+		return redisThroughProxy(Duration.ofMillis(100));
+	}
+
+	/** As above, with the engine's own command timeout. */
+	RedisRateLimiter redisThroughProxy(Duration commandTimeout) {
 		URI redis = RateLimitTesting.redis();
 		this.proxy = new TcpProxy(redis.getHost(), redis.getPort());
 		this.resources = RateLimitTesting.fastReconnect();
 		this.client = RateLimitTesting.client(this.resources, this.proxy.host(), this.proxy.port());
-		this.client.setOptions(RedisRateLimiter.clientOptions(Duration.ofMillis(100)));
+		this.client.setOptions(RedisRateLimiter.clientOptions(commandTimeout));
 		this.connection = this.client.connect(RedisRateLimiter.CODEC);
 		return new RedisRateLimiter(this.connection,
-				RedisRateLimiter.Settings.defaults().withKeyPrefix(uniquePrefix()));
+				RedisRateLimiter.Settings.defaults().withKeyPrefix(uniquePrefix()).withRequestTimeout(commandTimeout));
 	}
 
 	FallbackRateLimiter fallback(RateLimiter redis, FailureModePolicy modes) {
@@ -93,7 +98,9 @@ class FallbackRateLimiterTest {
 
 	@Test
 	void redisCutMidRunFallsBackToLocalLimitingWithinASecondAndReturnsByItself() throws Exception {
-		FallbackRateLimiter limiter = fallback(redisThroughProxy(), FailureModePolicy.always(FailureMode.LOCAL));
+		// The engine's commands may take the answer wait, as the starter sets them up.
+		FallbackRateLimiter limiter = fallback(redisThroughProxy(FAST.answerWait()),
+				FailureModePolicy.always(FailureMode.LOCAL));
 		Tenant tenant = tenant(uniqueTenant("cut"), 1, limit(1_000_000, HOUR, 1_000_000, null));
 		for (int i = 0; i < 20; i++) {
 			assertThat(decide(limiter, request(tenant, "alice", null)).source()).isEqualTo(Source.REDIS);
@@ -180,13 +187,15 @@ class FallbackRateLimiterTest {
 			thread.join(2000);
 		}
 		assertThat(escaped.get()).as("no exception escapes").isNull();
-		assertThat(slowest.get()).as("no decision waits much longer than the 100 ms timeout")
-			.isLessThan(TimeUnit.MILLISECONDS.toNanos(500));
+		assertThat(slowest.get()).as("no decision waits much longer than the answer wait")
+			.isLessThan(FAST.answerWait().toNanos() + TimeUnit.MILLISECONDS.toNanos(500));
 		logger.info("Background load: {} decisions, slowest {} ms", background.get(), slowest.get() / 1_000_000);
 	}
 
 	@Test
 	void aFrozenRedisTimesOutAndNoDecisionWaitsLongerThanTheTimeout() throws Exception {
+		// An engine whose commands time out themselves at 100 ms: their timeout is a
+		// failure at once (the answer wait only matters while the command may answer).
 		FallbackRateLimiter limiter = fallback(redisThroughProxy(), FailureModePolicy.always(FailureMode.LOCAL));
 		Tenant tenant = tenant(uniqueTenant("frozen"), 1, limit(1_000_000, HOUR));
 		assertThat(decide(limiter, request(tenant, null, null)).source()).isEqualTo(Source.REDIS);
@@ -256,14 +265,53 @@ class FallbackRateLimiterTest {
 	}
 
 	@Test
-	void aRedisLimiterThatNeverAnswersTimesOut() {
+	void aRedisLimiterThatNeverAnswersIsGivenUpAfterTheAnswerWait() {
 		RateLimiter never = (request) -> new CompletableFuture<>();
 		FallbackRateLimiter limiter = fallback(never, FailureModePolicy.always(FailureMode.OPEN));
 		long start = System.nanoTime();
 		RateLimitDecision decision = decide(limiter, request(withPlan("standard"), null, null));
+		long elapsed = System.nanoTime() - start;
 		assertThat(decision.source()).isEqualTo(Source.FAIL_OPEN);
-		assertThat(System.nanoTime() - start).isLessThan(TimeUnit.MILLISECONDS.toNanos(1000));
+		assertThat(elapsed).as("a late answer is awaited up to the answer wait (1 s), no longer")
+			.isGreaterThanOrEqualTo(FAST.answerWait().toNanos())
+			.isLessThan(FAST.answerWait().toNanos() + TimeUnit.MILLISECONDS.toNanos(500));
 		assertThat(fallbacks("timeout")).isEqualTo(1);
+	}
+
+	@Test
+	void aLateAnswerIsTheDecisionKeepsTheBreakerClosedAndAReportedEmptyBucketRejectsAtTheTimeout() {
+		// Redis answers every decision 1.5 s late: within the 3 s answer wait.
+		FallbackRateLimiter.Settings settings = new FallbackRateLimiter.Settings(Duration.ofMillis(100), 3,
+				Duration.ofMillis(200), Duration.ofSeconds(3));
+		AtomicLong left = new AtomicLong(2);
+		RateLimiter late = (request) -> CompletableFuture.supplyAsync(() -> {
+			long remaining = left.decrementAndGet();
+			boolean allowed = remaining >= 0;
+			long reset = Duration.ofMinutes(30).toNanos();
+			return new RateLimitDecision(allowed, Source.REDIS, request.policies(),
+					List.of(new RateLimitDecision.PolicyStatus("tenant", Math.max(0, remaining), reset)),
+					allowed ? null : "tenant", allowed ? 0 : reset);
+		}, CompletableFuture.delayedExecutor(1500, TimeUnit.MILLISECONDS));
+		FallbackRateLimiter limiter = new FallbackRateLimiter(late, new LocalRateLimiter(1), settings,
+				FailureModePolicy.always(FailureMode.LOCAL), new MicrometerRateLimitMetrics(this.registry, 10));
+		Tenant tenant = tenant(uniqueTenant("late"), 1, limit(2, HOUR));
+		for (int i = 0; i < 2; i++) {
+			RateLimitDecision decision = decide(limiter, request(tenant, null, null), 5);
+			assertThat(decision.source()).as("the late answer, not a local bucket").isEqualTo(Source.REDIS);
+			assertThat(decision.allowed()).isTrue();
+		}
+		assertThat(limiter.isDegraded()).as("slow is not down").isFalse();
+		for (int i = 0; i < 4; i++) {
+			long start = System.nanoTime();
+			RateLimitDecision decision = decide(limiter, request(tenant, null, null), 5);
+			assertThat(decision.allowed()).isFalse();
+			assertThat(decision.source()).isEqualTo(Source.LOCAL);
+			assertThat(decision.retryAfterSeconds()).isBetween(29 * 60L, 30 * 60L);
+			assertThat(System.nanoTime() - start).as("refused without waiting for the late answer")
+				.isLessThan(TimeUnit.MILLISECONDS.toNanos(1500));
+		}
+		assertThat(fallbacks("slow")).isEqualTo(4);
+		assertThat(limiter.isDegraded()).isFalse();
 	}
 
 	@Test
@@ -308,8 +356,12 @@ class FallbackRateLimiterTest {
 	}
 
 	static RateLimitDecision decide(RateLimiter limiter, RateLimitRequest request) {
+		return decide(limiter, request, 2);
+	}
+
+	static RateLimitDecision decide(RateLimiter limiter, RateLimitRequest request, int seconds) {
 		try {
-			return limiter.consume(request).toCompletableFuture().get(2, TimeUnit.SECONDS);
+			return limiter.consume(request).toCompletableFuture().get(seconds, TimeUnit.SECONDS);
 		}
 		catch (Exception ex) {
 			throw new AssertionError("The fallback limiter must always decide: " + ex, ex);

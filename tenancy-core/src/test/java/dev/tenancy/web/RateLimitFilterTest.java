@@ -187,6 +187,39 @@ class RateLimitFilterTest {
 		assertThat(response.getContentAsString()).contains("rate_limited");
 	}
 
+	@Test
+	void aCorsPreflightSpendsNothingButHeadAndPlainOptionsPayLikeGet() throws Exception {
+		RateLimitFilter filter = new RateLimitFilter(new LocalRateLimiter(1), ROUTE_CLASSES);
+		Tenant tenant = tenant("acme", new TenantConfig.RateLimit(2, MINUTE, 2, null, null));
+		for (int i = 0; i < 5; i++) {
+			MockHttpServletRequest preflight = request("/api/trips", tenant, null);
+			preflight.setMethod("OPTIONS");
+			preflight.addHeader("Origin", "https://app.example.com");
+			preflight.addHeader("Access-Control-Request-Method", "POST");
+			MockHttpServletResponse response = new MockHttpServletResponse();
+			MockFilterChain chain = new MockFilterChain();
+			filter.doFilter(preflight, response, chain);
+			assertThat(chain.getRequest()).as("preflight passes").isSameAs(preflight);
+			assertThat(response.getHeader("RateLimit")).as("preflight is not limited").isNull();
+		}
+		MockHttpServletRequest head = request("/api/trips", tenant, null);
+		head.setMethod("HEAD");
+		MockHttpServletResponse headResponse = new MockHttpServletResponse();
+		filter.doFilter(head, headResponse, new MockFilterChain());
+		assertThat(headResponse.getHeader("RateLimit")).as("the preflights spent nothing")
+			.isEqualTo("\"tenant\";r=1;t=60");
+		MockHttpServletRequest options = request("/api/trips", tenant, null);
+		options.setMethod("OPTIONS");
+		MockHttpServletResponse optionsResponse = new MockHttpServletResponse();
+		filter.doFilter(options, optionsResponse, new MockFilterChain());
+		assertThat(optionsResponse.getHeader("RateLimit")).isEqualTo("\"tenant\";r=0;t=60");
+		MockHttpServletResponse rejected = new MockHttpServletResponse();
+		MockHttpServletRequest another = request("/api/trips", tenant, null);
+		another.setMethod("HEAD");
+		filter.doFilter(another, rejected, new MockFilterChain());
+		assertThat(rejected.getStatus()).isEqualTo(429);
+	}
+
 	private String retryAfter(long nanos) throws Exception {
 		RateLimiter limiter = (request) -> CompletableFuture.completedFuture(new RateLimitDecision(false, Source.REDIS,
 				request.policies(), List.of(new PolicyStatus("tenant", 0, nanos)), "tenant", nanos));

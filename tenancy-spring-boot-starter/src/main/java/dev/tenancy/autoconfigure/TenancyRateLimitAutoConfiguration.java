@@ -70,10 +70,14 @@ public final class TenancyRateLimitAutoConfiguration {
 	@ConditionalOnMissingBean
 	RedisRateLimitClient redisRateLimitClient(TenancyRateLimitProperties properties, ListableBeanFactory beanFactory) {
 		TenancyRateLimitProperties.Redis redis = properties.redis();
+		// Commands may take the fallback's answer wait, not just the timeout: a slow
+		// answer
+		// is awaited (only it is exact), a missing one is not.
+		Duration commandTimeout = FallbackRateLimiter.Settings.answerWait(properties.timeout());
 		RedisRateLimiter.Settings limiter = RedisRateLimiter.Settings.defaults()
 			.withKeyPrefix(properties.keyPrefixWithSeparator())
-			.withRequestTimeout(properties.timeout());
-		RedisRateLimitClient.Settings settings = new RedisRateLimitClient.Settings(limiter, properties.timeout(),
+			.withRequestTimeout(commandTimeout);
+		RedisRateLimitClient.Settings settings = new RedisRateLimitClient.Settings(limiter, commandTimeout,
 				redis.connectTimeout(), redis.maxReconnectDelay());
 		RedisRateLimitClient client = RedisRateLimitClient
 			.create(RateLimitRedisLocation.location(properties, beanFactory), settings);
@@ -124,8 +128,10 @@ public final class TenancyRateLimitAutoConfiguration {
 	@ConditionalOnMissingBean(name = "tenancyRateLimitFilter")
 	FilterRegistrationBean<RateLimitFilter> tenancyRateLimitFilter(@Qualifier(RATE_LIMITER_BEAN) RateLimiter limiter,
 			FailureModePolicy failureModes, TenancyRateLimitProperties properties) {
-		// A safety net only: the fallback limiter answers within about the timeout.
-		Duration maxWait = properties.timeout().multipliedBy(2).plusSeconds(1);
+		// A safety net only: the fallback limiter answers within about its answer wait.
+		Duration maxWait = FallbackRateLimiter.Settings.answerWait(properties.timeout())
+			.plus(properties.timeout())
+			.plusSeconds(1);
 		RateLimitFilter filter = new RateLimitFilter(limiter, properties.routes(), failureModes, maxWait);
 		FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setOrder(TenancyFilterOrders.RATE_LIMIT);

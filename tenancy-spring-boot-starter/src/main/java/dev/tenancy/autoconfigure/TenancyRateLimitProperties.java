@@ -22,12 +22,14 @@ import dev.tenancy.ratelimit.FailureMode;
  * spring.data.redis.*, @ServiceConnection or Docker Compose); set to true explicitly,
  * start-up fails when either is missing.
  * @param redis Where the buckets live.
- * @param timeout How long one decision may wait for Redis before the failure mode decides
- * it (at most 1s).
+ * @param timeout How long one decision waits for Redis before it counts as slow (at most
+ * 1s): then a request Redis's last report proves rejected is refused, any other waits for
+ * Redis's answer up to 1s before the failure mode decides it.
  * @param breaker The circuit breaker in front of Redis.
  * @param expectedInstances How many instances of the application share each tenant's
- * limit; while Redis is unreachable each instance limits locally at the plan divided by
- * this number.
+ * limit; while Redis is unreachable each instance limits locally at what Redis last
+ * reported left, and then the plan, divided by this number (too low, the instances
+ * together may admit more than the plan).
  * @param failureMode What happens while Redis is unreachable, for plans not listed under
  * plans: local (limit in this instance at its share), open (admit) or closed (reject with
  * 429).
