@@ -76,11 +76,12 @@ import dev.tenancy.ratelimit.RateLimitDecision.Source;
  * {@code string.format('%d')}, never {@code tostring}, whose {@code %.14g} rounds.</li>
  * </ul>
  * <p>
- * <b>Keys.</b> Each bucket is a Redis hash {@code <prefix>s:{<tenant>}:tenant} or
+ * <b>Keys.</b> Each bucket is one Redis string {@code <prefix>s:{<tenant>}:tenant} or
  * {@code <prefix>s:{<tenant>}:user:<hmac>} (see {@link RateLimitKeys}; the {@code s:}
- * keeps them apart from the bucket4j engine's, whose values are not hashes). All keys of
- * a tenant share the hash tag, so one Redis Cluster slot. A bucket that paid gets a TTL
- * of the time until it would be full again plus
+ * keeps them apart from the bucket4j engine's), holding six decimal integers: tokens,
+ * last refill, version, limit, window, capacity, written with one {@code SET ... PX}. All
+ * keys of a tenant share the hash tag, so one Redis Cluster slot. A bucket that paid gets
+ * a TTL of the time until it would be full again plus
  * {@link RedisRateLimiter.Settings#keepAfterRefill()}; a missing key is a full bucket. A
  * rejection writes nothing.
  * <p>

@@ -9,8 +9,9 @@
 -- tenant key, index of the user key (0 for none).
 -- Reply: per request six integers: tenant remaining, tenant us to next refill (0 when full),
 -- tenant us until the cost could be paid (0 when it can be now), then the same for the user.
--- A bucket state is a hash: t tokens, r last refill (us, on the refill grid), v version,
--- l limit, w window (us), c capacity.
+-- A bucket state is one string of six decimal integers, written with SET ... PX (one command
+-- for value and expiry): t tokens, r last refill (us, on the refill grid), v version, l limit,
+-- w window (us), c capacity.
 
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
@@ -79,11 +80,14 @@ local buckets = {}
 for k = 1, #KEYS do
   local a = 1 + (k - 1) * 4
   local v, l, w, c = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4])
-  local h = redis.call('HMGET', KEYS[k], 't', 'r', 'v', 'l', 'w', 'c')
+  local stored = redis.call('GET', KEYS[k])
+  local t, r, sv, sl, sw, sc
+  if stored then
+    t, r, sv, sl, sw, sc = string.match(stored, '^(%d+) (%d+) (%d+) (%d+) (%d+) (%d+)$')
+  end
   local s
-  if h[1] and h[2] and h[3] and h[4] and h[5] and h[6] then
-    s = { t = tonumber(h[1]), r = tonumber(h[2]), v = tonumber(h[3]), l = tonumber(h[4]), w = tonumber(h[5]),
-      c = tonumber(h[6]) }
+  if sc then
+    s = { t = tonumber(t), r = tonumber(r), v = tonumber(sv), l = tonumber(sl), w = tonumber(sw), c = tonumber(sc) }
     refill(s)
     if v > s.v then
       -- A newer plan replaces the stored one: a larger capacity adds the difference, a smaller
@@ -159,10 +163,12 @@ for k = 1, #KEYS do
     if s.t < s.c then
       full = (s.r + s.w - now) + (ceildiv(s.c - s.t, s.l) - 1) * s.w
     end
-    redis.call('HSET', KEYS[k], 't', string.format('%d', s.t), 'r', string.format('%d', s.r), 'v',
-      string.format('%d', s.v), 'l', string.format('%d', s.l), 'w', string.format('%d', s.w), 'c',
-      string.format('%d', s.c))
-    redis.call('PEXPIRE', KEYS[k], string.format('%d', ceildiv(full, 1000) + keep))
+    local px = ceildiv(full, 1000) + keep
+    if px < 1 then
+      px = 1
+    end
+    redis.call('SET', KEYS[k], string.format('%d %d %d %d %d %d', s.t, s.r, s.v, s.l, s.w, s.c), 'PX',
+      string.format('%d', px))
   end
 end
 return reply
