@@ -77,6 +77,8 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 
 	private final RedisRateLimiter.Settings limiterSettings;
 
+	private final RateLimitEngine engine;
+
 	private volatile Connected connected;
 
 	/** The attempt in flight, guarded by {@code this}. */
@@ -98,6 +100,7 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 		this.retryNanos = settings.maxReconnectDelay().toNanos();
 		this.keys = new RateLimitKeys(settings.limiter().keyPrefix());
 		this.limiterSettings = settings.limiter();
+		this.engine = settings.engine();
 	}
 
 	/**
@@ -233,6 +236,13 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 	 */
 	public String target() {
 		return this.target;
+	}
+
+	/**
+	 * @return how the limiter on this client decides
+	 */
+	public RateLimitEngine engine() {
+		return this.engine;
 	}
 
 	/**
