@@ -13,14 +13,17 @@
 -- for value and expiry): t tokens, r last refill (us, on the refill grid), v version, l limit,
 -- w window (us), c capacity.
 
-local clock = redis.call('TIME')
+-- Globals are looked up in a protected table on every use: keep the ones used often local.
+local call, tonumber, floor, format, match = redis.call, tonumber, math.floor, string.format, string.match
+
+local clock = call('TIME')
 local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
 local keep = tonumber(ARGV[1])
 
 -- a // b for integers 0 <= a, 1 <= b below 2^53: the double quotient may round up to the
 -- next integer, so correct it.
 local function idiv(a, b)
-  local q = math.floor(a / b)
+  local q = floor(a / b)
   if q * b > a then
     q = q - 1
   elseif (q + 1) * b <= a then
@@ -57,6 +60,13 @@ local function refill(s)
   end
 end
 
+local function max0(x)
+  if x < 0 then
+    return 0
+  end
+  return x
+end
+
 local function nextRefill(s)
   if s.t >= s.c then
     return 0
@@ -80,10 +90,10 @@ local buckets = {}
 for k = 1, #KEYS do
   local a = 1 + (k - 1) * 4
   local v, l, w, c = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4])
-  local stored = redis.call('GET', KEYS[k])
+  local stored = call('GET', KEYS[k])
   local t, r, sv, sl, sw, sc
   if stored then
-    t, r, sv, sl, sw, sc = string.match(stored, '^(%d+) (%d+) (%d+) (%d+) (%d+) (%d+)$')
+    t, r, sv, sl, sw, sc = match(stored, '^(%d+) (%d+) (%d+) (%d+) (%d+) (%d+)$')
   end
   local s
   if sc then
@@ -121,10 +131,10 @@ for i = 0, requests - 1 do
   end
   if mode == 2 then
     -- charge: every bucket pays, down to empty at most
-    tenant.t = math.max(0, tenant.t - cost)
+    tenant.t = max0( tenant.t - cost)
     tenant.paid = true
     if user then
-      user.t = math.max(0, user.t - cost)
+      user.t = max0( user.t - cost)
       user.paid = true
     end
   end
@@ -167,8 +177,8 @@ for k = 1, #KEYS do
     if px < 1 then
       px = 1
     end
-    redis.call('SET', KEYS[k], string.format('%d %d %d %d %d %d', s.t, s.r, s.v, s.l, s.w, s.c), 'PX',
-      string.format('%d', px))
+    call('SET', KEYS[k], format('%d %d %d %d %d %d', s.t, s.r, s.v, s.l, s.w, s.c), 'PX',
+      format('%d', px))
   end
 end
 return reply
