@@ -61,7 +61,7 @@ public class RateLimitBenchmark {
 	@State(Scope.Benchmark)
 	public static class Limiter {
 
-		@Param({ "script", "ours", "gateway", "bucket4j" })
+		@Param({ "script", "script_alone", "ours", "gateway", "bucket4j" })
 		public String limiter;
 
 		@Param({ "hot", "spread" })

@@ -53,7 +53,16 @@ public final class RateLimitComparison {
 
 	private static final Kind[] LIMITERS = { Kind.SCRIPT, Kind.OURS, Kind.GATEWAY, Kind.BUCKET4J };
 
-	private static final Kind[] WITH_BASELINE = { Kind.NONE, Kind.SCRIPT, Kind.OURS, Kind.GATEWAY, Kind.BUCKET4J };
+	private static final Kind[] WITH_BASELINE = { Kind.NONE, Kind.SCRIPT, Kind.SCRIPT_ALONE, Kind.OURS, Kind.GATEWAY,
+			Kind.BUCKET4J };
+
+	/**
+	 * {@code -Dkinds=script,ours}: only these limiters in the throughput/latency table.
+	 */
+	private static final List<String> KINDS = List.of(System.getProperty("kinds", "").split(","))
+		.stream()
+		.filter((kind) -> !kind.isBlank())
+		.toList();
 
 	private RateLimitComparison() {
 	}
@@ -120,8 +129,9 @@ public final class RateLimitComparison {
 	private static void throughputAndLatency(Admin admin, int decisions) throws Exception {
 		double ceilingBefore = trivialEvalshaCeiling(admin);
 		System.out.printf(Locale.ROOT,
-				"%n## Throughput and latency (%,d decisions per cell after %,d warm-up; load average %s)%n%n",
-				decisions, decisions / 10, loadAverage());
+				"%n## Throughput and latency (%,d decisions per cell after %,d warm-up; %s; load average %s)%n%n",
+				decisions, decisions / 10,
+				Boolean.getBoolean("withUser") ? "tenant and user limit (ours only)" : "tenant limit", loadAverage());
 		System.out.println("| limiter | keys | callers | decisions/s | p50 µs | p99 µs | "
 				+ "commandstats calls/decision | not by Redis |");
 		System.out.println("|---|---|---|---|---|---|---|---|");
@@ -129,6 +139,10 @@ public final class RateLimitComparison {
 		for (int callers : new int[] { 1, 8, 64 }) {
 			for (String keys : (callers == 1) ? new String[] { "hot" } : new String[] { "spread", "hot" }) {
 				for (Kind kind : WITH_BASELINE) {
+					if (!KINDS.isEmpty() && !KINDS.contains(kind.name().toLowerCase(Locale.ROOT))) {
+						rates.put(kind + "/" + keys + "/" + callers, Double.NaN);
+						continue;
+					}
 					double rate = latencyCell(admin, kind, keys, callers, decisions);
 					rates.put(kind + "/" + keys + "/" + callers, rate);
 				}
@@ -150,7 +164,10 @@ public final class RateLimitComparison {
 		System.out.printf(Locale.ROOT, "| script engine / %s | %.2f× | %.2f× |%n", Kind.GATEWAY.label(),
 				rates.get("SCRIPT/spread/64") / rates.get("GATEWAY/spread/64"),
 				rates.get("SCRIPT/hot/64") / rates.get("GATEWAY/hot/64"));
-		for (Kind kind : LIMITERS) {
+		System.out.printf(Locale.ROOT, "| script engine alone / %s | %.2f× | %.2f× |%n", Kind.GATEWAY.label(),
+				rates.get("SCRIPT_ALONE/spread/64") / rates.get("GATEWAY/spread/64"),
+				rates.get("SCRIPT_ALONE/hot/64") / rates.get("GATEWAY/hot/64"));
+		for (Kind kind : new Kind[] { Kind.SCRIPT, Kind.SCRIPT_ALONE, Kind.OURS, Kind.GATEWAY, Kind.BUCKET4J }) {
 			System.out.printf(Locale.ROOT, "| %s / trivial EVALSHA ceiling | %.0f %% | %.0f %% |%n", kind.label(),
 					100 * rates.get(kind + "/spread/64") / ceiling, 100 * rates.get(kind + "/hot/64") / ceiling);
 		}

@@ -138,12 +138,13 @@ final class RateLimitPeers {
 
 	enum Kind {
 
-		NONE, SCRIPT, OURS, GATEWAY, BUCKET4J;
+		NONE, SCRIPT, SCRIPT_ALONE, OURS, GATEWAY, BUCKET4J;
 
 		String label() {
 			return switch (this) {
 				case NONE -> "no limiter";
 				case SCRIPT -> "ours, script engine (ScriptRateLimiter + FallbackRateLimiter)";
+				case SCRIPT_ALONE -> "ours, script engine alone (ScriptRateLimiter, no fallback)";
 				case OURS -> "ours, bucket4j engine (RedisRateLimiter + FallbackRateLimiter)";
 				case GATEWAY -> "Spring Cloud Gateway RedisRateLimiter";
 				case BUCKET4J -> "plain bucket4j-lettuce (default setup)";
@@ -201,6 +202,7 @@ final class RateLimitPeers {
 		return switch (kind) {
 			case NONE -> new NonePeer(tenants, plan);
 			case SCRIPT -> new OursPeer(runId, tenants, plan, true);
+			case SCRIPT_ALONE -> new OursPeer(runId, tenants, plan, true, false);
 			case OURS -> new OursPeer(runId, tenants, plan, false);
 			case GATEWAY -> new GatewayPeer(runId, tenants, plan);
 			case BUCKET4J -> new Bucket4jPeer(runId, tenants, plan);
@@ -250,11 +252,15 @@ final class RateLimitPeers {
 
 		private final StatefulRedisConnection<String, byte[]> connection;
 
-		private final FallbackRateLimiter limiter;
+		private final dev.tenancy.ratelimit.RateLimiter limiter;
 
 		private final RateLimitRequest[] requests;
 
 		OursPeer(String runId, int tenants, Plan plan, boolean script) {
+			this(runId, tenants, plan, script, true);
+		}
+
+		OursPeer(String runId, int tenants, Plan plan, boolean script, boolean fallback) {
 			this.client = RedisClient.create(redisUri());
 			this.client.setOptions(RedisRateLimiter.clientOptions(TIMEOUT));
 			this.client.addListener(this.listener);
@@ -265,20 +271,27 @@ final class RateLimitPeers {
 				.withUserKeySecret("bench");
 			dev.tenancy.ratelimit.RateLimiter redis = script ? new ScriptRateLimiter(this.connection, settings)
 					: new RedisRateLimiter(this.connection, settings);
-			this.limiter = new FallbackRateLimiter(redis, new LocalRateLimiter(3),
+			this.limiter = fallback ? new FallbackRateLimiter(redis, new LocalRateLimiter(3),
 					new FallbackRateLimiter.Settings(TIMEOUT, 5, Duration.ofSeconds(1)),
-					FailureModePolicy.always(FailureMode.LOCAL), RateLimitMetrics.NONE);
+					FailureModePolicy.always(FailureMode.LOCAL), RateLimitMetrics.NONE) : redis;
 			this.requests = requests(runId, tenants, plan);
 		}
 
 		static RateLimitRequest[] requests(String runId, int tenants, Plan plan) {
 			RateLimitPolicy policy = new RateLimitPolicy(RateLimitPolicy.TENANT, plan.limit(), plan.window(),
 					plan.burst());
+			// -DwithUser=true: a per-user limit as well (one user per tenant), the case
+			// where
+			// the bucket4j engine needs twice the round trips and the script engine none
+			// more
+			boolean withUser = Boolean.getBoolean("withUser");
+			RateLimitPolicy user = withUser
+					? new RateLimitPolicy(RateLimitPolicy.USER, plan.limit(), plan.window(), plan.burst()) : null;
 			RateLimitRequest[] requests = new RateLimitRequest[tenants];
 			for (int i = 0; i < tenants; i++) {
-				RateLimitPlan ratePlan = new RateLimitPlan(TenantId.of(tenantName(runId, i)), 1, "bench", policy, null,
+				RateLimitPlan ratePlan = new RateLimitPlan(TenantId.of(tenantName(runId, i)), 1, "bench", policy, user,
 						Map.of());
-				requests[i] = new RateLimitRequest(ratePlan, null, null);
+				requests[i] = new RateLimitRequest(ratePlan, withUser ? "user-" + i : null, null);
 			}
 			return requests;
 		}
