@@ -340,7 +340,6 @@ public final class ScriptRateLimiter implements RateLimiter {
 	}
 
 	private static RateLimitDecision decision(RateLimitRequest request, long[] answer, boolean peek) {
-		RateLimitPlan plan = request.plan();
 		PolicyStatus tenant = new PolicyStatus(RateLimitPolicy.TENANT, answer[0], micros(answer[1]));
 		long tenantWait = micros(answer[2]);
 		PolicyStatus user = null;
@@ -373,7 +372,6 @@ public final class ScriptRateLimiter implements RateLimiter {
 		if (tenantWait > 0) {
 			return new RateLimitDecision(false, Source.REDIS, policies, both, RateLimitPolicy.TENANT, tenantWait);
 		}
-		Objects.requireNonNull(plan);
 		return new RateLimitDecision(true, Source.REDIS, policies, both, null, 0);
 	}
 
