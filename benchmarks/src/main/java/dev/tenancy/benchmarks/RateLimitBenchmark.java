@@ -26,7 +26,8 @@ import dev.tenancy.benchmarks.RateLimitPeers.Plan;
 
 /**
  * Rate-limit decisions per second and their latency, side by side on one Redis: no
- * limiter ({@link #none}), and {@link #decide} for ours, Spring Cloud Gateway's
+ * limiter ({@link #none}), and {@link #decide} for ours (the script engine,
+ * {@code script}, and the bucket4j engine, {@code ours}), Spring Cloud Gateway's
  * {@code RedisRateLimiter} and plain bucket4j-lettuce (see {@link RateLimitPeers}). The
  * plan is big enough never to reject, so every decision is an admission (the expensive
  * path: bucket4j writes only on admission). The rejected path is measured by
@@ -60,7 +61,7 @@ public class RateLimitBenchmark {
 	@State(Scope.Benchmark)
 	public static class Limiter {
 
-		@Param({ "ours", "gateway", "bucket4j" })
+		@Param({ "script", "script_alone", "ours", "gateway", "bucket4j" })
 		public String limiter;
 
 		@Param({ "hot", "spread" })

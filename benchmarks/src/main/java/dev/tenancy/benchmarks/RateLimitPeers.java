@@ -52,6 +52,7 @@ import dev.tenancy.ratelimit.RateLimitPlan;
 import dev.tenancy.ratelimit.RateLimitPolicy;
 import dev.tenancy.ratelimit.RateLimitRequest;
 import dev.tenancy.ratelimit.RedisRateLimiter;
+import dev.tenancy.ratelimit.ScriptRateLimiter;
 
 /**
  * The rate limiters compared side by side, each on its own Redis client and under keys
@@ -60,11 +61,15 @@ import dev.tenancy.ratelimit.RedisRateLimiter;
  * Redis).
  * <ul>
  * <li>{@link Kind#NONE}: no limiter, a decision made in memory (the baseline).</li>
- * <li>{@link Kind#OURS}: tenancy's {@link RedisRateLimiter} (bucket4j compare-and-swap
- * through Lettuce, asynchronous, proxies cached, {@code batching()}), wrapped as in
- * production in a {@link FallbackRateLimiter} with a local fallback; the timeouts are
- * generous (2 s) so no decision falls back, and any that does is counted as an
- * anomaly.</li>
+ * <li>{@link Kind#SCRIPT}: tenancy's {@link ScriptRateLimiter} (all limits in one
+ * {@code EVALSHA} on Redis's clock, concurrent decisions of one tenant coalesced),
+ * wrapped as in production in a {@link FallbackRateLimiter} with a local fallback, as
+ * {@link Kind#OURS}.</li>
+ * <li>{@link Kind#OURS}: tenancy's bucket4j engine, {@link RedisRateLimiter} (bucket4j
+ * compare-and-swap through Lettuce, asynchronous, proxies cached, {@code batching()}),
+ * wrapped as in production in a {@link FallbackRateLimiter} with a local fallback; the
+ * timeouts are generous (2 s) so no decision falls back, and any that does is counted as
+ * an anomaly.</li>
  * <li>{@link Kind#GATEWAY}: Spring Cloud Gateway's own {@code RedisRateLimiter} (the real
  * artifact), on a {@link ReactiveStringRedisTemplate} over a
  * {@link LettuceConnectionFactory} and the gateway's
@@ -133,12 +138,14 @@ final class RateLimitPeers {
 
 	enum Kind {
 
-		NONE, OURS, GATEWAY, BUCKET4J;
+		NONE, SCRIPT, SCRIPT_ALONE, OURS, GATEWAY, BUCKET4J;
 
 		String label() {
 			return switch (this) {
 				case NONE -> "no limiter";
-				case OURS -> "ours (tenancy RedisRateLimiter + FallbackRateLimiter)";
+				case SCRIPT -> "ours, script engine (ScriptRateLimiter + FallbackRateLimiter)";
+				case SCRIPT_ALONE -> "ours, script engine alone (ScriptRateLimiter, no fallback)";
+				case OURS -> "ours, bucket4j engine (RedisRateLimiter + FallbackRateLimiter)";
 				case GATEWAY -> "Spring Cloud Gateway RedisRateLimiter";
 				case BUCKET4J -> "plain bucket4j-lettuce (default setup)";
 			};
@@ -194,7 +201,9 @@ final class RateLimitPeers {
 	static Peer create(Kind kind, String runId, int tenants, Plan plan) {
 		return switch (kind) {
 			case NONE -> new NonePeer(tenants, plan);
-			case OURS -> new OursPeer(runId, tenants, plan);
+			case SCRIPT -> new OursPeer(runId, tenants, plan, true);
+			case SCRIPT_ALONE -> new OursPeer(runId, tenants, plan, true, false);
+			case OURS -> new OursPeer(runId, tenants, plan, false);
 			case GATEWAY -> new GatewayPeer(runId, tenants, plan);
 			case BUCKET4J -> new Bucket4jPeer(runId, tenants, plan);
 		};
@@ -243,33 +252,46 @@ final class RateLimitPeers {
 
 		private final StatefulRedisConnection<String, byte[]> connection;
 
-		private final FallbackRateLimiter limiter;
+		private final dev.tenancy.ratelimit.RateLimiter limiter;
 
 		private final RateLimitRequest[] requests;
 
-		OursPeer(String runId, int tenants, Plan plan) {
+		OursPeer(String runId, int tenants, Plan plan, boolean script) {
+			this(runId, tenants, plan, script, true);
+		}
+
+		OursPeer(String runId, int tenants, Plan plan, boolean script, boolean fallback) {
 			this.client = RedisClient.create(redisUri());
 			this.client.setOptions(RedisRateLimiter.clientOptions(TIMEOUT));
 			this.client.addListener(this.listener);
 			this.connection = this.client.connect(RedisRateLimiter.CODEC);
-			RedisRateLimiter redis = new RedisRateLimiter(this.connection,
-					RedisRateLimiter.Settings.defaults()
-						.withKeyPrefix("bench:" + runId + ":ours:")
-						.withRequestTimeout(TIMEOUT));
-			this.limiter = new FallbackRateLimiter(redis, new LocalRateLimiter(3),
+			RedisRateLimiter.Settings settings = RedisRateLimiter.Settings.defaults()
+				.withKeyPrefix("bench:" + runId + (script ? ":script:" : ":ours:"))
+				.withRequestTimeout(TIMEOUT)
+				.withUserKeySecret("bench");
+			dev.tenancy.ratelimit.RateLimiter redis = script ? new ScriptRateLimiter(this.connection, settings)
+					: new RedisRateLimiter(this.connection, settings);
+			this.limiter = fallback ? new FallbackRateLimiter(redis, new LocalRateLimiter(3),
 					new FallbackRateLimiter.Settings(TIMEOUT, 5, Duration.ofSeconds(1)),
-					FailureModePolicy.always(FailureMode.LOCAL), RateLimitMetrics.NONE);
+					FailureModePolicy.always(FailureMode.LOCAL), RateLimitMetrics.NONE) : redis;
 			this.requests = requests(runId, tenants, plan);
 		}
 
 		static RateLimitRequest[] requests(String runId, int tenants, Plan plan) {
 			RateLimitPolicy policy = new RateLimitPolicy(RateLimitPolicy.TENANT, plan.limit(), plan.window(),
 					plan.burst());
+			// -DwithUser=true: a per-user limit as well (one user per tenant), the case
+			// where
+			// the bucket4j engine needs twice the round trips and the script engine none
+			// more
+			boolean withUser = Boolean.getBoolean("withUser");
+			RateLimitPolicy user = withUser
+					? new RateLimitPolicy(RateLimitPolicy.USER, plan.limit(), plan.window(), plan.burst()) : null;
 			RateLimitRequest[] requests = new RateLimitRequest[tenants];
 			for (int i = 0; i < tenants; i++) {
-				RateLimitPlan ratePlan = new RateLimitPlan(TenantId.of(tenantName(runId, i)), 1, "bench", policy, null,
+				RateLimitPlan ratePlan = new RateLimitPlan(TenantId.of(tenantName(runId, i)), 1, "bench", policy, user,
 						Map.of());
-				requests[i] = new RateLimitRequest(ratePlan, null, null);
+				requests[i] = new RateLimitRequest(ratePlan, withUser ? "user-" + i : null, null);
 			}
 			return requests;
 		}
@@ -467,6 +489,10 @@ final class RateLimitPeers {
 				}
 			}
 			return seconds;
+		}
+
+		String scriptLoad(String script) {
+			return this.commands.scriptLoad(script);
 		}
 
 		String serverVersion() {

@@ -276,12 +276,12 @@ class RateLimitTest {
 			assertThat(app.get("/api/tenant", app.bearer(id, user)).statusCode()).isEqualTo(200);
 		}
 		Map<String, Long> keys = RateLimiting.keysAndTtls();
-		assertThat(keys).containsKey(TestRedis.KEY_PREFIX + ":{" + id + "}:tenant");
+		assertThat(keys).containsKey(TestRedis.KEY_PREFIX + ":s:{" + id + "}:tenant");
 		assertThat(keys.keySet().stream().filter((key) -> key.contains("{" + id + "}:user:"))).hasSize(2)
 			.noneMatch((key) -> key.contains("alice") || key.contains("bob"));
 		RateLimiting.assertEveryKeyHasATtl();
 		// the interval refill: full again when the hour is over, plus 1 s
-		assertThat(keys.get(TestRedis.KEY_PREFIX + ":{" + id + "}:tenant")).isBetween(3_590_000L, 3_601_000L);
+		assertThat(keys.get(TestRedis.KEY_PREFIX + ":s:{" + id + "}:tenant")).isBetween(3_590_000L, 3_601_000L);
 	}
 
 }

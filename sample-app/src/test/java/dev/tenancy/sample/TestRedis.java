@@ -50,6 +50,9 @@ public final class TestRedis {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("tenancy.rate-limit.redis.url", TestServices.redisUrl());
 		properties.put("tenancy.rate-limit.key-prefix", KEY_PREFIX);
+		// the same on every instance the tests start, as in production (a test-only
+		// value)
+		properties.put("tenancy.rate-limit.user-key-secret", "sample-app-tests-user-key-secret");
 		properties.put("tenancy.rate-limit.timeout", "1s");
 		properties.put("tenancy.rate-limit.expected-instances", Integer.toString(EXPECTED_INSTANCES));
 		return properties;

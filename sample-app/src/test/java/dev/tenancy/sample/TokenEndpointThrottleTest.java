@@ -127,7 +127,7 @@ class TokenEndpointThrottleTest {
 			RedisCommands<String, String> redis = connection.sync();
 			List<String> keys = redis.keys(TestRedis.KEY_PREFIX + ":auth:*");
 			Pattern shape = Pattern
-				.compile(Pattern.quote(TestRedis.KEY_PREFIX) + ":auth:\\{oauth2-[ac]-[0-9a-f]{32}\\}:tenant");
+				.compile(Pattern.quote(TestRedis.KEY_PREFIX) + ":auth:(s:)?\\{oauth2-[ac]-[0-9a-f]{32}\\}:tenant");
 			assertThat(keys).isNotEmpty().allSatisfy((key) -> assertThat(key).matches(shape));
 			assertThat(String.join(" ", keys)).doesNotContain(client, "secret", attacker.getHostAddress(), "127.");
 			for (String key : keys) {

@@ -23,6 +23,21 @@ public record RateLimitPolicy(String name, long limit, Duration window, long cap
 	/** Name of the policy that limits one user inside a tenant. */
 	public static final String USER = "user";
 
+	/**
+	 * The largest limit, capacity or cost a validated plan may have (10^15): token counts
+	 * stay below 2 × 10^15, well inside the integers a double (Redis Lua's only number)
+	 * holds exactly (2^53 ≈ 9 × 10^15). See {@link ScriptRateLimiter}.
+	 */
+	public static final long MAX_TOKENS = 1_000_000_000_000_000L;
+
+	/**
+	 * The longest time a validated plan may take to fill an empty bucket
+	 * ({@code ceil(capacity / limit)} windows): 100 years, so that Redis's time in
+	 * microseconds plus it stays below 2^53 until about the year 2150. See
+	 * {@link ScriptRateLimiter}.
+	 */
+	public static final Duration MAX_TIME_TO_FILL = Duration.ofDays(36_525);
+
 	public RateLimitPolicy {
 		Objects.requireNonNull(name, "name");
 		Objects.requireNonNull(window, "window");
@@ -35,6 +50,32 @@ public record RateLimitPolicy(String name, long limit, Duration window, long cap
 		if (capacity <= 0) {
 			throw new IllegalArgumentException("capacity must be positive");
 		}
+	}
+
+	/**
+	 * The time an empty bucket takes to fill: {@code ceil(capacity / limit)} windows.
+	 * @return the time, or {@code null} when it does not fit a {@link Duration}
+	 */
+	public Duration timeToFill() {
+		long windows = this.capacity / this.limit + ((this.capacity % this.limit != 0) ? 1 : 0);
+		try {
+			return this.window.multipliedBy(windows);
+		}
+		catch (ArithmeticException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * Whether this policy is within the bounds a validated plan keeps
+	 * ({@link #MAX_TOKENS}, {@link #MAX_TIME_TO_FILL}), which the script engine needs for
+	 * exact arithmetic.
+	 * @return whether it is
+	 */
+	public boolean withinBounds() {
+		Duration fill = timeToFill();
+		return this.limit <= MAX_TOKENS && this.capacity <= MAX_TOKENS && fill != null
+				&& fill.compareTo(MAX_TIME_TO_FILL) <= 0;
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.tenancy.ratelimit;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +19,16 @@ import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisStringAsyncCommands;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import org.slf4j.Logger;
@@ -44,6 +49,14 @@ import org.slf4j.LoggerFactory;
  * replaying them later. Connecting is bounded by {@link Settings#connectTimeout()}, every
  * command by {@link Settings#commandTimeout()}.
  * <p>
+ * The limiter on the connection is the engine of {@link Settings#engine()}: the
+ * one-script {@link ScriptRateLimiter} (the default) or bucket4j's
+ * {@link RedisRateLimiter}. Both key users with the HMAC secret of the limiter settings;
+ * when none is set, a random secret is created once in Redis itself
+ * ({@code SET <prefix>user-key-secret NX}) and read by every instance, so that all
+ * instances agree on the keys (a secret made up per instance would give each its own
+ * bucket per user); see {@link RateLimitKeys}.
+ * <p>
  * {@link #close()} closes the connection and shuts the client and its threads down.
  */
 public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
@@ -63,6 +76,8 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 	private final RateLimitKeys keys;
 
 	private final RedisRateLimiter.Settings limiterSettings;
+
+	private final RateLimitEngine engine;
 
 	private volatile Connected connected;
 
@@ -85,6 +100,7 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 		this.retryNanos = settings.maxReconnectDelay().toNanos();
 		this.keys = new RateLimitKeys(settings.limiter().keyPrefix());
 		this.limiterSettings = settings.limiter();
+		this.engine = settings.engine();
 	}
 
 	/**
@@ -130,8 +146,8 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 		client.setOptions(options.build());
 		Supplier<CompletableFuture<Connected>> connector = () -> client.connectAsync(RedisRateLimiter.CODEC, target)
 			.toCompletableFuture()
-			.thenApply((connection) -> Connected.of(connection,
-					(limiterSettings) -> new RedisRateLimiter(connection, limiterSettings), settings.limiter()));
+			.thenCompose((connection) -> Connected.of(connection, connection.async(),
+					(limiterSettings) -> limiter(connection, settings.engine(), limiterSettings), settings.limiter()));
 		return new RedisRateLimitClient(client, resources, connector, describe(target), settings);
 	}
 
@@ -172,11 +188,23 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 		Supplier<CompletableFuture<Connected>> connector = () -> client.refreshPartitionsAsync()
 			.toCompletableFuture()
 			.thenCompose((ignored) -> client.connectAsync(RedisRateLimiter.CODEC))
-			.thenApply((connection) -> Connected.of(connection,
-					(limiterSettings) -> new RedisRateLimiter(connection, limiterSettings), settings.limiter()));
+			.thenCompose((connection) -> Connected.of(connection, connection.async(),
+					(limiterSettings) -> limiter(connection, settings.engine(), limiterSettings), settings.limiter()));
 		String target = "cluster "
 				+ targets.stream().map(RedisRateLimitClient::hostAndPort).collect(Collectors.joining(","));
 		return new RedisRateLimitClient(client, resources, connector, target, settings);
+	}
+
+	private static RateLimiter limiter(StatefulRedisConnection<String, byte[]> connection, RateLimitEngine engine,
+			RedisRateLimiter.Settings settings) {
+		return (engine == RateLimitEngine.BUCKET4J) ? new RedisRateLimiter(connection, settings)
+				: new ScriptRateLimiter(connection, settings);
+	}
+
+	private static RateLimiter limiter(StatefulRedisClusterConnection<String, byte[]> connection,
+			RateLimitEngine engine, RedisRateLimiter.Settings settings) {
+		return (engine == RateLimitEngine.BUCKET4J) ? new RedisRateLimiter(connection, settings)
+				: new ScriptRateLimiter(connection, settings);
 	}
 
 	private static ClientResources resources(Settings settings) {
@@ -208,6 +236,13 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 	 */
 	public String target() {
 		return this.target;
+	}
+
+	/**
+	 * @return how the limiter on this client decides
+	 */
+	public RateLimitEngine engine() {
+		return this.engine;
 	}
 
 	/**
@@ -351,7 +386,7 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 	}
 
 	private <T> CompletionStage<T> onLimiter(RedisRateLimiter.Settings settings,
-			Function<RedisRateLimiter, CompletionStage<T>> operation) {
+			Function<RateLimiter, CompletionStage<T>> operation) {
 		Connected current = this.connected;
 		if (current != null) {
 			return operation.apply((settings != null) ? current.limiter(settings) : current.limiter());
@@ -393,24 +428,65 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 		}
 	}
 
-	private record Connected(StatefulConnection<String, byte[]> connection, RedisRateLimiter limiter,
-			Function<RedisRateLimiter.Settings, RedisRateLimiter> factory,
-			Map<RedisRateLimiter.Settings, RedisRateLimiter> others) {
+	private record Connected(StatefulConnection<String, byte[]> connection, RateLimiter limiter,
+			Function<RedisRateLimiter.Settings, RateLimiter> factory, String sharedSecret,
+			Map<RedisRateLimiter.Settings, RateLimiter> others) {
 
-		static Connected of(StatefulConnection<String, byte[]> connection,
-				Function<RedisRateLimiter.Settings, RedisRateLimiter> factory, RedisRateLimiter.Settings settings) {
-			try {
-				return new Connected(connection, factory.apply(settings), factory, new ConcurrentHashMap<>());
-			}
-			catch (RuntimeException ex) {
-				connection.closeAsync();
-				throw ex;
-			}
+		/** The secret created once in Redis when none is configured. */
+		static final String SHARED_SECRET_KEY = "user-key-secret";
+
+		static CompletableFuture<Connected> of(StatefulConnection<String, byte[]> connection,
+				RedisStringAsyncCommands<String, byte[]> redis,
+				Function<RedisRateLimiter.Settings, RateLimiter> factory, RedisRateLimiter.Settings settings) {
+			CompletableFuture<String> secret = (settings.userKeySecret() != null)
+					? CompletableFuture.completedFuture(null) : sharedSecret(redis, settings.keyPrefix());
+			return secret.thenApply((shared) -> {
+				try {
+					return new Connected(connection, factory.apply(withSecret(settings, shared)), factory, shared,
+							new ConcurrentHashMap<>());
+				}
+				catch (RuntimeException ex) {
+					connection.closeAsync();
+					throw ex;
+				}
+			}).whenComplete((done, ex) -> {
+				if (ex != null) {
+					connection.closeAsync();
+				}
+			});
+		}
+
+		private static RedisRateLimiter.Settings withSecret(RedisRateLimiter.Settings settings, String shared) {
+			return (shared != null) ? settings.withUserKeySecret(shared) : settings;
+		}
+
+		/**
+		 * The secret every instance on this Redis shares: created by the first (NX), read
+		 * by all.
+		 */
+		private static CompletableFuture<String> sharedSecret(RedisStringAsyncCommands<String, byte[]> redis,
+				String prefix) {
+			String key = prefix + SHARED_SECRET_KEY;
+			byte[] random = new byte[32];
+			new java.security.SecureRandom().nextBytes(random);
+			byte[] candidate = java.util.HexFormat.of().formatHex(random).getBytes(StandardCharsets.US_ASCII);
+			return redis.set(key, candidate, SetArgs.Builder.nx())
+				.toCompletableFuture()
+				.thenCompose((ignored) -> redis.get(key).toCompletableFuture())
+				.thenApply((stored) -> {
+					if (stored == null || stored.length == 0) {
+						throw new IllegalStateException("The shared user key secret " + key + " is missing");
+					}
+					logger.warn("tenancy.rate-limit.user-key-secret is not set: user keys are keyed with the secret "
+							+ "stored in Redis under {} (set your own to keep it out of Redis)", key);
+					return new String(stored, StandardCharsets.US_ASCII);
+				});
 		}
 
 		/** A limiter with other settings on the same connection, made once. */
-		RedisRateLimiter limiter(RedisRateLimiter.Settings settings) {
-			return this.others.computeIfAbsent(settings, this.factory);
+		RateLimiter limiter(RedisRateLimiter.Settings settings) {
+			return this.others.computeIfAbsent(settings,
+					(key) -> this.factory.apply(withSecret(key, this.sharedSecret)));
 		}
 
 	}
@@ -418,7 +494,7 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 	/**
 	 * Settings of the client.
 	 *
-	 * @param limiter the limiter's settings (key prefix, bucket4j request timeout)
+	 * @param limiter the limiter's settings (key prefix, request timeout, user key secret)
 	 * @param commandTimeout how long one Redis command may take; behind a
 	 * {@link FallbackRateLimiter}, its answer wait
 	 * ({@link FallbackRateLimiter.Settings#answerWait(Duration)}), so that a slow answer
@@ -426,15 +502,29 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 	 * @param connectTimeout how long opening a connection may take
 	 * @param maxReconnectDelay the longest wait between connection attempts while Redis
 	 * is away
+	 * @param engine how the limiter decides
 	 */
 	public record Settings(RedisRateLimiter.Settings limiter, Duration commandTimeout, Duration connectTimeout,
-			Duration maxReconnectDelay) {
+			Duration maxReconnectDelay, RateLimitEngine engine) {
 
 		public Settings {
 			Objects.requireNonNull(limiter, "limiter");
 			positive(commandTimeout, "commandTimeout");
 			positive(connectTimeout, "connectTimeout");
 			positive(maxReconnectDelay, "maxReconnectDelay");
+			Objects.requireNonNull(engine, "engine");
+		}
+
+		/**
+		 * Settings with the default engine, {@link RateLimitEngine#SCRIPT}.
+		 * @param limiter the limiter's settings
+		 * @param commandTimeout how long one Redis command may take
+		 * @param connectTimeout how long opening a connection may take
+		 * @param maxReconnectDelay the longest wait between connection attempts
+		 */
+		public Settings(RedisRateLimiter.Settings limiter, Duration commandTimeout, Duration connectTimeout,
+				Duration maxReconnectDelay) {
+			this(limiter, commandTimeout, connectTimeout, maxReconnectDelay, RateLimitEngine.SCRIPT);
 		}
 
 		private static void positive(Duration duration, String name) {
@@ -446,12 +536,21 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 
 		/**
 		 * The defaults: the limiter's defaults, 100 ms per command, 1 s to connect, at
-		 * most 1 s between reconnection attempts.
+		 * most 1 s between reconnection attempts, the script engine.
 		 * @return the defaults
 		 */
 		public static Settings defaults() {
 			return new Settings(RedisRateLimiter.Settings.defaults(), RedisRateLimiter.Settings.DEFAULT_REQUEST_TIMEOUT,
-					Duration.ofSeconds(1), Duration.ofSeconds(1));
+					Duration.ofSeconds(1), Duration.ofSeconds(1), RateLimitEngine.SCRIPT);
+		}
+
+		/**
+		 * A copy with another engine.
+		 * @param engine the engine
+		 * @return the settings
+		 */
+		public Settings withEngine(RateLimitEngine engine) {
+			return new Settings(this.limiter, this.commandTimeout, this.connectTimeout, this.maxReconnectDelay, engine);
 		}
 
 	}

@@ -116,7 +116,7 @@ public final class RedisRateLimiter implements RateLimiter {
 			.requestTimeout(settings.requestTimeout())
 			.build()
 			.asAsync();
-		this.keys = new RateLimitKeys(settings.keyPrefix());
+		this.keys = new RateLimitKeys(settings.keyPrefix(), settings.userKeySecret());
 		this.batching = settings.batching();
 		this.buckets = Caffeine.newBuilder()
 			.maximumSize(settings.maxCachedBuckets())
@@ -249,26 +249,28 @@ public final class RedisRateLimiter implements RateLimiter {
 	}
 
 	/**
-	 * Settings of the Redis limiter.
+	 * Settings of the Redis limiters (both engines).
 	 *
 	 * @param keyPrefix the prefix of every key (no braces)
-	 * @param requestTimeout bound of one bucket operation, compare-and-swap retries
-	 * included
+	 * @param requestTimeout bound of one decision, compare-and-swap retries included (the
+	 * script engine: how long a decision may wait for its turn in a coalesced call)
 	 * @param keepAfterRefill how long a key outlives the moment its bucket would be full
 	 * again
 	 * @param maxCachedBuckets how many bucket proxies (per key and version) to keep for
-	 * reuse, which batching needs
+	 * reuse, which batching needs (bucket4j engine)
 	 * @param batching whether concurrent requests for one bucket in this process share
-	 * one compare-and-swap
+	 * one compare-and-swap (bucket4j engine) or one script call (script engine)
+	 * @param userKeySecret the HMAC secret of user keys (see {@link RateLimitKeys}), or
+	 * {@code null} for the unkeyed hash
 	 */
 	public record Settings(String keyPrefix, Duration requestTimeout, Duration keepAfterRefill, int maxCachedBuckets,
-			boolean batching) {
+			boolean batching, String userKeySecret) {
 
 		/** The default request timeout. */
 		public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofMillis(100);
 
 		public Settings {
-			new RateLimitKeys(keyPrefix);
+			new RateLimitKeys(keyPrefix, userKeySecret);
 			Objects.requireNonNull(requestTimeout, "requestTimeout");
 			Objects.requireNonNull(keepAfterRefill, "keepAfterRefill");
 			if (requestTimeout.isZero() || requestTimeout.isNegative()) {
@@ -283,14 +285,28 @@ public final class RedisRateLimiter implements RateLimiter {
 		}
 
 		/**
+		 * Settings with unkeyed user keys.
+		 * @param keyPrefix the prefix of every key (no braces)
+		 * @param requestTimeout bound of one decision
+		 * @param keepAfterRefill how long a key outlives the moment its bucket would be
+		 * full again
+		 * @param maxCachedBuckets how many bucket proxies to keep
+		 * @param batching whether to batch
+		 */
+		public Settings(String keyPrefix, Duration requestTimeout, Duration keepAfterRefill, int maxCachedBuckets,
+				boolean batching) {
+			this(keyPrefix, requestTimeout, keepAfterRefill, maxCachedBuckets, batching, null);
+		}
+
+		/**
 		 * The defaults: prefix {@value RateLimitKeys#DEFAULT_PREFIX}, 100 ms timeout,
 		 * keys kept 1 s after their bucket would be full, 10,000 cached buckets, batching
-		 * on.
+		 * on, no user key secret.
 		 * @return the defaults
 		 */
 		public static Settings defaults() {
 			return new Settings(RateLimitKeys.DEFAULT_PREFIX, DEFAULT_REQUEST_TIMEOUT, Duration.ofSeconds(1), 10_000,
-					true);
+					true, null);
 		}
 
 		/**
@@ -299,8 +315,8 @@ public final class RedisRateLimiter implements RateLimiter {
 		 * @return the settings
 		 */
 		public Settings withKeyPrefix(String prefix) {
-			return new Settings(prefix, this.requestTimeout, this.keepAfterRefill, this.maxCachedBuckets,
-					this.batching);
+			return new Settings(prefix, this.requestTimeout, this.keepAfterRefill, this.maxCachedBuckets, this.batching,
+					this.userKeySecret);
 		}
 
 		/**
@@ -309,7 +325,8 @@ public final class RedisRateLimiter implements RateLimiter {
 		 * @return the settings
 		 */
 		public Settings withRequestTimeout(Duration timeout) {
-			return new Settings(this.keyPrefix, timeout, this.keepAfterRefill, this.maxCachedBuckets, this.batching);
+			return new Settings(this.keyPrefix, timeout, this.keepAfterRefill, this.maxCachedBuckets, this.batching,
+					this.userKeySecret);
 		}
 
 		/**
@@ -319,7 +336,26 @@ public final class RedisRateLimiter implements RateLimiter {
 		 */
 		public Settings withBatching(boolean enabled) {
 			return new Settings(this.keyPrefix, this.requestTimeout, this.keepAfterRefill, this.maxCachedBuckets,
-					enabled);
+					enabled, this.userKeySecret);
+		}
+
+		/**
+		 * A copy with another user key secret.
+		 * @param secret the secret, or {@code null} for unkeyed user keys
+		 * @return the settings
+		 */
+		public Settings withUserKeySecret(String secret) {
+			return new Settings(this.keyPrefix, this.requestTimeout, this.keepAfterRefill, this.maxCachedBuckets,
+					this.batching, secret);
+		}
+
+		@Override
+		public String toString() {
+			// never the secret
+			return "Settings[keyPrefix=" + this.keyPrefix + ", requestTimeout=" + this.requestTimeout
+					+ ", keepAfterRefill=" + this.keepAfterRefill + ", maxCachedBuckets=" + this.maxCachedBuckets
+					+ ", batching=" + this.batching + ", userKeySecret=" + ((this.userKeySecret != null) ? "***" : null)
+					+ "]";
 		}
 
 	}

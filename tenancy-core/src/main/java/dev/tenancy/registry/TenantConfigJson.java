@@ -29,6 +29,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import dev.tenancy.TenancyException.Violation;
 import dev.tenancy.TenantConfig;
+import dev.tenancy.ratelimit.RateLimitPolicy;
 
 /**
  * The one reader and validator of {@link TenantConfig}: tenant files, the admin API, the
@@ -45,6 +46,10 @@ import dev.tenancy.TenantConfig;
  * nobody can tell whether it meant seconds or milliseconds;</li>
  * <li>{@code rateLimit.burst} is at least {@code rateLimit.limit} (it defaults to it),
  * and a route cost at most the burst;</li>
+ * <li>limits and the burst are at most {@link RateLimitPolicy#MAX_TOKENS} (10^15), and an
+ * empty bucket fills within {@link RateLimitPolicy#MAX_TIME_TO_FILL} (100 years:
+ * {@code ceil(burst / limit)} windows): the bounds within which Redis's Lua decides
+ * exactly (see {@code ScriptRateLimiter});</li>
  * <li>{@code locale} is an IETF language tag, {@code emailDomains} lower-case domain
  * names.</li>
  * </ul>
@@ -67,6 +72,11 @@ public final class TenantConfigJson {
 			+ "the limit when unset)";
 
 	static final String COST_FORM = "a whole number of tokens from 1 to the burst capacity";
+
+	static final String TOKENS_BOUND = "at most " + RateLimitPolicy.MAX_TOKENS + " (10^15)";
+
+	static final String FILL_BOUND = "short enough that an empty bucket fills within 100 years "
+			+ "(ceil(burst / limit) windows)";
 
 	static final String TEXT_64 = "text of 1 to 64 characters";
 
@@ -391,6 +401,18 @@ public final class TenantConfigJson {
 				fail(at(path, "burst"), "must be " + BURST_FORM);
 				burst = null;
 			}
+			if (limit != null && limit > RateLimitPolicy.MAX_TOKENS) {
+				fail(at(path, "limit"), "must be " + TOKENS_BOUND);
+				limit = null;
+			}
+			if (burst != null && burst > RateLimitPolicy.MAX_TOKENS) {
+				fail(at(path, "burst"), "must be " + TOKENS_BOUND);
+				burst = null;
+			}
+			if (limit != null && window != null && !fillsInTime(limit, (burst != null) ? burst : limit, window)) {
+				fail(at(path, "window"), "must be " + FILL_BOUND);
+				window = null;
+			}
 			TenantConfig.UserLimit perUser = perUser(fields.get("perUser"), at(path, "perUser"));
 			long capacity = (burst != null) ? burst : (limit != null) ? limit : Long.MAX_VALUE;
 			Map<String, Long> costs = costs(fields.get("costs"), at(path, "costs"), capacity);
@@ -411,7 +433,19 @@ public final class TenantConfigJson {
 			Map<String, JsonNode> fields = fields(node, path, PER_USER_KEYS);
 			Long limit = whole(fields.get("limit"), at(path, "limit"), true, LIMIT_FORM);
 			Duration window = duration(fields.get("window"), at(path, "window"), true);
+			if (limit != null && limit > RateLimitPolicy.MAX_TOKENS) {
+				fail(at(path, "limit"), "must be " + TOKENS_BOUND);
+				limit = null;
+			}
+			if (limit != null && window != null && !fillsInTime(limit, limit, window)) {
+				fail(at(path, "window"), "must be " + FILL_BOUND);
+				window = null;
+			}
 			return (limit != null && window != null) ? new TenantConfig.UserLimit(limit, window) : null;
+		}
+
+		private static boolean fillsInTime(long limit, long capacity, Duration window) {
+			return new RateLimitPolicy(RateLimitPolicy.TENANT, limit, window, capacity).withinBounds();
 		}
 
 		private Map<String, Long> costs(JsonNode node, String path, long capacity) {

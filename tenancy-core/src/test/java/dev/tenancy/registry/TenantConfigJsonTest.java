@@ -129,6 +129,13 @@ class TenantConfigJsonTest {
 					{"rateLimit": {"limit": 10, "window": "PT1M", "perUser": {"limit": 1, "window": "PT0S"}}} | rateLimit.perUser.window
 					{"rateLimit": {"limit": 10, "window": "PT1M", "costs": {"helpdesk": 0}}}        | rateLimit.costs.helpdesk
 					{"rateLimit": {"limit": 10, "window": "PT1M", "costs": {"helpdesk": 11}}}       | rateLimit.costs.helpdesk
+					{"rateLimit": {"limit": 1000000000000001, "window": "PT1M"}}                    | rateLimit.limit
+					{"rateLimit": {"limit": 10, "window": "PT1M", "burst": 1000000000000001}}       | rateLimit.burst
+					{"rateLimit": {"limit": 1, "window": "PT876600H", "burst": 2}}                 | rateLimit.window
+					{"rateLimit": {"limit": 1, "window": "PT877000H"}}                              | rateLimit.window
+					{"rateLimit": {"limit": 1, "window": "PT1S", "burst": 1000000000000000}}       | rateLimit.window
+					{"rateLimit": {"limit": 10, "window": "PT1M", "perUser": {"limit": 1000000000000001, "window": "PT1M"}}} | rateLimit.perUser.limit
+					{"rateLimit": {"limit": 10, "window": "PT1M", "perUser": {"limit": 1, "window": "PT877000H"}}} | rateLimit.perUser.window
 					{"plan": ""}                                                                    | plan
 					{"features": ["trips", " "]}                                                    | features[1]
 					{"emailDomains": ["Acme.Example"]}                                              | emailDomains[0]
@@ -142,6 +149,17 @@ class TenantConfigJsonTest {
 					""")
 	void valueOutOfRangeIsRejectedNamingItsPath(String json, String path) {
 		assertThat(rejected(json).path()).isEqualTo(path);
+	}
+
+	@Test
+	void aPlanAtTheBoundsOfExactLimitingIsAccepted() {
+		TenantConfig config = TenantConfigJson.parse("{\"rateLimit\": {\"limit\": 1000000000000000, "
+				+ "\"window\": \"PT876600H\", \"perUser\": {\"limit\": 1000000000000000, \"window\": \"PT1S\"}}}");
+		assertThat(config.rateLimit().burst()).isEqualTo(1_000_000_000_000_000L);
+		assertThat(TenantConfigJson
+			.parse("{\"rateLimit\": {\"limit\": 1, \"window\": \"PT3S\", " + "\"burst\": 1000000000}}")
+			.rateLimit()
+			.burst()).as("95 years to fill").isEqualTo(1_000_000_000L);
 	}
 
 	@Test

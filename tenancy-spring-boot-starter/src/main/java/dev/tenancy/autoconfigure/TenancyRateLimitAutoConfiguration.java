@@ -36,8 +36,9 @@ import dev.tenancy.ratelimit.RedisRateLimiter;
 import dev.tenancy.web.RateLimitFilter;
 
 /**
- * Distributed per-tenant rate limiting: the Redis limiter (bucket4j on Lettuce, one
- * connection per instance), the local limiter at this instance's share, the fallback
+ * Distributed per-tenant rate limiting: the Redis limiter (on Lettuce, one connection per
+ * instance; the engine of {@code tenancy.rate-limit.engine}: one script call per decision
+ * by default, or bucket4j), the local limiter at this instance's share, the fallback
  * between them with a circuit breaker, metrics, and the {@link RateLimitFilter} right
  * after the tenant isolation filter.
  * <p>
@@ -76,9 +77,10 @@ public final class TenancyRateLimitAutoConfiguration {
 		Duration commandTimeout = FallbackRateLimiter.Settings.answerWait(properties.timeout());
 		RedisRateLimiter.Settings limiter = RedisRateLimiter.Settings.defaults()
 			.withKeyPrefix(properties.keyPrefixWithSeparator())
-			.withRequestTimeout(commandTimeout);
+			.withRequestTimeout(commandTimeout)
+			.withUserKeySecret(properties.userKeySecret());
 		RedisRateLimitClient.Settings settings = new RedisRateLimitClient.Settings(limiter, commandTimeout,
-				redis.connectTimeout(), redis.maxReconnectDelay());
+				redis.connectTimeout(), redis.maxReconnectDelay(), properties.engine());
 		RedisRateLimitClient client = RedisRateLimitClient
 			.create(RateLimitRedisLocation.location(properties, beanFactory), settings);
 		// Start-up waits for the connection a little, so that the first requests are

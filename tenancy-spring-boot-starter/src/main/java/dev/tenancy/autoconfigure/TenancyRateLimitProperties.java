@@ -10,6 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 import dev.tenancy.ratelimit.FailureMode;
+import dev.tenancy.ratelimit.RateLimitEngine;
 
 /**
  * Distributed per-tenant rate limiting. The limits themselves come from each tenant's
@@ -42,13 +43,24 @@ import dev.tenancy.ratelimit.FailureMode;
  * @param keyPrefix The prefix of every Redis key the limiter writes; a tenant's keys are
  * the prefix, the tenant id in braces (the Redis Cluster hash tag) and tenant or user,
  * separated by colons.
+ * @param engine How Redis decides: script (all limits of a request in one script call, on
+ * Redis's clock, exact) or bucket4j (bucket4j's compare-and-swap buckets, one per limit,
+ * on the instances' clocks). The two keep separate keys, so switching starts from full
+ * buckets.
+ * @param userKeySecret The secret of the HMAC-SHA256 that turns a user's subject into the
+ * user part of a Redis key, so that key names do not reveal guessable subjects. Every
+ * instance must use the same one. Unset, a random secret is created once in Redis (under
+ * the key prefix and user-key-secret) and shared by every instance that uses that Redis;
+ * set one (at least 16 characters) to keep it out of Redis. Changing it starts every user
+ * from a full bucket.
  */
 @ConfigurationProperties("tenancy.rate-limit")
 public record TenancyRateLimitProperties(@DefaultValue("true") boolean enabled, @DefaultValue Redis redis,
 		@DefaultValue("100ms") Duration timeout, @DefaultValue Breaker breaker,
 		@DefaultValue("1") int expectedInstances, @DefaultValue("local") FailureMode failureMode,
 		Map<String, Plan> plans, Map<String, List<String>> routes, @DefaultValue Metrics metrics,
-		@DefaultValue("tenancy:rl") String keyPrefix) {
+		@DefaultValue("tenancy:rl") String keyPrefix, @DefaultValue("script") RateLimitEngine engine,
+		String userKeySecret) {
 
 	/** The longest allowed {@link #timeout()}. */
 	public static final Duration MAX_TIMEOUT = Duration.ofSeconds(1);
@@ -69,6 +81,10 @@ public record TenancyRateLimitProperties(@DefaultValue("true") boolean enabled, 
 			throw new IllegalArgumentException(
 					"tenancy.rate-limit.key-prefix must not contain '{' or '}' (the tenant is the Redis hash tag)");
 		}
+		if (userKeySecret != null && userKeySecret.strip().length() < 16) {
+			throw new IllegalArgumentException("tenancy.rate-limit.user-key-secret must be at least 16 characters");
+		}
+		engine = (engine != null) ? engine : RateLimitEngine.SCRIPT;
 		plans = (plans != null) ? Map.copyOf(plans) : Map.of();
 		// Matching order matters: keep the order of the configuration.
 		routes = (routes != null) ? Collections.unmodifiableMap(new LinkedHashMap<>(routes)) : Map.of();
@@ -77,6 +93,14 @@ public record TenancyRateLimitProperties(@DefaultValue("true") boolean enabled, 
 				throw new IllegalArgumentException("tenancy.rate-limit.routes." + name + " lists no path pattern");
 			}
 		});
+	}
+
+	@Override
+	public String toString() {
+		// never the secret
+		return "TenancyRateLimitProperties[enabled=" + this.enabled + ", redis=" + this.redis + ", timeout="
+				+ this.timeout + ", engine=" + this.engine + ", keyPrefix=" + this.keyPrefix + ", userKeySecret="
+				+ ((this.userKeySecret != null) ? "***" : null) + "]";
 	}
 
 	/**

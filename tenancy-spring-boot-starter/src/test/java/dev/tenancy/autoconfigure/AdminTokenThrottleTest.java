@@ -125,7 +125,7 @@ class AdminTokenThrottleTest {
 			List<String> keys = redis.keys(PREFIX + ":auth:*");
 			assertThat(keys).isNotEmpty()
 				.allSatisfy((key) -> assertThat(key)
-					.matches(java.util.regex.Pattern.quote(PREFIX) + ":auth:\\{admin-[ac]-[0-9a-f]{32}\\}:tenant"))
+					.matches(java.util.regex.Pattern.quote(PREFIX) + ":auth:(s:)?\\{admin-[ac]-[0-9a-f]{32}\\}:tenant"))
 				.noneMatch((key) -> key.contains("10.") || key.contains("X-Admin") || key.contains("wrong")
 						|| key.contains(TOKEN));
 			assertThat(keys).anyMatch((key) -> key.contains("{admin-c-"));

@@ -43,6 +43,8 @@ import dev.tenancy.ratelimit.FallbackRateLimiter;
 import dev.tenancy.ratelimit.LocalRateLimiter;
 import dev.tenancy.ratelimit.MicrometerRateLimitMetrics;
 import dev.tenancy.ratelimit.RateLimitDecision;
+import dev.tenancy.ratelimit.RateLimitEngine;
+import dev.tenancy.ratelimit.RateLimitKeys;
 import dev.tenancy.ratelimit.RateLimitMetrics;
 import dev.tenancy.ratelimit.RateLimitPlan;
 import dev.tenancy.ratelimit.RateLimitRequest;
@@ -211,7 +213,11 @@ class TenancyRateLimitAutoConfigurationTest {
 			List<String> keys = new ArrayList<>();
 			ScanIterator.scan(connection.sync(), ScanArgs.Builder.matches(PREFIX + ":*").limit(1000))
 				.forEachRemaining(keys::add);
-			assertThat(keys).contains(PREFIX + ":{" + tenant + "}:tenant").hasSizeGreaterThanOrEqualTo(4);
+			// the script engine's keys; the user key secret shared in Redis must outlive
+			// them
+			assertThat(keys).contains(PREFIX + ":s:{" + tenant + "}:tenant", PREFIX + ":user-key-secret")
+				.hasSizeGreaterThanOrEqualTo(5);
+			keys.remove(PREFIX + ":user-key-secret");
 			for (String key : keys) {
 				assertThat(connection.sync().pttl(key)).as("TTL of %s", key).isPositive();
 			}
@@ -371,6 +377,52 @@ class TenancyRateLimitAutoConfigurationTest {
 		});
 		assertThat(client[0].isConnected()).isFalse();
 		assertThat(client[0].connect()).isCompletedWithValue(false);
+	}
+
+	@Test
+	void theScriptEngineByDefaultAndBucket4jWhenChosenBothKeyingUsersWithTheSecret() {
+		Tenant tenant = new Tenant(TenantId.of("engine-" + UUID.randomUUID().toString().substring(0, 8)), null,
+				TenantStatus.ACTIVE, new TenantConfig("standard", new TenantConfig.RateLimit(5, Duration.ofHours(1), 5,
+						new TenantConfig.UserLimit(1, Duration.ofHours(1)), null), null, null, null, null),
+				1);
+		RateLimitRequest request = RateLimitRequest.of(tenant, "alice", null).orElseThrow();
+		for (String engine : List.of("", "script", "bucket4j")) {
+			String prefix = PREFIX + "-" + (engine.isEmpty() ? "default" : engine);
+			this.runner
+				.withPropertyValues("tenancy.rate-limit.redis.url=" + redisUrl(),
+						"tenancy.rate-limit.key-prefix=" + prefix,
+						"tenancy.rate-limit.user-key-secret=a-secret-of-16-chars",
+						engine.isEmpty() ? "tenancy.rate-limit.enabled=true" : "tenancy.rate-limit.engine=" + engine)
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					RedisRateLimitClient client = context.getBean(RedisRateLimitClient.class);
+					assertThat(client.engine())
+						.isEqualTo(engine.equals("bucket4j") ? RateLimitEngine.BUCKET4J : RateLimitEngine.SCRIPT);
+					RateLimiter limiter = context.getBean(RateLimiter.class);
+					assertThat(limiter.consume(request).toCompletableFuture().get(5, TimeUnit.SECONDS).allowed())
+						.isTrue();
+					RateLimitDecision second = limiter.consume(request).toCompletableFuture().get(5, TimeUnit.SECONDS);
+					assertThat(second.rejectedBy()).isEqualTo("user");
+					String userHash = new RateLimitKeys("", "a-secret-of-16-chars").userHash("alice");
+					try (RedisClient plain = RedisClient.create(redisUrl());
+							StatefulRedisConnection<String, String> connection = plain.connect()) {
+						assertThat(connection.sync().keys(prefix + ":*user*")).singleElement()
+							.asString()
+							.endsWith(":user:" + userHash);
+					}
+				});
+		}
+	}
+
+	@Test
+	void aShortUserKeySecretIsRefused() {
+		this.runner
+			.withPropertyValues("tenancy.rate-limit.redis.url=" + redisUrl(),
+					"tenancy.rate-limit.user-key-secret=short")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("tenancy.rate-limit.user-key-secret must be at least 16 characters"));
 	}
 
 	@Test
