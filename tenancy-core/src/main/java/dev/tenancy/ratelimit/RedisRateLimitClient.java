@@ -494,7 +494,8 @@ public final class RedisRateLimitClient implements RateLimiter, AutoCloseable {
 	/**
 	 * Settings of the client.
 	 *
-	 * @param limiter the limiter's settings (key prefix, request timeout, user key secret)
+	 * @param limiter the limiter's settings (key prefix, request timeout, user key
+	 * secret)
 	 * @param commandTimeout how long one Redis command may take; behind a
 	 * {@link FallbackRateLimiter}, its answer wait
 	 * ({@link FallbackRateLimiter.Settings#answerWait(Duration)}), so that a slow answer
