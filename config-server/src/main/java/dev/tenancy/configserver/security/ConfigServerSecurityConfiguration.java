@@ -30,6 +30,7 @@ import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
 
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
@@ -225,8 +226,12 @@ public class ConfigServerSecurityConfiguration {
 		if (decoder != null) {
 			// Bearer tokens; the starter's configurer (below) adds its problem+json 401
 			// (invalid_token) and 403 answers and its token resolver.
-			http.oauth2ResourceServer((resourceServer) -> resourceServer.jwt((jwt) -> jwt.decoder(decoder)
-				.jwtAuthenticationConverter(new ServiceTokenAuthenticationConverter())));
+			JwtAuthenticationProvider verifying = new JwtAuthenticationProvider(decoder);
+			verifying.setJwtAuthenticationConverter(new ServiceTokenAuthenticationConverter());
+			// Its own manager: the chain's manager is the basic one.
+			AuthenticationManager tokenManager = new ProviderManager(List.of(verifying));
+			http.oauth2ResourceServer(
+					(resourceServer) -> resourceServer.jwt((jwt) -> jwt.authenticationManager(tokenManager)));
 		}
 		// Admin rule, admin token and admin answers; the CSP above is the same as the
 		// starter's.
