@@ -105,21 +105,48 @@ public final class ServiceTokens {
 	public String token() throws IOException {
 		OAuth2AuthorizedClient client;
 		try {
-			client = this.manager.authorize(
-					OAuth2AuthorizeRequest.withClientRegistrationId(REGISTRATION_ID).principal(this.clientId).build());
+			client = authorize();
 		}
-		catch (RuntimeException ex) {
-			// OAuth2AuthorizationException (refused: invalid_client, ...) or a
-			// connection failure; the message names the error code, never the secret
-			logger.warn("No access token for client '{}' from {}: {}", this.clientId, this.tokenUri, ex.getMessage());
-			throw new IOException(
-					"No access token for client '" + this.clientId + "' from " + this.tokenUri + ": " + ex.getMessage(),
-					ex);
+		catch (RuntimeException first) {
+			// A pooled connection the issuer closed (after its restart, say) fails a
+			// POST that the HTTP client never retries: try once more on I/O errors.
+			if (!isIoError(first)) {
+				throw failed(first);
+			}
+			try {
+				client = authorize();
+			}
+			catch (RuntimeException ex) {
+				throw failed(ex);
+			}
 		}
 		if (client == null) {
 			throw new IOException("No access token for client '" + this.clientId + "' from " + this.tokenUri);
 		}
 		return client.getAccessToken().getTokenValue();
+	}
+
+	private OAuth2AuthorizedClient authorize() {
+		return this.manager.authorize(
+				OAuth2AuthorizeRequest.withClientRegistrationId(REGISTRATION_ID).principal(this.clientId).build());
+	}
+
+	private static boolean isIoError(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof IOException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private IOException failed(RuntimeException ex) {
+		// OAuth2AuthorizationException (refused: invalid_client, invalid_scope, ...) or a
+		// connection failure; the message names the error code, never the secret
+		logger.warn("No access token for client '{}' from {}: {}", this.clientId, this.tokenUri, ex.getMessage());
+		return new IOException(
+				"No access token for client '" + this.clientId + "' from " + this.tokenUri + ": " + ex.getMessage(),
+				ex);
 	}
 
 	/** Drops the current token: the next {@link #token()} requests a new one. */
