@@ -281,7 +281,9 @@ class ConfigServerClientTest {
 			if (expected.equals(last)) {
 				return;
 			}
-			Thread.sleep(20);
+			// not faster: the tenant's per-user rate limit (100 a minute) must outlast
+			// the waits
+			Thread.sleep(150);
 		}
 		while (System.nanoTime() < deadline);
 		fail("Expected '" + expected + "' within " + limit + " but the app still answered '" + last + "'");
