@@ -35,8 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 		"tenancy.config-server.clients.sample-app.password={bcrypt}$2a$04$vaZVIUtffGn3iYV/2byAuOW5qcpk/r6q0SEBs9VDSV5pnk.b5X7eq",
 		"tenancy.config-server.clients.rotating.password={bcrypt}$2a$04$vaZVIUtffGn3iYV/2byAuOW5qcpk/r6q0SEBs9VDSV5pnk.b5X7eq",
 		"tenancy.config-server.clients.victim.password={bcrypt}$2a$04$vaZVIUtffGn3iYV/2byAuOW5qcpk/r6q0SEBs9VDSV5pnk.b5X7eq",
-		"tenancy.config-server.failed-attempts.per-client=3",
-		"tenancy.config-server.failed-attempts.per-address=1000" })
+		"tenancy.config-server.failed-attempts.per-client=3", "tenancy.config-server.failed-attempts.per-address=1000",
+		// a small pool: the shared PostgreSQL serves many cached test contexts
+		"spring.datasource.hikari.maximum-pool-size=2" })
 class BasicCredentialsOverHttpTest {
 
 	/** The password of the hash above. */

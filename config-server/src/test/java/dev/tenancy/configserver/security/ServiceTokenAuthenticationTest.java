@@ -40,7 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "tenancy.config-server.clients.sample-app.password={noop}sample-secret",
 				"tenancy.config-server.clients.billing.password={noop}billing-secret",
-				"tenancy.config-server.clients.billing.tenant-api=false" })
+				"tenancy.config-server.clients.billing.tenant-api=false",
+				// a small pool: the shared PostgreSQL serves many cached test contexts
+				"spring.datasource.hikari.maximum-pool-size=2" })
 class ServiceTokenAuthenticationTest {
 
 	private static final FakeIdentityProvider ISSUER = new FakeIdentityProvider();
