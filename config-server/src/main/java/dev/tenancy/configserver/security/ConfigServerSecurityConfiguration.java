@@ -1,6 +1,7 @@
 package dev.tenancy.configserver.security;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -130,7 +131,7 @@ public class ConfigServerSecurityConfiguration {
 			ConfigServerProperties properties) {
 		ConfigServerProperties.FailedAttempts limits = properties.failedAttempts();
 		return new FailedAttemptThrottle(limiter, THROTTLE_SCOPE, new FailedAttemptThrottle.Settings(
-				limits.perAddress(), limits.perClient(), limits.window(), java.time.Duration.ofSeconds(1)));
+				limits.perAddress(), limits.perClient(), limits.window(), Duration.ofSeconds(1)));
 	}
 
 	@Bean
