@@ -89,10 +89,31 @@ class ConfigServerClientTest {
 	}
 
 	@Test
+	@Order(0)
+	void theSampleAppFetchesItsConfigurationAndTenantsWithAServiceToken() throws Exception {
+		// basic credentials of no client at all: only the token (client sample-app) can
+		// work
+		try (ConfigurableApplicationContext context = boot(server, "sample-app", "sample-app-secret",
+				"spring.cloud.config.username=not-a-client", "tenancy.registry.config-server.username=not-a-client")) {
+			assertThat(context.getEnvironment().getProperty("sample.demo-secret"))
+				.isEqualTo("demo-secret-value-decrypted");
+			assertThat(context.getEnvironment().getProperty("tenancy.registry.config-server.token.token-uri"))
+				.isEqualTo(server.baseUrl() + "/oauth2/token");
+			Api api = new Api(context.getEnvironment().getRequiredProperty("local.server.port", Integer.class));
+			awaitStatus(api, Api.bearer(api.token("acme-client")), "200", Duration.ofSeconds(5));
+		}
+	}
+
+	@Test
 	@Order(2)
 	void withAWrongPasswordTheSampleAppDoesNotStart() {
-		assertThatThrownBy(() -> boot(server, "sample-app", "not-the-password").close()).satisfies(
-				(ex) -> assertThat(chain(ex)).containsIgnoringCase("config").containsAnyOf("401", "Unauthorized"));
+		// the issuer refuses the client secret: no token, no configuration
+		assertThatThrownBy(() -> boot(server, "sample-app", "not-the-password").close())
+			.satisfies((ex) -> assertThat(chain(ex)).containsIgnoringCase("config").contains("invalid_client"));
+		// HTTP basic (no token endpoint) is refused too
+		assertThatThrownBy(() -> boot(server, "sample-app", "not-the-password", "CONFIG_SERVER_TOKEN_URI=").close())
+			.satisfies(
+					(ex) -> assertThat(chain(ex)).containsIgnoringCase("config").containsAnyOf("401", "Unauthorized"));
 	}
 
 	@Test
@@ -105,7 +126,26 @@ class ConfigServerClientTest {
 		assertThat(asBilling.statusCode()).as(asBilling.body()).isEqualTo(403);
 		assertThat(asBilling.body()).doesNotContain("demo-secret");
 
+		// the issuer does not give billing the scope config:sample-app
 		assertThatThrownBy(() -> boot(server, "billing", "billing-secret").close())
+			.satisfies((ex) -> assertThat(chain(ex)).containsIgnoringCase("config").contains("invalid_scope"));
+		// billing's own token does not read sample-app either
+		HttpResponse<String> issued = HTTP.send(HttpRequest.newBuilder(server.uri("/oauth2/token"))
+			.header("Authorization", basic("billing", "billing-secret"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=config:billing"))
+			.timeout(Duration.ofSeconds(10))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+		String token = issued.body().replaceAll(".*\"access_token\":\"([^\"]+)\".*", "$1");
+		HttpResponse<String> withToken = HTTP.send(HttpRequest.newBuilder(server.uri("/sample-app/default"))
+			.header("Authorization", "Bearer " + token)
+			.timeout(Duration.ofSeconds(10))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(withToken.statusCode()).as(withToken.body()).isEqualTo(403);
+		assertThat(withToken.body()).doesNotContain("demo-secret");
+		// HTTP basic as billing, for the sample app's configuration: refused
+		assertThatThrownBy(() -> boot(server, "billing", "billing-secret", "CONFIG_SERVER_TOKEN_URI=").close())
 			.satisfies((ex) -> assertThat(chain(ex)).containsIgnoringCase("config").containsAnyOf("403", "Forbidden"));
 	}
 
@@ -204,12 +244,15 @@ class ConfigServerClientTest {
 		return app;
 	}
 
-	private static ConfigurableApplicationContext boot(ConfigServer target, String username, String password) {
+	private static ConfigurableApplicationContext boot(ConfigServer target, String username, String password,
+			String... more) {
+		List<String> args = new ArrayList<>(
+				List.of("server.port=0", "CONFIG_SERVER_URL=" + target.baseUrl(), "CONFIG_SERVER_USERNAME=" + username,
+						"CONFIG_SERVER_PASSWORD=" + password, "spring.cloud.config.request-read-timeout=10000",
+						"tenancy.registry.config-server.poll-interval=200ms"));
+		args.addAll(List.of(more));
 		return new SpringApplicationBuilder(SampleApplication.class).profiles("local", "configserver")
-			.run(TestDatabase.args("server.port=0", "CONFIG_SERVER_URL=" + target.baseUrl(),
-					"CONFIG_SERVER_USERNAME=" + username, "CONFIG_SERVER_PASSWORD=" + password,
-					"spring.cloud.config.request-read-timeout=10000",
-					"tenancy.registry.config-server.poll-interval=200ms"));
+			.run(TestDatabase.args(args.toArray(String[]::new)));
 	}
 
 	private static HttpResponse<String> admin(String method, String path, String body, String... headers)
@@ -238,7 +281,9 @@ class ConfigServerClientTest {
 			if (expected.equals(last)) {
 				return;
 			}
-			Thread.sleep(20);
+			// not faster: the tenant's per-user rate limit (100 a minute) must outlast
+			// the waits
+			Thread.sleep(150);
 		}
 		while (System.nanoTime() < deadline);
 		fail("Expected '" + expected + "' within " + limit + " but the app still answered '" + last + "'");

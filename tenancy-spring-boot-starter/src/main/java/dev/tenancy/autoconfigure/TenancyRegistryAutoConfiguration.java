@@ -44,6 +44,7 @@ import org.springframework.web.client.RestClient;
 import dev.tenancy.InvalidTenantIdException;
 import dev.tenancy.Tenant;
 import dev.tenancy.TenantId;
+import dev.tenancy.client.ServiceTokens;
 import dev.tenancy.registry.CachingTenantRegistry;
 import dev.tenancy.registry.InMemoryTenantRegistry;
 import dev.tenancy.registry.StoredText;
@@ -66,7 +67,8 @@ import dev.tenancy.registry.remote.ConfigServerTenantRegistry;
  */
 @AutoConfiguration(after = DataSourceAutoConfiguration.class,
 		afterName = TenancyRegistryAutoConfiguration.FLYWAY_AUTO_CONFIGURATION, before = TenancyAutoConfiguration.class)
-@EnableConfigurationProperties({ TenancyRegistryProperties.class, TenancyProperties.class })
+@EnableConfigurationProperties({ TenancyRegistryProperties.class, TenancyProperties.class,
+		TenancyConfigServerTokenProperties.class })
 public final class TenancyRegistryAutoConfiguration {
 
 	/**
@@ -305,7 +307,8 @@ public final class TenancyRegistryAutoConfiguration {
 		@ConditionalOnMissingBean
 		ConfigServerTenantRegistry configServerTenantRegistry(TenancyRegistryProperties properties,
 				ObjectProvider<RestClient.Builder> restClientBuilder, ObjectProvider<SslBundles> sslBundles,
-				ObjectProvider<ObservationRegistry> observations) {
+				ObjectProvider<ObservationRegistry> observations,
+				ObjectProvider<TenancyConfigServerTokenProperties> tokenProperties) {
 			TenancyRegistryProperties.ConfigServer server = properties.configServer();
 			if (server.url() == null) {
 				throw new TenancyConfigurationException(
@@ -323,7 +326,14 @@ public final class TenancyRegistryAutoConfiguration {
 				SslBundle bundle = (server.sslBundle() != null) ? sslBundle(sslBundles, server.sslBundle()) : null;
 				RestClient.Builder builder = restClientBuilder.getIfAvailable(() -> RestClient.builder()
 					.observationRegistry(observations.getIfUnique(() -> ObservationRegistry.NOOP)));
-				connection = new ConfigServerConnection(builder, server.url(), server.username(), server.password(),
+				TenancyConfigServerTokenProperties token = tokenProperties.getIfAvailable();
+				String username = server.username();
+				if (token != null && token.enabled()) {
+					// A service token instead of HTTP basic.
+					builder = builder.clone().requestInterceptor(serviceTokens(token, server).interceptor());
+					username = null;
+				}
+				connection = new ConfigServerConnection(builder, server.url(), username, server.password(),
 						server.connectTimeout(), server.readTimeout(),
 						(bundle != null) ? bundle.createSslContext() : null,
 						(bundle != null) ? sslParameters(bundle) : null);
@@ -336,6 +346,30 @@ public final class TenancyRegistryAutoConfiguration {
 						ex);
 			}
 			return new ConfigServerTenantRegistry(connection, properties.cache().maximumSize());
+		}
+
+		private static ServiceTokens serviceTokens(TenancyConfigServerTokenProperties token,
+				TenancyRegistryProperties.ConfigServer server) {
+			if (!ClassUtils.isPresent("org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager",
+					TenancyRegistryAutoConfiguration.class.getClassLoader())) {
+				throw new TenancyConfigurationException(
+						"tenancy.registry.config-server.token.token-uri is set but Spring Security's OAuth 2.0 client "
+								+ "is not on the class path.",
+						"Add org.springframework.security:spring-security-oauth2-client, or remove the token settings "
+								+ "to use HTTP basic.");
+			}
+			try {
+				return new ServiceTokens(
+						new ServiceTokens.Settings(token.tokenUri(), token.clientId(), token.clientSecret(),
+								token.scopes(), token.renewBefore(), server.connectTimeout(), server.readTimeout()));
+			}
+			catch (IllegalArgumentException | NullPointerException ex) {
+				throw new TenancyConfigurationException(
+						"Invalid tenancy.registry.config-server.token settings: " + ex.getMessage(),
+						"Set tenancy.registry.config-server.token.client-id and client-secret (and scopes) for the "
+								+ "token endpoint in token-uri.",
+						ex);
+			}
 		}
 
 		private static SslBundle sslBundle(ObjectProvider<SslBundles> sslBundles, String name) {

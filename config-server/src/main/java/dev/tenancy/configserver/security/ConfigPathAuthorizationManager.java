@@ -15,9 +15,11 @@ import org.springframework.security.web.access.intercept.RequestAuthorizationCon
 
 /**
  * Per-service authorization on the standard Config Server paths: a client may read only
- * the application named like itself (its basic-auth username). The shared
- * {@code application} configuration reaches it through the server's normal merge, never
- * by asking for {@code /application/...}.
+ * the application named like itself (its basic-auth username, or the
+ * {@code config:<name>} scope of its access token:
+ * {@link ServiceAuthorities#application}). The shared {@code application} configuration
+ * reaches it through the server's normal merge, never by asking for
+ * {@code /application/...}.
  *
  * <p>
  * The decision is taken on the <em>raw</em> request path, before Spring MVC decodes or
@@ -58,7 +60,7 @@ public final class ConfigPathAuthorizationManager implements AuthorizationManage
 
 	/** Never an application name a client may read, whatever it is called. */
 	private static final Set<String> RESERVED = Set.of("application", "encrypt", "decrypt", "key", "actuator", "admin",
-			"tenants", "error");
+			"tenants", "error", "oauth2");
 
 	private static final int MAX_PATH_LENGTH = 1024;
 
@@ -73,7 +75,9 @@ public final class ConfigPathAuthorizationManager implements AuthorizationManage
 		if (caller == null || !caller.isAuthenticated() || caller instanceof AnonymousAuthenticationToken) {
 			return DENY;
 		}
-		return isAllowed(caller.getName(), rawPath(context.getRequest())) ? ALLOW : DENY;
+		// The basic client's name, or the application a token's config:<name> scope names
+		String application = ServiceAuthorities.application(caller);
+		return (application != null && isAllowed(application, rawPath(context.getRequest()))) ? ALLOW : DENY;
 	}
 
 	private static String rawPath(HttpServletRequest request) {

@@ -136,7 +136,7 @@ class ClientCredentialsTest {
 		var second = service.loadUserByUsername("sample-app");
 		assertThat(first).isNotSameAs(second);
 		assertThat(second.getPassword()).isEqualTo("{noop}pw");
-		assertThat(first.getAuthorities()).extracting(Object::toString).containsExactly("CONFIG_CLIENT");
+		assertThat(first.getAuthorities()).extracting(Object::toString).containsExactly("CONFIG_CLIENT", "TENANT_API");
 	}
 
 	@Test

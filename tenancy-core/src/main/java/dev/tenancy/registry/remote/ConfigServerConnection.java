@@ -236,7 +236,7 @@ public final class ConfigServerConnection {
 			this.lastFailure = "credentials refused (" + status + ")";
 			String message = "Config server " + this.base + " refused the credentials of "
 					+ ((this.username != null) ? "client '" + this.username + "'" : "an anonymous client") + " (HTTP "
-					+ status + "): check tenancy.registry.config-server.username and password";
+					+ status + "): check tenancy.registry.config-server.username and password, or its token.* settings";
 			if (this.authFailureLogged.compareAndSet(false, true)) {
 				logger.error(message);
 			}
