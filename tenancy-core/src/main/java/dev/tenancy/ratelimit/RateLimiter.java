@@ -39,8 +39,8 @@ public interface RateLimiter {
 	 * Charge tokens that were admitted while this limiter could not decide (by a local
 	 * fallback during an outage), so that the shared buckets account for them once this
 	 * limiter is reachable again. Every policy of the request is charged the same tokens,
-	 * as each local admission spent from all of them; a bucket goes down to empty at most,
-	 * never below, and nothing is rejected.
+	 * as each local admission spent from all of them; a bucket goes down to empty at
+	 * most, never below, and nothing is rejected.
 	 * <p>
 	 * The default cannot charge: its stage fails with
 	 * {@link UnsupportedOperationException}, and callers drop the charge.
@@ -49,7 +49,8 @@ public interface RateLimiter {
 	 * @return completes when the buckets were charged
 	 */
 	default CompletionStage<Void> charge(RateLimitRequest request, long tokens) {
-		return CompletableFuture.failedFuture(new UnsupportedOperationException(getClass().getName() + " cannot charge"));
+		return CompletableFuture
+			.failedFuture(new UnsupportedOperationException(getClass().getName() + " cannot charge"));
 	}
 
 }
