@@ -51,7 +51,7 @@ public final class TenancyRegistryBusAutoConfiguration {
 	TenantChangePush tenantChangePush(ConfigServerChangeFollower follower, CachingTenantRegistry cache,
 			TenancyRegistryProperties properties) {
 		TenancyRegistryProperties.ConfigServer server = properties.configServer();
-		return new TenantChangePush(follower, cache::invalidate, server.pollInterval(),
+		return new TenantChangePush(follower, cache::markStale, server.pollInterval(),
 				server.bus().safetyPollInterval());
 	}
 
