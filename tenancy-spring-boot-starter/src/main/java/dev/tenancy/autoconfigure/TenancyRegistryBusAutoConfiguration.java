@@ -39,6 +39,7 @@ import dev.tenancy.registry.remote.ConfigServerChangeFollower;
 @ConditionalOnRegistrySource(TenancyRegistryProperties.Source.CONFIG_SERVER)
 @ConditionalOnBooleanProperty(name = "spring.cloud.bus.enabled", matchIfMissing = true)
 @ConditionalOnBooleanProperty(name = "tenancy.registry.config-server.bus.enabled", matchIfMissing = true)
+@ConditionalOnBean({ ConfigServerChangeFollower.class, CachingTenantRegistry.class })
 @RemoteApplicationEventScan(basePackageClasses = TenantChangedRemoteEvent.class)
 public final class TenancyRegistryBusAutoConfiguration {
 
@@ -47,7 +48,6 @@ public final class TenancyRegistryBusAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnBean({ ConfigServerChangeFollower.class, CachingTenantRegistry.class })
 	TenantChangePush tenantChangePush(ConfigServerChangeFollower follower, CachingTenantRegistry cache,
 			TenancyRegistryProperties properties) {
 		TenancyRegistryProperties.ConfigServer server = properties.configServer();
@@ -56,14 +56,12 @@ public final class TenancyRegistryBusAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnBean(TenantChangePush.class)
 	ApplicationListener<TenantChangedRemoteEvent> tenantChangedRemoteEventListener(TenantChangePush push) {
 		return (event) -> push.received(event.getTenant(), event.getVersion(), event.getCursor(),
 				event.getPublishedAt());
 	}
 
 	@Bean
-	@ConditionalOnBean(TenantChangePush.class)
 	BusConsumerState tenancyBusConsumerState(TenantChangePush push, Environment environment) {
 		return new BusConsumerState(push,
 				environment.getProperty("spring.cloud.bus.destination", DEFAULT_BUS_DESTINATION));
@@ -74,7 +72,6 @@ public final class TenancyRegistryBusAutoConfiguration {
 	static class MetricsConfiguration {
 
 		@Bean
-		@ConditionalOnBean(TenantChangePush.class)
 		TenantChangePushMetrics tenantChangePushMetrics(TenantChangePush push) {
 			return new TenantChangePushMetrics(push);
 		}

@@ -1,5 +1,7 @@
 package dev.tenancy.registry.bus;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+
 import org.springframework.cloud.bus.event.Destination;
 import org.springframework.cloud.bus.event.RemoteApplicationEvent;
 
@@ -40,6 +42,10 @@ public class TenantChangedRemoteEvent extends RemoteApplicationEvent {
 	 * @param cursor the change's cursor in the changes feed
 	 * @param publishedAt when it was published, epoch milliseconds
 	 */
+	// Never a creator for Jackson: with parameter names known, an application's JSON
+	// mapper
+	// would pick it and pass a null source (refused by ApplicationEvent).
+	@JsonCreator(mode = JsonCreator.Mode.DISABLED)
 	public TenantChangedRemoteEvent(Object source, String originService, Destination destination, String tenant,
 			long version, long cursor, long publishedAt) {
 		super(source, originService, destination);
