@@ -179,7 +179,12 @@ class ConfigServerBusTest {
 		assertThat(expected).isGreaterThan(before);
 
 		awaitVersions(pushOnly, Map.of(id, expected), Duration.ofSeconds(3));
-		logger.info("Pushed change visible in the non-polling instance after {} ms", millisSince(started));
+		logger.info("Pushed change visible in the non-polling instance after {} ms (bus lag: max {} ms)",
+				millisSince(started),
+				pushOnly.getBean(MeterRegistry.class)
+					.get(TenantChangePushMetrics.LAG)
+					.timer()
+					.max(java.util.concurrent.TimeUnit.MILLISECONDS));
 		assertThat(push(pushOnly).follower().changes()).as("changes read from the feed").isEqualTo(pollsBefore);
 		assertThat(counter(pushOnly, TenantChangePushMetrics.APPLIED)).isPositive();
 		awaitVersions(standard, Map.of(id, expected), Duration.ofSeconds(3));

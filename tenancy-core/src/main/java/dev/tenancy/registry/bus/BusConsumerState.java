@@ -2,21 +2,21 @@ package dev.tenancy.registry.bus;
 
 import org.springframework.amqp.event.AmqpEvent;
 import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
-import org.springframework.amqp.rabbit.listener.AsyncConsumerRestartedEvent;
-import org.springframework.amqp.rabbit.listener.AsyncConsumerStartedEvent;
 import org.springframework.amqp.rabbit.listener.AsyncConsumerStoppedEvent;
+import org.springframework.amqp.rabbit.listener.ConsumeOkEvent;
 import org.springframework.amqp.rabbit.listener.ListenerContainerConsumerFailedEvent;
 import org.springframework.context.ApplicationListener;
 
 /**
  * Tells {@link TenantChangePush} when the bus consumer is subscribed: Spring AMQP's
  * listener containers publish their consumers' life as application events (the Spring
- * Cloud Stream binder's container through its child context), and only the bus input's
- * container counts: its queues are named {@code <bus destination>.<group or
- * anonymous>...}.
+ * Cloud Stream binder's container through its child context), and only the bus input
+ * counts: its queues are named {@code <bus destination>.<group or anonymous>...}.
  * <p>
- * A consumer that (re)started has just declared its queue and subscribed, so a catch-up
- * from that moment on misses nothing; a consumer that failed or stopped is disconnected.
+ * Connected means the broker confirmed the subscription ({@link ConsumeOkEvent}): events
+ * published from then on reach this instance, so a catch-up started at that moment misses
+ * nothing. (A consumer's "started" and "restarted" events come before it has connected,
+ * and a restart may fail.) A consumer that failed or stopped is disconnected.
  */
 public final class BusConsumerState implements ApplicationListener<AmqpEvent> {
 
@@ -37,13 +37,13 @@ public final class BusConsumerState implements ApplicationListener<AmqpEvent> {
 
 	@Override
 	public void onApplicationEvent(AmqpEvent event) {
-		if (!(event.getSource() instanceof AbstractMessageListenerContainer container) || !isBusInput(container)) {
-			return;
+		if (event instanceof ConsumeOkEvent ok) {
+			if (ok.getQueue() != null && ok.getQueue().startsWith(this.queuePrefix)) {
+				this.push.connected();
+			}
 		}
-		if (event instanceof AsyncConsumerStartedEvent || event instanceof AsyncConsumerRestartedEvent) {
-			this.push.connected();
-		}
-		else if (event instanceof ListenerContainerConsumerFailedEvent || event instanceof AsyncConsumerStoppedEvent) {
+		else if ((event instanceof ListenerContainerConsumerFailedEvent || event instanceof AsyncConsumerStoppedEvent)
+				&& event.getSource() instanceof AbstractMessageListenerContainer container && isBusInput(container)) {
 			this.push.disconnected();
 		}
 	}
