@@ -96,10 +96,11 @@ final class TenantChangePublisher implements AutoCloseable {
 		while (this.running) {
 			try {
 				if (this.cursor < 0) {
-					// Publishes what changes from now on: earlier changes reached
-					// instances through the feed (they catch up when their consumer
-					// starts).
-					this.cursor = this.administration.latestChange();
+					// From the latest change on, republished: an instance that missed
+					// changes while this server was away sees the gap in the cursors
+					// and catches up on the feed (earlier changes need no event).
+					this.cursor = Math.max(0, this.administration.latestChange() - 1);
+					drain();
 				}
 				else {
 					drain();
