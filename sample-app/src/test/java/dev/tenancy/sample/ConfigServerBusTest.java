@@ -462,13 +462,8 @@ class ConfigServerBusTest {
 		return Duration.ofNanos(System.nanoTime() - nanos).toMillis();
 	}
 
-	private static String health(ConfigurableApplicationContext context) throws Exception {
-		int port = context.getEnvironment().getRequiredProperty("local.management.port", Integer.class);
-		HttpResponse<String> health = HTTP
-			.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/actuator/health"))
-				.timeout(Duration.ofSeconds(10))
-				.build(), HttpResponse.BodyHandlers.ofString());
-		return health.body().replace(" ", "");
+	private static Map<String, Object> health(ConfigurableApplicationContext context) {
+		return context.getBean("tenancyRegistryHealthIndicator", HealthIndicator.class).health(true).getDetails();
 	}
 
 	private static HttpResponse<String> admin(String method, String path, String body) throws Exception {
