@@ -367,7 +367,8 @@ class ConfigServerClientTest {
 		}
 
 		private void awaitReady() throws Exception {
-			long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+			// Generous: on a shared 2-core machine a start may take well over a minute.
+			long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
 			while (System.nanoTime() < deadline) {
 				if (!this.process.isAlive()) {
 					fail("The config server (" + this.name + ") exited with " + this.process.exitValue() + ":\n"
@@ -387,7 +388,7 @@ class ConfigServerClientTest {
 				Thread.sleep(200);
 			}
 			stop();
-			fail("The config server (" + this.name + ") did not answer within 90 s:\n" + tail());
+			fail("The config server (" + this.name + ") did not answer within 240 s:\n" + tail());
 		}
 
 		private String tail() {

@@ -251,6 +251,30 @@ public final class CachingTenantRegistry implements TenantRegistry {
 	}
 
 	/**
+	 * Mark one tenant's cached answer stale on an untrusted hint that it changed (a
+	 * pushed event anyone on the broker could have forged): the next lookup asks the
+	 * registry, and while the registry cannot answer the cached answer is still served as
+	 * last known good, so a forged hint can cost a lookup but never fail a tenant closed.
+	 * @param id the tenant
+	 */
+	public void markStale(TenantId id) {
+		this.invalidations.incrementAndGet();
+		this.cache.asMap()
+			.computeIfPresent(id, (key, entry) -> new Entry(entry.tenant, entry.loadedAt, -1, entry.changed));
+	}
+
+	/**
+	 * The cached answer for a tenant, fresh or stale, without asking the registry.
+	 * @param id the tenant
+	 * @return the cached tenant; empty when none is cached (or the tenant was cached as
+	 * unknown)
+	 */
+	public Optional<Tenant> cached(TenantId id) {
+		Entry entry = this.cache.getIfPresent(id);
+		return (entry != null) ? entry.tenant : Optional.empty();
+	}
+
+	/**
 	 * Mark every cached answer stale, after changes may have been missed (the listener
 	 * lost its connection, say).
 	 */

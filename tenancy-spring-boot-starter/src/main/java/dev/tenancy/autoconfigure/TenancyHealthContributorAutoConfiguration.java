@@ -22,6 +22,7 @@ import dev.tenancy.ratelimit.RedisRateLimitClient;
 import dev.tenancy.registry.CachingTenantRegistry;
 import dev.tenancy.registry.jdbc.JdbcTenantRegistry;
 import dev.tenancy.registry.jdbc.PostgresChangeListener;
+import dev.tenancy.registry.bus.TenantChangePush;
 import dev.tenancy.registry.remote.ConfigServerChangeFollower;
 import dev.tenancy.registry.remote.ConfigServerTenantRegistry;
 
@@ -97,7 +98,7 @@ public final class TenancyHealthContributorAutoConfiguration {
 		@ConditionalOnMissingBean(name = { "tenancyRegistryHealthIndicator", "tenancyRegistryHealthContributor" })
 		ConfigServerRegistryHealthIndicator tenancyRegistryHealthIndicator(ConfigServerTenantRegistry registry,
 				ObjectProvider<ConfigServerChangeFollower> follower, CachingTenantRegistry cache,
-				TenancyRegistryProperties properties) {
+				TenancyRegistryProperties properties, ObjectProvider<TenantChangePush> push) {
 			// Answered recently: within a few polls (and at least a few seconds, so one
 			// slow poll is no outage).
 			TenancyRegistryProperties.ConfigServer server = properties.configServer();
@@ -105,8 +106,10 @@ public final class TenancyHealthContributorAutoConfiguration {
 			if (recently.compareTo(Duration.ofSeconds(5)) < 0) {
 				recently = Duration.ofSeconds(5);
 			}
+			// While changes are pushed the feed is polled every safety interval only.
+			Duration recentlyWhilePushed = server.bus().safetyPollInterval().multipliedBy(2).plus(server.readTimeout());
 			return new ConfigServerRegistryHealthIndicator(registry.connection(), follower.getIfAvailable(), cache,
-					recently);
+					recently, push.getIfAvailable(), recentlyWhilePushed);
 		}
 
 	}

@@ -98,22 +98,39 @@ public record TenancyRegistryProperties(@DefaultValue("properties") Source sourc
 	 * @param password The client password for HTTP basic authentication (never logged).
 	 * @param connectTimeout Longest wait for a connection to the config server.
 	 * @param readTimeout Longest wait for an answer from the config server.
-	 * @param pollInterval Time between polls of the changes feed; a change reaches the
-	 * cache within about this interval.
+	 * @param pollInterval Time between polls of the changes feed while changes are not
+	 * pushed (no bus, or the bus disconnected); a change reaches the cache within about
+	 * this interval.
 	 * @param sslBundle Name of the SSL bundle (spring.ssl.bundle.*) whose trust material
 	 * (and key, for mutual TLS) the client uses for an https URL; the JDK's trust store
 	 * when unset.
+	 * @param bus Tenant changes pushed over Spring Cloud Bus.
 	 */
 	public record ConfigServer(URI url, String username, String password, @DefaultValue("1s") Duration connectTimeout,
-			@DefaultValue("2s") Duration readTimeout, @DefaultValue("500ms") Duration pollInterval, String sslBundle) {
+			@DefaultValue("2s") Duration readTimeout, @DefaultValue("500ms") Duration pollInterval, String sslBundle,
+			@DefaultValue Bus bus) {
 
 		@Override
 		public String toString() {
 			return "ConfigServer[url=" + this.url + ", username=" + this.username + ", password="
 					+ ((this.password != null) ? "******" : null) + ", connectTimeout=" + this.connectTimeout
 					+ ", readTimeout=" + this.readTimeout + ", pollInterval=" + this.pollInterval + ", sslBundle="
-					+ this.sslBundle + "]";
+					+ this.sslBundle + ", bus=" + this.bus + "]";
 		}
+
+	}
+
+	/**
+	 * Tenant changes pushed by the config server over Spring Cloud Bus (with
+	 * spring-cloud-starter-bus-amqp on the class path and spring.cloud.bus.enabled not
+	 * false); the changes feed stays the catch-up path.
+	 *
+	 * @param enabled Whether to apply tenant change events from the bus.
+	 * @param safetyPollInterval Time between polls of the changes feed while the bus is
+	 * connected: the longest a change lost on the broker (or suppressed by whoever can
+	 * publish there) takes to arrive.
+	 */
+	public record Bus(@DefaultValue("true") boolean enabled, @DefaultValue("30s") Duration safetyPollInterval) {
 
 	}
 

@@ -41,6 +41,13 @@ public class TestEnvironmentPostProcessor implements EnvironmentPostProcessor, O
 		}
 		values.put("management.server.port", "0");
 		environment.getPropertySources().addFirst(new MapPropertySource("config-server-tests", values));
+		// No bus unless a test asks for one: these contexts would otherwise all publish
+		// and
+		// consume on the shared broker's exchange (the bus is tested with the server's
+		// jar in
+		// sample-app's ConfigServerBusTest).
+		environment.getPropertySources()
+			.addLast(new MapPropertySource("config-server-tests-bus", Map.of("spring.cloud.bus.enabled", "false")));
 		if (!environment.containsProperty("encrypt.key")) {
 			// last, so a test's or profile's own key wins
 			environment.getPropertySources()

@@ -3,9 +3,11 @@ package dev.tenancy.registry.remote;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +29,12 @@ import dev.tenancy.TenantId;
  * cursor is unknown (410 Gone, or an envelope cursor behind the one asked for, as after
  * the feed was reset), or the first cursor could only be fetched after failures (lookups
  * may have been answered meanwhile).
+ * <p>
+ * When changes are pushed (Spring Cloud Bus, {@code dev.tenancy.registry.bus}), the feed
+ * is the catch-up path: {@link #setPollInterval} slows the polls down to a safety net
+ * while the push channel is connected, and {@link #catchUp()} asks for a poll at once (a
+ * gap in the pushed cursors, a reconnection to the broker). The cursor only ever moves
+ * with what this authenticated feed says, never with what was pushed.
  */
 public final class ConfigServerChangeFollower implements AutoCloseable {
 
@@ -46,9 +54,15 @@ public final class ConfigServerChangeFollower implements AutoCloseable {
 
 	private final Runnable onGap;
 
-	private final long pollNanos;
+	private volatile long pollNanos;
 
 	private final long maxBackoffNanos;
+
+	/** Released to cut the current wait between polls short. */
+	private final Semaphore wake = new Semaphore(0);
+
+	private volatile LongConsumer onCaughtUp = (cursor) -> {
+	};
 
 	private final Thread thread;
 
@@ -91,7 +105,7 @@ public final class ConfigServerChangeFollower implements AutoCloseable {
 		this.onChange = onChange;
 		this.onGap = onGap;
 		this.pollNanos = pollInterval.toNanos();
-		this.maxBackoffNanos = Math.max(maxBackoff.toNanos(), this.pollNanos);
+		this.maxBackoffNanos = Math.max(maxBackoff.toNanos(), pollInterval.toNanos());
 		this.thread = new Thread(this::run, "tenancy-registry-follower");
 		this.thread.setDaemon(true);
 		this.thread.start();
@@ -124,7 +138,8 @@ public final class ConfigServerChangeFollower implements AutoCloseable {
 				failures = 0;
 				this.following = true;
 				this.lastAnswerNanos = System.nanoTime();
-				sleep(this.pollNanos);
+				this.onCaughtUp.accept(this.cursor);
+				awaitNextPoll(this.pollNanos);
 			}
 			catch (RuntimeException ex) {
 				if (!this.running) {
@@ -217,6 +232,60 @@ public final class ConfigServerChangeFollower implements AutoCloseable {
 			}
 		}
 		return true;
+	}
+
+	/**
+	 * Waits until the next poll is due or {@link #catchUp()} is called, whichever comes
+	 * first. Several catch-up requests during one wait make one poll.
+	 */
+	private void awaitNextPoll(long nanos) {
+		try {
+			if (this.wake.tryAcquire(nanos, TimeUnit.NANOSECONDS)) {
+				this.wake.drainPermits();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.running = false;
+		}
+	}
+
+	/**
+	 * Poll the feed now rather than at the next poll interval (while the config server
+	 * does not answer, the backoff still applies: a flood of requests cannot turn into a
+	 * flood of polls).
+	 */
+	public void catchUp() {
+		this.wake.release();
+	}
+
+	/**
+	 * Change the time between polls; takes effect after the current wait (call
+	 * {@link #catchUp()} to end that at once).
+	 * @param pollInterval the new interval, positive
+	 */
+	public void setPollInterval(Duration pollInterval) {
+		if (pollInterval.isNegative() || pollInterval.isZero()) {
+			throw new IllegalArgumentException("pollInterval must be positive");
+		}
+		this.pollNanos = pollInterval.toNanos();
+	}
+
+	/**
+	 * The time between polls.
+	 * @return the interval
+	 */
+	public Duration pollInterval() {
+		return Duration.ofNanos(this.pollNanos);
+	}
+
+	/**
+	 * Be told, on the follower's thread, the cursor after each poll that reached the end
+	 * of the feed.
+	 * @param onCaughtUp told the cursor
+	 */
+	public void setOnCaughtUp(LongConsumer onCaughtUp) {
+		this.onCaughtUp = onCaughtUp;
 	}
 
 	private void sleep(long nanos) {
