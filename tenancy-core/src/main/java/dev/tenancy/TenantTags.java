@@ -243,16 +243,17 @@ public final class TenantTags {
 			}
 		}
 		// Holders that rank out lose their value first: at no time do more than max hold
-		// one.
-		for (String holder : List.copyOf(this.holders.keySet())) {
-			if (!next.contains(holder)) {
-				this.holders.remove(holder);
-				for (Consumer<String> listener : this.untaggedListeners) {
-					listener.accept(holder);
+		// one. Under the admission lock, so no tenant outside the ranking takes a value
+		// freed here.
+		synchronized (this.admission) {
+			for (String holder : List.copyOf(this.holders.keySet())) {
+				if (!next.contains(holder)) {
+					this.holders.remove(holder);
+					for (Consumer<String> listener : this.untaggedListeners) {
+						listener.accept(holder);
+					}
 				}
 			}
-		}
-		synchronized (this.admission) {
 			for (String tenant : next) {
 				if (this.holders.size() >= this.max) {
 					break;

@@ -1,11 +1,15 @@
 package dev.tenancy.web;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
@@ -108,6 +112,43 @@ class MicrometerTenantRequestMetricsTest {
 		assertThat(count("heavy-3", "served")).isZero();
 		invariants.check();
 		assertThat(invariants.maxTenantValuesSeen).isEqualTo(4);
+	}
+
+	@Test
+	void concurrentRequestsAcrossThousandsOfRankingsNeverExceedTheBoundNorLeakASeries() throws Exception {
+		AtomicLong clock = new AtomicLong();
+		TenantTags tags = new TenantTags(2, Duration.ofNanos(1000), clock::get);
+		MicrometerTenantRequestMetrics metrics = new MicrometerTenantRequestMetrics(this.registry, tags);
+		AtomicBoolean running = new AtomicBoolean(true);
+		AtomicInteger worst = new AtomicInteger();
+		Thread checker = Thread.ofPlatform().start(() -> {
+			while (running.get()) {
+				worst.accumulateAndGet(tenantValues().size(), Math::max);
+			}
+		});
+		List<Thread> workers = new ArrayList<>();
+		for (int w = 0; w < 4; w++) {
+			int seed = w;
+			workers.add(Thread.ofPlatform().start(() -> {
+				java.util.Random random = new java.util.Random(seed);
+				for (int i = 0; i < 20_000; i++) {
+					clock.addAndGet(37);
+					// skewed: tenant t-0 most, t-7 least, and the leaders change over
+					// time
+					int rank = Integer.numberOfTrailingZeros(random.nextInt() | 0x80);
+					metrics.request("t-" + ((rank + i / 5000) % 8), true, (i % 3 == 0) ? "rate_limited" : "served");
+				}
+			}));
+		}
+		for (Thread worker : workers) {
+			worker.join();
+		}
+		running.set(false);
+		checker.join();
+		assertThat(worst.get()).as("tenant_id values at any moment").isLessThanOrEqualTo(3);
+		Set<String> values = tenantValues();
+		values.remove("other");
+		assertThat(tags.holders()).hasSizeLessThanOrEqualTo(2).containsAll(values);
 	}
 
 	@Test
