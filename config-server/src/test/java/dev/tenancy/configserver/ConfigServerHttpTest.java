@@ -151,48 +151,56 @@ class ConfigServerHttpTest {
 	}
 
 	@Test
-	void healthIsOpenAndShowsNoDetails() {
+	void healthShowsOperatorsItsComponentsAndDetailsOnTheManagementPort() {
 		HttpResponse<String> response = management("/actuator/health", null);
 
-		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		JsonNode health = Http.json(response);
 		assertThat(health.path("status").asString()).isEqualTo("UP");
-		assertNoHealthDetails(health);
+		JsonNode components = health.path("components");
+		assertThat(components.propertyNames()).contains("tenancyRegistry", "configServer", "db", "diskSpace");
+		// the registry's state: its tenants, its cache, its change listener
+		JsonNode registry = components.path("tenancyRegistry").path("details");
+		assertThat(registry.has("tenants")).as(registry.toString()).isTrue();
+		assertThat(registry.has("cached")).as(registry.toString()).isTrue();
+		assertThat(registry.path("changeListener").asString()).isEqualTo("listening");
+		assertNoSecret(response.body());
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "/actuator/health/liveness", "/actuator/health/readiness" })
-	void probesAreOpenAndShowNoDetails(String path) {
+	void probesAreOpen(String path) {
 		HttpResponse<String> response = management(path, null);
 
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(Http.json(response).propertyNames()).containsExactly("status");
+		assertThat(Http.json(response).path("status").asString()).isEqualTo("UP");
+		assertNoSecret(response.body());
 	}
 
 	@Test
-	void healthComponentsAreNotReachable() {
-		assertThat(management("/actuator/health/diskSpace", null).statusCode()).isEqualTo(404);
-		assertThat(management("/actuator/health/configServer", null).statusCode()).isEqualTo(404);
+	void readinessShowsTheRegistryAndLivenessNoDependency() {
+		assertThat(Http.json(management("/actuator/health/readiness", null)).path("components").propertyNames())
+			.contains("tenancyRegistry");
+		assertThat(Http.json(management("/actuator/health/liveness", null)).path("components").propertyNames())
+			.doesNotContain("tenancyRegistry", "db", "configServer");
 	}
 
-	/**
-	 * Only the overall status, plus the names of the probe groups; no component, no
-	 * detail.
-	 */
-	private static void assertNoHealthDetails(JsonNode health) {
-		assertThat(health.propertyNames()).contains("status").isSubsetOf("status", "groups");
-		for (JsonNode group : health.path("groups")) {
-			assertThat(group.isString()).as("group " + group).isTrue();
+	@Test
+	void eachHealthComponentIsReachableOnTheManagementPortOnly() {
+		HttpResponse<String> registry = management("/actuator/health/tenancyRegistry", null);
+		assertThat(registry.statusCode()).as(registry.body()).isEqualTo(200);
+		assertThat(Http.json(registry).path("details").has("tenants")).isTrue();
+		assertThat(management("/actuator/health/diskSpace", null).statusCode()).isEqualTo(200);
+		for (String path : new String[] { "/actuator/health/tenancyRegistry", "/actuator/health/diskSpace" }) {
+			HttpResponse<String> public_ = get(path, sampleApp());
+			assertThat(public_.statusCode()).as(path).isIn(401, 403, 404);
+			assertThat(public_.body()).as(path).doesNotContain("tenancyRegistry", "diskSpace", "\"details\"");
 		}
-		assertThat(health.toString()).doesNotContain("components", "details", "diskSpace", "configServer");
 	}
 
-	@Test
-	void healthShowsNoDetailsToAuthenticatedClientsEither() {
-		HttpResponse<String> response = management("/actuator/health", sampleApp());
-
-		assertThat(response.statusCode()).isEqualTo(200);
-		assertNoHealthDetails(Http.json(response));
+	/** Health details name dependencies and counts, never a credential. */
+	private static void assertNoSecret(String body) {
+		assertThat(body).doesNotContain(SAMPLE_APP_SECRET, SAMPLE_APP_HASH, "billing-secret", "password", "{cipher}");
 	}
 
 	@Test

@@ -86,6 +86,10 @@ class ConfigServerClientTest {
 		assertThat(context.getEnvironment().getProperty("tenancy.registry.source")).isEqualTo("config-server");
 		assertThat(context.getEnvironment().getPropertySources().stream().map((source) -> source.getName()))
 			.anyMatch((name) -> name.contains("configserver"));
+		// The config server's shared configuration does not hide the app's health details
+		// from its operators on the management port.
+		HttpResponse<String> health = Api.management(context).get("/actuator/health");
+		assertThat(health.body()).contains("\"tenancyRegistry\"", "\"tenancyRateLimiter\"", "\"details\"");
 	}
 
 	@Test

@@ -1,12 +1,19 @@
 package dev.tenancy.sample;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
+
+import dev.tenancy.Tenant;
+import dev.tenancy.TenantId;
+import dev.tenancy.registry.TenantAdministration;
+import dev.tenancy.registry.TenantChange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,6 +83,34 @@ class ManagementPortTest {
 		// the change listener (LISTEN/NOTIFY) is connected
 		assertThat(scrape).contains("tenancy_registry_listener_connected 1.0")
 			.contains("tenancy_registry_listener_reconnects_total");
+	}
+
+	@Test
+	void aTenantChangeIsTimedFromItsWriteInTheDatabaseToItsInvalidationInTheCache() throws InterruptedException {
+		String id = RateLimiting.uniqueTenant("lag");
+		Tenant created = RateLimiting.create(this.context, id, RateLimiting.limit(1000, Duration.ofMinutes(1), null));
+		this.context.getBean(TenantAdministration.class)
+			.update(TenantId.of(id), created.version(), "Lag", created.config(), new TenantChange("lag-test", null));
+		double count = 0;
+		String scrape = "";
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		while (count < 2 && System.nanoTime() < deadline) {
+			Thread.sleep(50);
+			scrape = management().get("/actuator/prometheus").body();
+			count = value(scrape, "tenancy_registry_listener_lag_seconds_count");
+		}
+		assertThat(count).as("changes timed (other tests' changes may add to them)").isGreaterThanOrEqualTo(2);
+		// a real change: milliseconds (the registry promises a second; 5 s leaves room
+		// for a
+		// loaded machine)
+		assertThat(value(scrape, "tenancy_registry_listener_lag_seconds_max")).isPositive().isLessThan(5.0);
+	}
+
+	private static double value(String scrape, String name) {
+		return scrape.lines()
+			.filter((line) -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+			.mapToDouble((line) -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+			.sum();
 	}
 
 	/** The value of a counter series in Prometheus text, 0 if absent. */

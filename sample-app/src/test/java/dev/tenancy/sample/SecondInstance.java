@@ -1,5 +1,9 @@
 package dev.tenancy.sample;
 
+import java.sql.SQLException;
+
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariDataSource;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -37,7 +41,13 @@ final class SecondInstance {
 	}
 
 	static HikariDataSource dataSource() {
-		return context().getBean(HikariDataSource.class);
+		// the DataSource bean is Datasource Micrometer's proxy around the pool
+		try {
+			return context().getBean(DataSource.class).unwrap(HikariDataSource.class);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 }

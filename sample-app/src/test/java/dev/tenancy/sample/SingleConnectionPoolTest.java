@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +34,10 @@ class SingleConnectionPoolTest {
 		String ops = Api.bearer(api.token("ops-client"));
 		String acmeTrip = create(api, acme, "Pool acme");
 		String globexTrip = create(api, globex, "Pool globex");
-		JdbcClient jdbc = JdbcClient.create(dataSource);
+		// The app's DataSource (Datasource Micrometer's proxy around the pool), the one
+		// its
+		// transaction manager binds connections to.
+		JdbcClient jdbc = JdbcClient.create(SecondInstance.context().getBean(DataSource.class));
 		TransactionTemplate transaction = new TransactionTemplate(
 				SecondInstance.context().getBean(PlatformTransactionManager.class));
 		List<Object> sessions = new ArrayList<>();

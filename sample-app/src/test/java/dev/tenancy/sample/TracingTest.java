@@ -44,8 +44,9 @@ import static org.awaitility.Awaitility.await;
  * The spans of a tenant's request, exported in-process: one trace (the caller's, from its
  * {@code traceparent}) holds the request, the tenant resolution, the registry lookup with
  * its cache outcome, the rate-limit decision and its Redis call, each carrying the tenant
- * as {@code tenant_id}; the trace crosses {@code @Async} and executor hops; and with no
- * OTLP endpoint configured no OTLP exporter exists and nothing about exporting is logged.
+ * as {@code tenant_id}, and the database work (Datasource Micrometer's connection and
+ * query spans); the trace crosses {@code @Async} and executor hops; and with no OTLP
+ * endpoint configured no OTLP exporter exists and nothing about exporting is logged.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "management.opentelemetry.tracing.export.schedule-delay=50ms")
@@ -130,6 +131,43 @@ class TracingTest {
 				.findFirst(), Optional::isPresent)
 			.get();
 		assertThat(secondLookup.getAttributes().get(CACHE)).isEqualTo("hit");
+	}
+
+	@Test
+	void theDatabaseWorkOfATenantRequestIsInItsTrace() {
+		Api api = new Api(this.port);
+		String token = api.token("acme-client");
+		String traceId = "5cf92f3577b34da6a3ce929d0e0e4737";
+
+		HttpResponse<String> trips = api.get("/api/trips", "Authorization", Api.bearer(token), "traceparent",
+				"00-" + traceId + "-00f067aa0ba902b8-01");
+		assertThat(trips.statusCode()).as(trips.body()).isEqualTo(200);
+
+		Map<String, SpanData> trace = await().atMost(Duration.ofSeconds(10))
+			.until(() -> spansOf(traceId), (found) -> found.containsKey("http get /api/trips")
+					&& found.containsKey("query") && found.containsKey("connection"));
+		// Datasource Micrometer's spans: the connection (the tenant's transaction on it)
+		// and its queries, inside the request that did the work.
+		SpanData request = trace.get("http get /api/trips");
+		assertThat(request.getAttributes().get(TENANT_ID)).isEqualTo("acme");
+		Map<String, SpanData> byId = this.spans.getFinishedSpanItems()
+			.stream()
+			.filter((span) -> span.getTraceId().equals(traceId))
+			.collect(Collectors.toMap(SpanData::getSpanId, Function.identity()));
+		for (String name : new String[] { "connection", "query" }) {
+			SpanData span = trace.get(name);
+			String parent = span.getParentSpanId();
+			while (byId.containsKey(parent) && !parent.equals(request.getSpanId())) {
+				parent = byId.get(parent).getParentSpanId();
+			}
+			assertThat(parent).as("%s is inside the request's span", name).isEqualTo(request.getSpanId());
+		}
+		// queries without their parameter values: the tenant id set on the transaction,
+		// a trip's data
+		this.spans.getFinishedSpanItems()
+			.stream()
+			.filter((span) -> span.getName().equals("query"))
+			.forEach((query) -> assertThat(query.getAttributes().asMap().toString()).doesNotContain("acme"));
 	}
 
 	@Test

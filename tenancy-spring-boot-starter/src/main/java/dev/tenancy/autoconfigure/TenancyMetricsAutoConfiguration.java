@@ -11,6 +11,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.tenancy.TenantTags;
 import dev.tenancy.registry.CachingTenantRegistry;
 import dev.tenancy.registry.CachingTenantRegistryMetrics;
 import dev.tenancy.registry.jdbc.PostgresChangeListener;
@@ -31,13 +32,23 @@ import dev.tenancy.web.TenantRequestMetrics;
 @EnableConfigurationProperties(TenancyMetricsProperties.class)
 public final class TenancyMetricsAutoConfiguration {
 
+	/**
+	 * Which tenants hold their own tenant_id tag value: one ranking for the app, so the
+	 * same tenants are tagged on every tenant meter that uses it.
+	 * @param properties the metrics properties
+	 * @return the tenant tags
+	 */
 	@Bean
 	@ConditionalOnMissingBean
-	TenantRequestMetrics tenantRequestMetrics(ObjectProvider<MeterRegistry> registry,
-			TenancyMetricsProperties properties) {
+	TenantTags tenancyTenantTags(TenancyMetricsProperties properties) {
+		return new TenantTags(properties.maxTenantTags(), properties.tenantTagsWindow(), System::nanoTime);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TenantRequestMetrics tenantRequestMetrics(ObjectProvider<MeterRegistry> registry, TenantTags tenantTags) {
 		MeterRegistry meters = registry.getIfUnique();
-		return (meters != null) ? new MicrometerTenantRequestMetrics(meters, properties.maxTenantTags())
-				: TenantRequestMetrics.NONE;
+		return (meters != null) ? new MicrometerTenantRequestMetrics(meters, tenantTags) : TenantRequestMetrics.NONE;
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 
+import dev.tenancy.TenantTags;
 import dev.tenancy.registry.remote.ConfigServerChangeFollower;
 import dev.tenancy.registry.remote.ConfigServerChangeFollowerMetrics;
 import dev.tenancy.test.FakeTenantApi;
@@ -49,6 +50,35 @@ class TenancyMetricsAutoConfigurationTest {
 	void negativeBoundIsRefused() {
 		this.runner.withPropertyValues("tenancy.metrics.max-tenant-tags=-1")
 			.run((context) -> assertThat(context).hasFailed());
+	}
+
+	@Test
+	void aRankingWindowThatIsNotPositiveIsRefused() {
+		for (String window : new String[] { "0s", "-1m" }) {
+			this.runner.withPropertyValues("tenancy.metrics.tenant-tags-window=" + window)
+				.run((context) -> assertThat(context).as(window).hasFailed());
+		}
+	}
+
+	@Test
+	void oneTenantTagRankingServesTheAppsTenantMetersAndAppsMayDeclareTheirOwn() {
+		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run((context) -> {
+			assertThat(context).hasSingleBean(TenantTags.class);
+			context.getBean(TenantRequestMetrics.class).request("acme", true, "served");
+			assertThat(context.getBean(TenantTags.class).holders()).containsExactly("acme");
+		});
+		TenantTags own = new TenantTags(0);
+		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withBean(TenantTags.class, () -> own)
+			.run((context) -> {
+				assertThat(context.getBean(TenantTags.class)).isSameAs(own);
+				context.getBean(TenantRequestMetrics.class).request("acme", true, "served");
+				assertThat(context.getBean(MeterRegistry.class)
+					.find("tenancy.requests")
+					.tag("tenant_id", "other")
+					.counter()
+					.count()).isEqualTo(1);
+			});
 	}
 
 	@Test

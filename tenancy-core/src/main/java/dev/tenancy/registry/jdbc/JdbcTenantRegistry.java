@@ -52,6 +52,15 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 	/** The notification channel; the payload is the tenant id. */
 	public static final String CHANNEL = "tenancy_tenant_changed";
 
+	/**
+	 * The channel of each change's time, sent right after the {@link #CHANNEL} one in the
+	 * same transaction: the payload is the tenant id, a space and the database's clock in
+	 * microseconds since the epoch, so listeners can measure how late they apply a
+	 * change. A channel of its own, so listeners of earlier versions (which take every
+	 * payload on {@link #CHANNEL} for a tenant id) keep working beside this one.
+	 */
+	public static final String CHANGED_AT_CHANNEL = "tenancy_tenant_changed_at";
+
 	private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -338,7 +347,12 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 	}
 
 	private void notifyChange(TenantId id) {
-		this.jdbc.sql("select pg_notify(?, ?)").params(CHANNEL, id.value()).query().singleRow();
+		this.jdbc
+			.sql("select pg_notify(?, ?), pg_notify(?, ?::text || ' ' || "
+					+ "(extract(epoch from clock_timestamp()) * 1000000)::bigint)")
+			.params(CHANNEL, id.value(), CHANGED_AT_CHANNEL, id.value())
+			.query()
+			.singleRow();
 	}
 
 	private static void checkDisplayName(String displayName) {

@@ -5,6 +5,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +56,9 @@ public final class PostgresChangeListener implements AutoCloseable {
 
 	private final AtomicLong reconnects = new AtomicLong();
 
+	private volatile Consumer<Duration> lagRecorder = (lag) -> {
+	};
+
 	private volatile boolean running = true;
 
 	private volatile boolean connected;
@@ -86,6 +91,18 @@ public final class PostgresChangeListener implements AutoCloseable {
 	}
 
 	/**
+	 * Add to what is told, for each change, how long after its commit this listener
+	 * applied it: from the database's clock when the change was written (the
+	 * {@link JdbcTenantRegistry#CHANGED_AT_CHANNEL} notification) to this instance's
+	 * clock right after {@code onChange} returned. Clock skew between the two hosts adds
+	 * to it (negative values count as zero).
+	 * @param lagRecorder the recorder (for a timer, typically)
+	 */
+	public synchronized void addLagRecorder(Consumer<Duration> lagRecorder) {
+		this.lagRecorder = this.lagRecorder.andThen(lagRecorder);
+	}
+
+	/**
 	 * @return whether the listening connection is up
 	 */
 	public boolean isConnected() {
@@ -111,6 +128,7 @@ public final class PostgresChangeListener implements AutoCloseable {
 				connection.setAutoCommit(true);
 				try (Statement statement = connection.createStatement()) {
 					statement.execute("LISTEN " + JdbcTenantRegistry.CHANNEL);
+					statement.execute("LISTEN " + JdbcTenantRegistry.CHANGED_AT_CHANNEL);
 				}
 				this.connected = true;
 				if (!first) {
@@ -126,7 +144,7 @@ public final class PostgresChangeListener implements AutoCloseable {
 					PGNotification[] notifications = pg.getNotifications((int) POLL.toMillis());
 					if (notifications != null) {
 						for (PGNotification notification : notifications) {
-							TenantId.parse(notification.getParameter()).ifPresent(this.onChange);
+							handle(notification);
 						}
 					}
 					if (notifications == null || notifications.length == 0) {
@@ -154,6 +172,40 @@ public final class PostgresChangeListener implements AutoCloseable {
 			sleep(backoffMillis);
 			backoffMillis = Math.min(backoffMillis * 2, 2000);
 		}
+	}
+
+	// Notifications come in commit order, and a change's time right after its id: by the
+	// time its time arrives, the change itself has been applied.
+	private void handle(PGNotification notification) {
+		if (JdbcTenantRegistry.CHANNEL.equals(notification.getName())) {
+			TenantId.parse(notification.getParameter()).ifPresent(this.onChange);
+		}
+		else if (JdbcTenantRegistry.CHANGED_AT_CHANNEL.equals(notification.getName())) {
+			Duration lag = lag(notification.getParameter(), Instant.now());
+			if (lag != null) {
+				this.lagRecorder.accept(lag);
+			}
+		}
+	}
+
+	/**
+	 * The lag of a change-time payload ({@code "<tenant id> <epoch microseconds>"}).
+	 * @param payload the payload
+	 * @param now the time the change was applied
+	 * @return the lag (zero if the payload is in the future), or {@code null} if the
+	 * payload is not one
+	 */
+	static Duration lag(String payload, Instant now) {
+		int space = (payload != null) ? payload.indexOf(' ') : -1;
+		if (space < 0 || TenantId.parse(payload.substring(0, space)).isEmpty()) {
+			return null;
+		}
+		String micros = payload.substring(space + 1);
+		if (micros.isEmpty() || micros.length() > 18 || !micros.chars().allMatch((c) -> c >= '0' && c <= '9')) {
+			return null;
+		}
+		Instant committed = Instant.EPOCH.plus(Long.parseLong(micros), ChronoUnit.MICROS);
+		return committed.isAfter(now) ? Duration.ZERO : Duration.between(committed, now);
 	}
 
 	private static void checkAlive(Connection connection) throws SQLException {

@@ -4,16 +4,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.sql.DriverManager;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -111,6 +116,49 @@ class RegistryPropagationTest {
 		assertThat(writerLatencies)
 			.allSatisfy((nanos) -> assertThat(Duration.ofNanos(nanos)).isLessThan(PROPAGATION_LIMIT));
 		assertThat(latencies).allSatisfy((nanos) -> assertThat(Duration.ofNanos(nanos)).isLessThan(PROPAGATION_LIMIT));
+	}
+
+	@Test
+	void eachChangeIsTimedFromItsWriteInTheDatabaseToItsInvalidationHere(TestInfo test) {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		new PostgresChangeListenerMetrics(b.listener).bindTo(meters);
+		Timer lag = meters.get(PostgresChangeListenerMetrics.LAG).timer();
+		TenantId id = id(test, "lag");
+		long started = System.nanoTime();
+		Tenant current = a.registry.create(id, "Lag", TenantConfig.empty(), OPERATOR);
+		for (int round = 0; round < 5; round++) {
+			current = a.registry.update(id, current.version(), "Lag " + round, TenantConfig.empty(), OPERATOR);
+			long version = current.version();
+			awaitSeen(b, id, (tenant) -> tenant.isPresent() && tenant.get().version() == version);
+		}
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		while (lag.count() < 6 && System.nanoTime() < deadline) {
+			Thread.onSpinWait();
+		}
+		assertThat(lag.count()).as("changes timed").isGreaterThanOrEqualTo(6);
+		long elapsed = System.nanoTime() - started;
+		// Other tests' changes on the same database may be timed too: every one is a real
+		// change, applied within the propagation limit, never longer than this test ran.
+		assertThat(lag.max(TimeUnit.NANOSECONDS)).isPositive()
+			.isLessThan(Math.min(elapsed, PROPAGATION_LIMIT.toNanos()));
+		assertThat(lag.mean(TimeUnit.MILLISECONDS)).isLessThan(PROPAGATION_LIMIT.toMillis());
+		logger.info("Change lag, write in the database to invalidation in B's cache: {} changes, mean {} ms, max {} ms",
+				lag.count(), String.format(Locale.ROOT, "%.2f", lag.mean(TimeUnit.MILLISECONDS)),
+				String.format(Locale.ROOT, "%.2f", lag.max(TimeUnit.MILLISECONDS)));
+	}
+
+	@Test
+	void changeTimesThatAreNotOnesAreIgnored() {
+		Instant now = Instant.parse("2026-12-01T00:00:00Z");
+		long nowMicros = ChronoUnit.MICROS.between(Instant.EPOCH, now);
+		assertThat(PostgresChangeListener.lag("acme " + (nowMicros - 1500), now))
+			.isEqualTo(Duration.ofNanos(1_500_000));
+		// a database clock ahead of this host's: no negative lag
+		assertThat(PostgresChangeListener.lag("acme " + (nowMicros + 5_000_000), now)).isEqualTo(Duration.ZERO);
+		for (String hostile : new String[] { null, "", "acme", "acme ", " 123", "acme -5", "acme 1e9", "acme 12 34",
+				"ACME 123", "acme 99999999999999999999999", "../x 123", "acme 0x10", "acme ١٢٣" }) {
+			assertThat(PostgresChangeListener.lag(hostile, now)).as(hostile).isNull();
+		}
 	}
 
 	@Test
