@@ -1,21 +1,17 @@
 package dev.tenancy.ratelimit;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import dev.tenancy.TenantTags;
+import dev.tenancy.metrics.TenantCounters;
 
 /**
  * Rate-limit metrics on a Micrometer registry:
@@ -29,9 +25,12 @@ import dev.tenancy.TenantTags;
  * <li>{@value #REDIS_LATENCY} (timer; tag {@code outcome} = success|failure)</li>
  * <li>{@value #DEGRADED} (gauge; 1 while Redis is not used)</li>
  * </ul>
- * The {@code tenant_id} tag carries the tenant id for the first {@code maxTenantTags}
- * tenants seen and {@value #OTHER} for every other, so a registry never holds more than
- * that many tenant series per meter.
+ * The {@code tenant_id} tag is bounded by a {@link TenantTags}: the top tenants by
+ * traffic keep their own value, every other is tagged {@value #OTHER}, and the series of
+ * a tenant that loses its value are removed ({@link TenantCounters}). Given the app's
+ * shared {@link TenantTags} (the one {@code tenancy.requests} ranks), the limiter's
+ * meters use the same holders without counting a request twice; on its own it ranks the
+ * decisions it sees.
  */
 public final class MicrometerRateLimitMetrics implements RateLimitMetrics {
 
@@ -61,26 +60,45 @@ public final class MicrometerRateLimitMetrics implements RateLimitMetrics {
 
 	private final MeterRegistry registry;
 
-	private final TenantTags tenantTags;
+	private final Function<String, String> tenantTag;
+
+	private final TenantCounters decisions;
+
+	private final TenantCounters rejections;
+
+	private final TenantCounters fallbacks;
 
 	private final Timer redisSuccess;
-
-	// Counters by their tag values, so the request path does not build and look up a
-	// meter id on
-	// every decision. Bounded like the tags themselves: (maxTenantTags + 1) tenants × few
-	// values.
-	private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
 
 	private final Timer redisFailure;
 
 	/**
-	 * Metrics on a registry.
+	 * Metrics on a registry, ranking tenants by the decisions they get.
 	 * @param registry the registry
 	 * @param maxTenantTags how many distinct tenants get their own tag value (0 for none)
 	 */
 	public MicrometerRateLimitMetrics(MeterRegistry registry, int maxTenantTags) {
+		this(registry, new TenantTags(maxTenantTags), true);
+	}
+
+	/**
+	 * Metrics on a registry whose tenant tags follow the app's shared ranking, which
+	 * another meter feeds (the requests a tenant makes are counted there, not again
+	 * here).
+	 * @param registry the registry
+	 * @param tenantTags the app's shared tenant tags
+	 */
+	public MicrometerRateLimitMetrics(MeterRegistry registry, TenantTags tenantTags) {
+		this(registry, tenantTags, false);
+	}
+
+	private MicrometerRateLimitMetrics(MeterRegistry registry, TenantTags tenantTags, boolean ranksItself) {
 		this.registry = Objects.requireNonNull(registry, "registry");
-		this.tenantTags = new TenantTags(maxTenantTags);
+		Objects.requireNonNull(tenantTags, "tenantTags");
+		this.tenantTag = ranksItself ? tenantTags::tag : tenantTags::existingTag;
+		this.decisions = new TenantCounters(registry, tenantTags, DECISIONS, "Rate-limit decisions");
+		this.rejections = new TenantCounters(registry, tenantTags, REJECTIONS, "Requests rejected by the rate limiter");
+		this.fallbacks = new TenantCounters(registry, tenantTags, FALLBACKS, "Rate-limit decisions made without Redis");
 		this.redisSuccess = Timer.builder(REDIS_LATENCY)
 			.description("Time of rate-limit decisions in Redis")
 			.tag("outcome", "success")
@@ -94,30 +112,18 @@ public final class MicrometerRateLimitMetrics implements RateLimitMetrics {
 	@Override
 	public void decision(RateLimitRequest request, RateLimitDecision decision) {
 		String tenant = tenantTag(request);
-		counter(DECISIONS, "Rate-limit decisions", TenantTags.KEY, tenant, "outcome",
-				decision.allowed() ? "allowed" : "rejected", "source",
-				decision.source().name().toLowerCase(Locale.ROOT))
-			.increment();
+		this.decisions.incrementTagged(tenant, "outcome", decision.allowed() ? "allowed" : "rejected", "source",
+				decision.source().name().toLowerCase(Locale.ROOT));
 		if (!decision.allowed()) {
-			counter(REJECTIONS, "Requests rejected by the rate limiter", TenantTags.KEY, tenant, "policy",
-					(decision.rejectedBy() != null) ? decision.rejectedBy() : "unavailable")
-				.increment();
+			this.rejections.incrementTagged(tenant, "policy",
+					(decision.rejectedBy() != null) ? decision.rejectedBy() : "unavailable");
 		}
 	}
 
 	@Override
 	public void fallback(RateLimitRequest request, FailureMode mode, String reason) {
-		counter(FALLBACKS, "Rate-limit decisions made without Redis", TenantTags.KEY, tenantTag(request), "mode",
-				mode.name().toLowerCase(Locale.ROOT), "reason", reason)
-			.increment();
-	}
-
-	private Counter counter(String name, String description, String... tags) {
-		List<String> key = new ArrayList<>(tags.length + 1);
-		key.add(name);
-		key.addAll(Arrays.asList(tags));
-		return this.counters.computeIfAbsent(key,
-				(k) -> Counter.builder(name).description(description).tags(tags).register(this.registry));
+		this.fallbacks.incrementTagged(tenantTag(request), "mode", mode.name().toLowerCase(Locale.ROOT), "reason",
+				reason);
 	}
 
 	@Override
@@ -134,7 +140,7 @@ public final class MicrometerRateLimitMetrics implements RateLimitMetrics {
 	}
 
 	private String tenantTag(RateLimitRequest request) {
-		return this.tenantTags.tag(request.plan().tenant().value());
+		return this.tenantTag.apply(request.plan().tenant().value());
 	}
 
 }

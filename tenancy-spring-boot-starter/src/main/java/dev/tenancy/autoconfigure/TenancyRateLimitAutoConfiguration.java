@@ -24,6 +24,7 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 
+import dev.tenancy.TenantTags;
 import dev.tenancy.ratelimit.FailureMode;
 import dev.tenancy.ratelimit.FailureModePolicy;
 import dev.tenancy.ratelimit.FallbackRateLimiter;
@@ -148,10 +149,17 @@ public final class TenancyRateLimitAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		RateLimitMetrics rateLimitMetrics(ObjectProvider<io.micrometer.core.instrument.MeterRegistry> registry,
-				TenancyRateLimitProperties properties) {
+				ObjectProvider<TenantTags> tenantTags, TenancyRateLimitProperties properties) {
 			io.micrometer.core.instrument.MeterRegistry meters = registry.getIfUnique();
-			return (meters != null) ? new MicrometerRateLimitMetrics(meters, properties.metrics().maxTenantTags())
-					: RateLimitMetrics.NONE;
+			if (meters == null) {
+				return RateLimitMetrics.NONE;
+			}
+			// The app's shared ranking when the metrics auto-configuration made one, so a
+			// tenant holds its own value on the limiter's meters exactly when it does on
+			// tenancy.requests.
+			TenantTags shared = tenantTags.getIfUnique();
+			return (shared != null) ? new MicrometerRateLimitMetrics(meters, shared)
+					: new MicrometerRateLimitMetrics(meters, properties.metrics().maxTenantTags());
 		}
 
 	}

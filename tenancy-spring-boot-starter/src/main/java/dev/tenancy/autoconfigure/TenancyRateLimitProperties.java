@@ -232,8 +232,10 @@ public record TenancyRateLimitProperties(@DefaultValue("true") boolean enabled, 
 	/**
 	 * Metrics of the limiter, recorded when a Micrometer {@code MeterRegistry} exists.
 	 *
-	 * @param maxTenantTags How many tenants get their own tenant tag value; every other
-	 * tenant is tagged other.
+	 * @param maxTenantTags How many tenants get their own tenant tag value on the
+	 * limiter's meters when the app has no shared tenant tags (tenancy.metrics.*, which
+	 * otherwise decide: the same tenants hold their own value on every meter); every
+	 * other tenant is tagged other.
 	 */
 	public record Metrics(@DefaultValue("100") int maxTenantTags) {
 
