@@ -72,9 +72,10 @@ import org.springframework.security.web.SecurityFilterChain;
  * {@code /admin/**} paths are closed, so they can never be read as an application
  * "admin".</li>
  * <li>Actuator lives on the management port ({@code management.server.port}); there
- * {@code /actuator/health} (no details) and its probes are open, {@code info} needs a
- * client, the rest is closed. {@code /actuator/**} on the server port is closed too, so
- * it can never be served as the configuration of an application called "actuator".</li>
+ * {@code /actuator/health} (with components and details, for operators) and its probes
+ * are open, {@code info} needs a client, the rest is closed. {@code /actuator/**} on the
+ * server port is closed too, so it can never be served as the configuration of an
+ * application called "actuator".</li>
  * <li>Other parts of the server add narrow rules of their own with
  * {@link ConfigServerAuthorizationRules} beans.</li>
  * </ul>

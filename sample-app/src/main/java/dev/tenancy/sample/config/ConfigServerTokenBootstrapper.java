@@ -2,6 +2,8 @@ package dev.tenancy.sample.config;
 
 import java.time.Duration;
 
+import io.micrometer.observation.ObservationRegistry;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -29,7 +31,13 @@ import org.springframework.web.client.RestTemplate;
  * absent), whose {@link RestTemplate} carries an interceptor that puts the token on every
  * request ({@link ServiceTokens}: fetched on first use, renewed before it expires,
  * requested again once after a 401), and sends no basic credentials. Without a token URI
- * the Config client is left exactly as Spring Cloud Config makes it.
+ * the Config client is as Spring Cloud Config makes it.
+ * <p>
+ * Either way its {@code RestTemplate} is observed with the application's
+ * {@link ObservationRegistry} once the application runs
+ * ({@link ApplicationObservationRegistry}): a fetch on refresh is a client span of the
+ * current trace and carries its {@code traceparent} to the config server. The fetch at
+ * start-up happens before any tracer exists and is not traced.
  */
 public class ConfigServerTokenBootstrapper implements BootstrapRegistryInitializer {
 
@@ -37,6 +45,8 @@ public class ConfigServerTokenBootstrapper implements BootstrapRegistryInitializ
 
 	@Override
 	public void initialize(BootstrapRegistry registry) {
+		ApplicationObservationRegistry observations = new ApplicationObservationRegistry();
+		registry.addCloseListener((closed) -> observations.use(closed.getApplicationContext()));
 		registry.register(ConfigClientRequestTemplateFactory.class, (context) -> {
 			ConfigClientProperties client = context.get(ConfigClientProperties.class);
 			Log log = LogFactory.getLog(ConfigServerConfigDataLocationResolver.class);
@@ -46,23 +56,46 @@ public class ConfigServerTokenBootstrapper implements BootstrapRegistryInitializ
 					.resolveConfigurationProperties(PREFIX, TenancyConfigServerTokenProperties.class, () -> null);
 			}
 			if (token == null || !token.enabled()) {
-				return new ConfigClientRequestTemplateFactory(log, client);
+				return new ObservedRequestTemplateFactory(log, client, observations);
 			}
 			ServiceTokens tokens = new ServiceTokens(
 					new ServiceTokens.Settings(token.tokenUri(), token.clientId(), token.clientSecret(), token.scopes(),
 							token.renewBefore(), Duration.ofMillis(client.getRequestConnectTimeout()),
 							Duration.ofMillis(client.getRequestReadTimeout())));
-			return new TokenRequestTemplateFactory(log, client, tokens);
+			return new TokenRequestTemplateFactory(log, client, observations, tokens);
 		});
 	}
 
+	/**
+	 * The Config client's request factory as Spring Cloud Config makes it, observed: once
+	 * the application runs, each fetch (on refresh) joins the current trace.
+	 */
+	static class ObservedRequestTemplateFactory extends ConfigClientRequestTemplateFactory {
+
+		private final ObservationRegistry observations;
+
+		ObservedRequestTemplateFactory(Log log, ConfigClientProperties properties, ObservationRegistry observations) {
+			super(log, properties);
+			this.observations = observations;
+		}
+
+		@Override
+		public RestTemplate create() {
+			RestTemplate template = super.create();
+			template.setObservationRegistry(this.observations);
+			return template;
+		}
+
+	}
+
 	/** The Config client's request factory, with the service token. */
-	static final class TokenRequestTemplateFactory extends ConfigClientRequestTemplateFactory {
+	static final class TokenRequestTemplateFactory extends ObservedRequestTemplateFactory {
 
 		private final ServiceTokens tokens;
 
-		TokenRequestTemplateFactory(Log log, ConfigClientProperties properties, ServiceTokens tokens) {
-			super(log, properties);
+		TokenRequestTemplateFactory(Log log, ConfigClientProperties properties, ObservationRegistry observations,
+				ServiceTokens tokens) {
+			super(log, properties, observations);
 			this.tokens = tokens;
 		}
 
