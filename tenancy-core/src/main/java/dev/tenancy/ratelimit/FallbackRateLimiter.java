@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -162,8 +163,11 @@ public final class FallbackRateLimiter implements RateLimiter {
 
 	@Override
 	public CompletionStage<RateLimitDecision> consume(RateLimitRequest request) {
-		Observation observation = Observation.createNotStarted(OBSERVATION, this.observationRegistry)
-			.contextualName("rate limit decision")
+		Observation observation = Observation.createNotStarted(OBSERVATION, this.observationRegistry);
+		if (observation.isNoop()) {
+			return decide(request, RateLimiter::consume, true, observation);
+		}
+		observation.contextualName("rate limit decision")
 			.lowCardinalityKeyValue("fallback", "none")
 			.highCardinalityKeyValue(TenantContext.MDC_KEY, request.plan().tenant().value())
 			.start();
@@ -228,65 +232,146 @@ public final class FallbackRateLimiter implements RateLimiter {
 				: Observation.createNotStarted(REDIS_OBSERVATION, this.observationRegistry)
 					.contextualName("rate limit redis")
 					.start();
-		long start = System.nanoTime();
+		Asking asking = new Asking(request, operation, consuming, decision, call);
 		CompletableFuture<RateLimitDecision> answer;
 		try {
-			answer = operation.apply(this.redis, request).toCompletableFuture().copy();
+			answer = operation.apply(this.redis, request).toCompletableFuture();
 		}
 		catch (RuntimeException ex) {
 			answer = CompletableFuture.failedFuture(ex);
 		}
-		CompletableFuture<RateLimitDecision> redisAnswer = answer;
-		// Settles the breaker, metrics and reported state, whatever answered the request.
-		redisAnswer.whenComplete((made, ex) -> settle(request, made, ex, System.nanoTime() - start, call));
-		long lateNanos = Math.max(1, this.answerWaitNanos - this.timeoutNanos);
-		return redisAnswer.copy().orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS).handle((made, ex) -> {
-			if (ex == null && made != null) {
-				return answered(request, made, consuming);
-			}
-			if (redisAnswer.isDone() && !redisAnswer.isCompletedExceptionally()) {
-				return answered(request, redisAnswer.join(), consuming);
-			}
-			if (!isTimeout(unwrap(ex)) || redisAnswer.isDone()) {
-				return failed(request, redisAnswer, operation, consuming, decision);
-			}
-			// Slow: Redis has not answered within the timeout but may still, until the
-			// answer wait (a second timer, only for slow decisions).
-			redisAnswer.orTimeout(lateNanos, TimeUnit.NANOSECONDS);
-			Optional<RateLimitDecision> rejected = rejectionFromReport(request);
-			if (rejected.isPresent()) {
-				decision.lowCardinalityKeyValue("fallback", "slow");
-				if (consuming) {
-					this.metrics.fallback(request, FailureMode.LOCAL, "slow");
-					this.metrics.decision(request, rejected.get());
-				}
-				return CompletableFuture.completedFuture(rejected.get());
-			}
-			return redisAnswer
-				.handle((late, lateEx) -> (lateEx == null && late != null) ? answered(request, late, consuming)
-						: failed(request, redisAnswer, operation, consuming, decision))
-				.thenCompose((stage) -> stage);
-		}).thenCompose((stage) -> stage);
-	}
-
-	/** Redis answered: its decision stands. */
-	private CompletionStage<RateLimitDecision> answered(RateLimitRequest request, RateLimitDecision made,
-			boolean consuming) {
-		if (consuming) {
-			this.metrics.decision(request, made);
+		asking.answer = answer;
+		answer.whenComplete(asking::answered);
+		if (!asking.result.isDone()) {
+			Deadlines.after(this.timeoutNanos, asking::timedOut);
 		}
-		return CompletableFuture.completedFuture(made);
+		return asking.result;
 	}
 
 	/**
-	 * Redis failed or did not answer within the answer wait: the failure mode decides.
+	 * One decision asked of Redis. The engine's answer, the timeout and the answer wait
+	 * race; whichever comes first decides (once) and settles the breaker (once). Nothing
+	 * completes or cancels the engine's own future: it may be shared by coalesced
+	 * decisions.
 	 */
-	private CompletionStage<RateLimitDecision> failed(RateLimitRequest request,
-			CompletableFuture<RateLimitDecision> answer, Operation operation, boolean consuming, Observation decision) {
-		Throwable cause = answer.handle((made, ex) -> unwrap(ex)).getNow(null);
-		String reason = isTimeout(cause) ? "timeout" : "error";
-		decision.lowCardinalityKeyValue("fallback", reason);
-		return fallback(request, reason, operation, consuming);
+	private final class Asking {
+
+		private static final int SETTLED = 1;
+
+		private static final int DECIDED = 2;
+
+		final CompletableFuture<RateLimitDecision> result = new CompletableFuture<>();
+
+		private final RateLimitRequest request;
+
+		private final Operation operation;
+
+		private final boolean consuming;
+
+		private final Observation decision;
+
+		private final Observation call;
+
+		private final long startNanos = System.nanoTime();
+
+		private final AtomicInteger done = new AtomicInteger();
+
+		volatile CompletableFuture<RateLimitDecision> answer;
+
+		Asking(RateLimitRequest request, Operation operation, boolean consuming, Observation decision,
+				Observation call) {
+			this.request = request;
+			this.operation = operation;
+			this.consuming = consuming;
+			this.decision = decision;
+			this.call = call;
+		}
+
+		/** Redis answered or failed, however late. */
+		void answered(RateLimitDecision made, Throwable ex) {
+			if (mark(SETTLED)) {
+				settle(this.request, made, ex, System.nanoTime() - this.startNanos, this.call);
+			}
+			if (ex == null && made != null) {
+				if (mark(DECIDED)) {
+					this.result.complete(accepted(this.request, made, this.consuming));
+				}
+				return;
+			}
+			decideByFailureMode(isTimeout(unwrap(ex)) ? "timeout" : "error");
+		}
+
+		/**
+		 * The timeout passed. Slow is not down: keep waiting for the answer, up to the
+		 * answer wait, unless Redis's last report already proves a rejection.
+		 */
+		void timedOut() {
+			CompletableFuture<RateLimitDecision> answer = this.answer;
+			if ((this.done.get() & DECIDED) != 0 || (answer != null && answer.isDone())) {
+				return;
+			}
+			Optional<RateLimitDecision> rejected = rejectionFromReport(this.request);
+			if (rejected.isPresent()) {
+				if (mark(DECIDED)) {
+					this.decision.lowCardinalityKeyValue("fallback", "slow");
+					if (this.consuming) {
+						FallbackRateLimiter.this.metrics.fallback(this.request, FailureMode.LOCAL, "slow");
+						FallbackRateLimiter.this.metrics.decision(this.request, rejected.get());
+					}
+					this.result.complete(rejected.get());
+				}
+				return;
+			}
+			Deadlines.after(
+					Math.max(1, FallbackRateLimiter.this.answerWaitNanos - FallbackRateLimiter.this.timeoutNanos),
+					this::answerWaitPassed);
+		}
+
+		/**
+		 * No answer within the answer wait: a failure for the breaker, and the failure
+		 * mode decides.
+		 */
+		void answerWaitPassed() {
+			CompletableFuture<RateLimitDecision> answer = this.answer;
+			if (answer != null && answer.isDone()) {
+				return;
+			}
+			if (mark(SETTLED)) {
+				settle(this.request, null, new TimeoutException("Redis did not answer within the answer wait"),
+						System.nanoTime() - this.startNanos, this.call);
+			}
+			decideByFailureMode("timeout");
+		}
+
+		private void decideByFailureMode(String reason) {
+			if (!mark(DECIDED)) {
+				return;
+			}
+			this.decision.lowCardinalityKeyValue("fallback", reason);
+			fallback(this.request, reason, this.operation, this.consuming).whenComplete((made, ex) -> {
+				if (ex != null) {
+					this.result.completeExceptionally(ex);
+				}
+				else {
+					this.result.complete(made);
+				}
+			});
+		}
+
+		/** Whether this call set the flag (it was not set before). */
+		private boolean mark(int flag) {
+			int before = this.done.getAndAccumulate(flag, (current, bit) -> current | bit);
+			return (before & flag) == 0;
+		}
+
+	}
+
+	/** Redis answered: its decision stands. */
+	private RateLimitDecision accepted(RateLimitRequest request, RateLimitDecision made, boolean consuming) {
+		if (consuming) {
+			this.metrics.decision(request, made);
+		}
+		return made;
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 
@@ -55,7 +56,7 @@ public final class LocalRateLimiter implements RateLimiter {
 
 	private final Cache<Key, LocalBucket> buckets;
 
-	private final Cache<Key, Reported> reported;
+	private final Cache<Key, LastReport> reported;
 
 	private final LocalSpend spend;
 
@@ -106,21 +107,23 @@ public final class LocalRateLimiter implements RateLimiter {
 		}).build();
 		// A report is worth keeping until its bucket would be full again (its refill
 		// time plus the windows to fill it); bounded like the buckets.
-		this.reported = Caffeine.newBuilder().maximumSize(maxBuckets).expireAfter(new Expiry<Key, Reported>() {
+		this.reported = Caffeine.newBuilder().maximumSize(maxBuckets).expireAfter(new Expiry<Key, LastReport>() {
 
 			@Override
-			public long expireAfterCreate(Key key, Reported value, long currentTime) {
-				return value.keepNanos();
+			public long expireAfterCreate(Key key, LastReport value, long currentTime) {
+				return value.get().keepNanos();
 			}
 
 			@Override
-			public long expireAfterUpdate(Key key, Reported value, long currentTime, long currentDuration) {
-				return value.keepNanos();
+			public long expireAfterUpdate(Key key, LastReport value, long currentTime, long currentDuration) {
+				return value.get().keepNanos();
 			}
 
 			@Override
-			public long expireAfterRead(Key key, Reported value, long currentTime, long currentDuration) {
-				return currentDuration;
+			public long expireAfterRead(Key key, LastReport value, long currentTime, long currentDuration) {
+				// every report is merged in place after a read: keep it as long as the
+				// latest one is worth keeping
+				return value.get().keepNanos();
 			}
 
 		}).build();
@@ -159,15 +162,14 @@ public final class LocalRateLimiter implements RateLimiter {
 			long resetNanos = (status.resetNanos() > 0) ? status.resetNanos() : windowNanos;
 			Reported report = new Reported(plan.version(), Math.max(0, status.remaining() - pending), now + resetNanos,
 					policy);
-			// Answers may arrive out of order. Tokens only come back at a refill, so
-			// until the refill the older report expected, the lower count (and the later
-			// refill) holds.
-			this.reported.asMap()
-				.merge(key, report,
-						(old, fresh) -> (old.version() != fresh.version() || old.refillAtNanos() <= now) ? fresh
-								: new Reported(fresh.version(), Math.min(old.remaining(), fresh.remaining()),
-										Math.max(old.refillAtNanos(), fresh.refillAtNanos()), fresh.policy()));
-			if (pending == 0) {
+			// Merged in place: a cache write per decision would cost far more than the
+			// decision's own bookkeeping.
+			LastReport last = this.reported.getIfPresent(key);
+			if (last == null) {
+				last = this.reported.get(key, (ignored) -> new LastReport(report));
+			}
+			last.merge(report, now);
+			if (pending == 0 && this.buckets.asMap().containsKey(key)) {
 				// Redis knows all this instance spent: the next outage starts from this
 				// report.
 				this.buckets.invalidate(key);
@@ -189,7 +191,7 @@ public final class LocalRateLimiter implements RateLimiter {
 		long retryAfter = 0;
 		List<RateLimitPolicy> policies = request.policies();
 		for (RateLimitPolicy policy : policies) {
-			Reported last = this.reported.getIfPresent(key(request, policy));
+			Reported last = lastReport(key(request, policy));
 			if (last == null || last.version() != request.plan().version() || !last.policy().equals(policy)) {
 				continue;
 			}
@@ -254,13 +256,18 @@ public final class LocalRateLimiter implements RateLimiter {
 		RateLimitPlan plan = request.plan();
 		Key key = key(request, policy);
 		LocalBucket bucket = this.buckets.get(key, (ignored) -> {
-			Reported last = this.reported.getIfPresent(key);
+			Reported last = lastReport(key);
 			boolean current = last != null && last.version() == plan.version() && last.policy().equals(policy);
 			return new LocalBucket(plan.version(), policy, this.instances, current ? last : null,
 					this.nanoClock.getAsLong());
 		});
 		bucket.upgrade(plan.version(), policy, this.instances);
 		return bucket;
+	}
+
+	private Reported lastReport(Key key) {
+		LastReport last = this.reported.getIfPresent(key);
+		return (last != null) ? last.get() : null;
 	}
 
 	private long pending(Key key) {
@@ -300,6 +307,33 @@ public final class LocalRateLimiter implements RateLimiter {
 			double keep = (double) Math.max(0, this.refillAtNanos - System.nanoTime())
 					+ (double) windows * policy.window().toNanos();
 			return (long) Math.min(Long.MAX_VALUE / 2, Math.max(1_000_000_000d, keep));
+		}
+
+	}
+
+	/** The latest report of a bucket, merged in place. */
+	private static final class LastReport {
+
+		private final AtomicReference<Reported> value;
+
+		LastReport(Reported first) {
+			this.value = new AtomicReference<>(first);
+		}
+
+		Reported get() {
+			return this.value.get();
+		}
+
+		/**
+		 * Answers may arrive out of order. Tokens only come back at a refill, so until
+		 * the refill the older report expected, the lower count (and the later refill)
+		 * holds.
+		 */
+		void merge(Reported fresh, long nowNanos) {
+			this.value.accumulateAndGet(fresh,
+					(old, next) -> (old.version() != next.version() || old.refillAtNanos() <= nowNanos) ? next
+							: new Reported(next.version(), Math.min(old.remaining(), next.remaining()),
+									Math.max(old.refillAtNanos(), next.refillAtNanos()), next.policy()));
 		}
 
 	}
