@@ -23,6 +23,7 @@
 #   ROUNDS     how many interleaved rounds (default 1); ratios are taken within a round
 #   WARMUP     warm-up seconds before each measurement (default 10)
 #   JAR        the app jar (default sample-app/target/sample-app.jar)
+#   JAVA_OPTS  JVM options for every app start, e.g. JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/app.jfr
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${1:-20}
@@ -61,7 +62,7 @@ for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && brea
 
 start_app() {
   # shellcheck disable=SC2086
-  java -jar "$JAR" --spring.profiles.active=local --server.port="$PORT" --management.server.port=$((PORT + 1)) \
+  java ${JAVA_OPTS:-} -jar "$JAR" --spring.profiles.active=local --server.port="$PORT" --management.server.port=$((PORT + 1)) \
     --spring.datasource.url="jdbc:postgresql://$PG_HOST:$PG_PORT/$DB" \
     --tenancy.rate-limit.redis.url="redis://127.0.0.1:$REDIS_PORT" ${APP_ARGS:-} "$@" >"$LOG/app.log" 2>&1 &
   APP=$!

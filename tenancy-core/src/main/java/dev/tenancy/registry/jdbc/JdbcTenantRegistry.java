@@ -75,6 +75,8 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 
 	private final Consumer<TenantChangedEvent> events;
 
+	private final String schema;
+
 	/**
 	 * Create a registry.
 	 * @param dataSource the database
@@ -87,6 +89,7 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 		}
 		this.jdbc = JdbcClient.create(dataSource);
 		this.transactions = new TransactionTemplate(new JdbcTransactionManager(dataSource));
+		this.schema = schema;
 		this.tenantTable = schema + ".tenant";
 		this.auditTable = schema + ".tenant_audit";
 		this.events = (events != null) ? events : (event) -> {
@@ -172,6 +175,7 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 		String json = TenantConfigJson.write(tenant.config());
 		try {
 			this.transactions.executeWithoutResult((status) -> {
+				lockChanges();
 				this.jdbc.sql("insert into " + this.tenantTable
 						+ " (id, display_name, status, config, config_source, version) values (?, ?, ?, ?::jsonb, 'db', 0)")
 					.params(id.value(), tenant.displayName(), tenant.status().name(), json)
@@ -195,6 +199,7 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 		}
 		String json = TenantConfigJson.write((config != null) ? config : TenantConfig.empty());
 		Tenant updated = this.transactions.execute((status) -> {
+			lockChanges();
 			Tenant before = lockForChange(id, expectedVersion);
 			Tenant after = new Tenant(id, (displayName != null) ? displayName : before.displayName(), before.status(),
 					config, before.version() + 1);
@@ -219,6 +224,7 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 			case DELETED -> "deleted";
 		};
 		Tenant updated = this.transactions.execute((status) -> {
+			lockChanges();
 			Tenant before = lockForChange(id, expectedVersion);
 			if (!before.status().canBecome(target)) {
 				throw new TenantRegistryException.InvalidTransition(id.value(), before.status().name(), target.name());
@@ -285,7 +291,10 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 	 * @param work the work, given this registry's SQL helper
 	 */
 	void inTransaction(Consumer<Writer> work) {
-		this.transactions.executeWithoutResult((status) -> work.accept(new Writer()));
+		this.transactions.executeWithoutResult((status) -> {
+			lockChanges();
+			work.accept(new Writer());
+		});
 	}
 
 	/**
@@ -320,6 +329,20 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 			notifyChange(tenant.id());
 		}
 
+	}
+
+	/**
+	 * Serialises the registry's write transactions until they commit, so that audit ids
+	 * (the changes feed's cursor) become visible in id order: a feed reader past id N
+	 * never misses an N-1 committed later. Taken first, before any tenant row lock, so
+	 * that writers wait for each other here and never deadlock; the audit table's insert
+	 * trigger takes the same lock for any other writer.
+	 */
+	private void lockChanges() {
+		this.jdbc.sql("select pg_advisory_xact_lock(hashtext(?), hashtext('tenant_audit'))")
+			.param(this.schema)
+			.query()
+			.singleRow();
 	}
 
 	private Tenant lockForChange(TenantId id, Long expectedVersion) {
