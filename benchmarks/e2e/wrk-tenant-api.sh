@@ -12,11 +12,13 @@
 # Needs: the built jar (./mvnw -B -q -Dmaven.test.skip=true package), PostgreSQL on localhost
 # (superuser postgres, trust auth), wrk. Uses ports PORT and PORT+1 (default 18888/18889) and a
 # scratch database it drops.
-# Usage: [PORT=18888] benchmarks/e2e/wrk-tenant-api.sh [duration-seconds] [connections]
+# Usage: [PORT=18888] [ROUNDS=1] benchmarks/e2e/wrk-tenant-api.sh [duration-seconds] [connections]
+# ROUNDS repeats the three cached measurements, interleaved, on the same warm server.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${1:-20}
 CONNECTIONS=${2:-32}
+ROUNDS=${ROUNDS:-1}
 PORT=${PORT:-18888}
 MANAGEMENT_PORT=$((PORT + 1))
 DB=tenancy_bench_tenant_api_$PORT
@@ -66,9 +68,12 @@ BEARER_AUTH="Bearer $TOKEN"
 for auth in "$NOOP_AUTH" "$BCRYPT_AUTH" "$BEARER_AUTH"; do
   curl -s -o /dev/null -w "probe ${auth%% *}: %{http_code}\n" -H "Authorization: $auth" "$BASE/tenants/agency-42"
 done
-run_wrk cached-basic-noop "$NOOP_AUTH"
-run_wrk cached-basic-bcrypt-remembered "$BCRYPT_AUTH"
-run_wrk cached-bearer-token "$BEARER_AUTH"
+for round in $(seq 1 "$ROUNDS"); do
+  echo "== round $round, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  run_wrk cached-basic-noop "$NOOP_AUTH"
+  run_wrk cached-basic-bcrypt-remembered "$BCRYPT_AUTH"
+  run_wrk cached-bearer-token "$BEARER_AUTH"
+done
 stop_server
 
 start_server --tenancy.registry.cache.maximum-size=1
