@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <li>a tenant still in {@link dev.tenancy.context.TenantContext} or in the log MDC when
  * the test ends (it is cleared, so the next test starts clean);
  * <li>in a Spring test: an idle pooled connection of any {@code DataSource} bean still
- * carrying the tenant setting ({@code app.tenant_id});
+ * carrying the tenant setting ({@code app.tenant_id}), which is then cleared;
  * <li>in a Spring test: SQL naming a table with a {@code tenant_id} column run while no
  * tenant was current ({@link TenantSqlGuard} watches every {@code DataSource} bean of the
  * context for this).

@@ -92,6 +92,7 @@ public final class TenantHygieneExtension implements BeforeEachCallback, AfterEa
 					if (value != null && !value.isEmpty()) {
 						problems.add("a pooled connection of DataSource '" + bean.getKey() + "' still has " + setting
 								+ "=" + value);
+						clear(connection, setting);
 					}
 				}
 			}
@@ -110,6 +111,13 @@ public final class TenantHygieneExtension implements BeforeEachCallback, AfterEa
 				ResultSet rs = statement
 					.executeQuery("select current_setting('" + setting.replace("'", "''") + "', true)")) {
 			return rs.next() ? rs.getString(1) : null;
+		}
+	}
+
+	/** So the next test starts clean, whichever connection it gets. */
+	private static void clear(Connection connection, String setting) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			statement.execute("select set_config('" + setting.replace("'", "''") + "', '', false)");
 		}
 	}
 
