@@ -39,18 +39,23 @@ public final class TenantSqlGuard implements BeanPostProcessor {
 
 	private static final List<String> violations = Collections.synchronizedList(new ArrayList<>());
 
-	private static final Set<Guarded> guarded = new CopyOnWriteArraySet<>();
+	private static final Set<Watcher> watchers = new CopyOnWriteArraySet<>();
+
+	private static final boolean HIKARI = org.springframework.util.ClassUtils
+		.isPresent("com.zaxxer.hikari.HikariDataSource", TenantSqlGuard.class.getClassLoader());
 
 	private static volatile boolean armed;
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
-		if (bean instanceof DataSource dataSource && !(bean instanceof Guarded)) {
-			Guarded wrapped = new Guarded(dataSource);
-			guarded.add(wrapped);
-			return wrapped;
+		if (!(bean instanceof DataSource dataSource) || bean instanceof Watched) {
+			return bean;
 		}
-		return bean;
+		// A Hikari pool stays a Hikari pool (Spring Boot derives Flyway's and Liquibase's
+		// data
+		// sources from its type): a subclass with the same configuration, not yet
+		// started.
+		return (HIKARI && GuardedHikari.applies(dataSource)) ? GuardedHikari.of(dataSource) : new Guarded(dataSource);
 	}
 
 	/**
@@ -66,7 +71,7 @@ public final class TenantSqlGuard implements BeanPostProcessor {
 	 */
 	public static void arm() {
 		violations.clear();
-		guarded.forEach(Guarded::readTenantTables);
+		watchers.forEach(Watcher::readTenantTables);
 		armed = true;
 	}
 
@@ -75,37 +80,98 @@ public final class TenantSqlGuard implements BeanPostProcessor {
 		armed = false;
 	}
 
-	/**
-	 * A data source whose connections report statements on tenant tables that run with no
-	 * tenant.
-	 */
-	static final class Guarded extends DelegatingDataSource {
+	/** A data source of the guard. */
+	interface Watched {
 
-		private volatile List<Pattern> tenantTables = List.of();
+	}
+
+	/**
+	 * A plain data source whose connections report statements on tenant tables that run
+	 * with no tenant.
+	 */
+	static final class Guarded extends DelegatingDataSource implements Watched {
+
+		private final Watcher watcher;
 
 		Guarded(DataSource target) {
 			super(target);
+			this.watcher = new Watcher(target);
+		}
+
+		@Override
+		public Connection getConnection() throws SQLException {
+			return this.watcher.watch(super.getConnection());
+		}
+
+		@Override
+		public Connection getConnection(String username, String password) throws SQLException {
+			return this.watcher.watch(super.getConnection(username, password));
+		}
+
+	}
+
+	/** A Hikari pool whose connections are watched. */
+	static final class GuardedHikari extends com.zaxxer.hikari.HikariDataSource implements Watched {
+
+		private final Watcher watcher = new Watcher(this);
+
+		static boolean applies(DataSource dataSource) {
+			return dataSource.getClass() == com.zaxxer.hikari.HikariDataSource.class;
+		}
+
+		static DataSource of(DataSource dataSource) {
+			com.zaxxer.hikari.HikariDataSource original = (com.zaxxer.hikari.HikariDataSource) dataSource;
+			if (original.getHikariPoolMXBean() != null) {
+				// already started: watching it would mean a second pool
+				return new Guarded(dataSource);
+			}
+			GuardedHikari guarded = new GuardedHikari();
+			original.copyStateTo(guarded);
+			return guarded;
+		}
+
+		@Override
+		public Connection getConnection() throws SQLException {
+			return this.watcher.watch(super.getConnection());
+		}
+
+		Connection rawConnection() throws SQLException {
+			return super.getConnection();
+		}
+
+	}
+
+	/**
+	 * Watches the connections of one data source.
+	 */
+	static final class Watcher {
+
+		private final DataSource source;
+
+		private volatile List<Pattern> tenantTables = List.of();
+
+		Watcher(DataSource source) {
+			this.source = source;
+			watchers.add(this);
 		}
 
 		void readTenantTables() {
 			try {
 				List<Pattern> patterns = new ArrayList<>();
-				JdbcClient.create(getTargetDataSource()).sql("""
-						select n.nspname, c.relname
-						from pg_class c
-						join pg_namespace n on n.oid = c.relnamespace
-						join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
-						where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema')
-						  and not (c.relname = 'tenant_audit' and exists (select 1 from pg_class h
-						           where h.relnamespace = c.relnamespace and h.relname = 'tenancy_schema_history'))
-						""").query((rs) -> {
-					String table = Pattern.quote(rs.getString(2).toLowerCase(Locale.ROOT));
-					String schema = Pattern.quote(rs.getString(1).toLowerCase(Locale.ROOT));
-					patterns.add(Pattern.compile("(?<![\\w.])(" + schema + "\\.)?\"?" + table + "\"?(?!\\w)"));
-				});
+				Connection raw = (this.source instanceof GuardedHikari hikari) ? hikari.rawConnection()
+						: this.source.getConnection();
+				try (raw) {
+					JdbcClient.create(new org.springframework.jdbc.datasource.SingleConnectionDataSource(raw, true))
+						.sql(TENANT_TABLES)
+						.query((rs) -> {
+							String table = Pattern.quote(rs.getString(2).toLowerCase(Locale.ROOT));
+							String schema = Pattern.quote(rs.getString(1).toLowerCase(Locale.ROOT));
+							patterns.add(Pattern.compile("(?<![\\w.])(" + schema + "\\.)?\"?" + table + "\"?(?!\\w)"));
+						});
+				}
 				this.tenantTables = patterns;
 			}
-			catch (RuntimeException ex) {
+			catch (RuntimeException | SQLException ex) {
 				// not PostgreSQL, or not reachable: nothing to watch
 				this.tenantTables = List.of();
 			}
@@ -124,17 +190,7 @@ public final class TenantSqlGuard implements BeanPostProcessor {
 			}
 		}
 
-		@Override
-		public Connection getConnection() throws SQLException {
-			return watch(super.getConnection());
-		}
-
-		@Override
-		public Connection getConnection(String username, String password) throws SQLException {
-			return watch(super.getConnection(username, password));
-		}
-
-		private Connection watch(Connection connection) {
+		Connection watch(Connection connection) {
 			return proxy(Connection.class, connection, (method, args) -> {
 				if ((method.getName().startsWith("prepare") || method.getName().equals("nativeSQL")) && args != null
 						&& args.length > 0 && args[0] instanceof String sql) {
@@ -181,5 +237,15 @@ public final class TenantSqlGuard implements BeanPostProcessor {
 		}
 
 	}
+
+	private static final String TENANT_TABLES = """
+			select n.nspname, c.relname
+			from pg_class c
+			join pg_namespace n on n.oid = c.relnamespace
+			join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
+			where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema')
+			  and not (c.relname = 'tenant_audit' and exists (select 1 from pg_class h
+			           where h.relnamespace = c.relnamespace and h.relname = 'tenancy_schema_history'))
+			""";
 
 }
