@@ -24,7 +24,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.tenancy.TenantId;
 import dev.tenancy.context.TenantContext;
-import dev.tenancy.jdbc.RowLevelSecurityCheck;
 import dev.tenancy.jdbc.TenantTransactionListener;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +33,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * PostgreSQL row-level security, through the app's own DataSource and transaction manager
  * (the app role, not the owner): a query without any tenant predicate sees only the
  * current tenant's rows, no tenant sees no rows, writes for another tenant are refused,
- * keys are per tenant, and the catalog shows that this holds for every tenant table.
+ * and keys are per tenant. That every tenant table forces RLS with a policy on the tenant
+ * setting, and that the app role can bypass none of it, is the test kit's
+ * {@code RowLevelSecurityChecker} in {@link TripIsolationTest}.
  */
 @LocalAppTest
 class RowLevelSecurityTest {
@@ -199,31 +200,6 @@ class RowLevelSecurityTest {
 	}
 
 	@Test
-	void everyTenantTableForcesRowLevelSecurityWithAPolicyOnTheSetting() throws SQLException {
-		List<String> tenantTables = ownerStrings(
-				"""
-						select n.nspname || '.' || c.relname || ' rls=' || c.relrowsecurity || ' force=' || c.relforcerowsecurity
-						from pg_class c
-						join pg_namespace n on n.oid = c.relnamespace
-						join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
-						where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema')
-						  -- the tenant registry's audit trail spans all tenants by design; a registry schema is
-						  -- one holding the registry's Flyway history (the same rule as RowLevelSecurityCheck)
-						  and not (c.relname = 'tenant_audit' and exists (select 1 from pg_class h
-						           where h.relnamespace = c.relnamespace and h.relname = 'tenancy_schema_history'))
-						order by 1""");
-		List<String> policies = ownerStrings("""
-				select schemaname || '.' || tablename || ' ' || cmd || ' using=' || qual || ' check=' || with_check
-				from pg_policies where schemaname = 'travel' order by 1""");
-
-		assertThat(tenantTables).contains("travel.trip rls=true force=true")
-			.allSatisfy((table) -> assertThat(table).endsWith(" rls=true force=true"));
-		assertThat(policies).containsExactly(
-				"travel.trip ALL" + " using=((tenant_id)::text = current_setting('app.tenant_id'::text, true))"
-						+ " check=((tenant_id)::text = current_setting('app.tenant_id'::text, true))");
-	}
-
-	@Test
 	void everyKeyOfATenantTableIncludesTenantId() throws SQLException {
 		String tenantTables = """
 				select c.oid from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -249,28 +225,6 @@ class RowLevelSecurityTest {
 		assertThat(foreignKeysWithoutTenant).isEmpty();
 		assertThat(tripKeys).containsExactly("trip_pkey PRIMARY KEY (tenant_id, id)",
 				"trip_reference_key UNIQUE (tenant_id, reference)");
-	}
-
-	@Test
-	void theAppRoleIsNeitherSuperuserNorBypassRlsNorOwner() {
-		JdbcClient app = JdbcClient.create(this.dataSource);
-
-		Map<String, Object> role = app
-			.sql("select current_user as name, rolsuper, rolbypassrls from pg_roles where rolname = current_user")
-			.query()
-			.singleRow();
-		long owned = app
-			.sql("""
-					select (select count(*) from pg_class where relowner = (select oid from pg_roles where rolname = current_user))
-					     + (select count(*) from pg_namespace where nspowner = (select oid from pg_roles where rolname = current_user))""")
-			.query(Long.class)
-			.single();
-
-		assertThat(role).containsEntry("name", TestDatabase.APP_ROLE)
-			.containsEntry("rolsuper", false)
-			.containsEntry("rolbypassrls", false);
-		assertThat(owned).isZero();
-		assertThat(new RowLevelSecurityCheck(this.dataSource).problems()).isEmpty();
 	}
 
 	@Test

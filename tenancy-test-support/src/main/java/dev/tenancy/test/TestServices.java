@@ -65,9 +65,7 @@ public final class TestServices {
 				redisUrl = fromEnv.strip();
 			}
 			else if (dockerAvailable()) {
-				GenericContainer<?> redis = new GenericContainer<>("redis:7-alpine").withExposedPorts(6379);
-				redis.start();
-				redisUrl = "redis://" + redis.getHost() + ":" + redis.getMappedPort(6379);
+				redisUrl = Containers.redisUrl();
 			}
 			else {
 				throw new IllegalStateException(missing("Redis", REDIS_ENV, "redis://127.0.0.1:6379"));
@@ -90,11 +88,7 @@ public final class TestServices {
 			return fromEnv.strip();
 		}
 		if (dockerAvailable()) {
-			PostgreSQLContainer container = new PostgreSQLContainer("postgres:15-alpine");
-			container.start();
-			String url = container.getJdbcUrl();
-			return url + (url.contains("?") ? "&" : "?") + "user=" + container.getUsername() + "&password="
-					+ container.getPassword();
+			return Containers.postgresUrl();
 		}
 		throw new IllegalStateException(
 				missing("PostgreSQL", POSTGRES_ENV, "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres"));
@@ -127,12 +121,56 @@ public final class TestServices {
 	}
 
 	private static boolean dockerAvailable() {
+		if (!Containers.PRESENT) {
+			return false;
+		}
 		try {
-			return DockerClientFactory.instance().isDockerAvailable();
+			return Containers.dockerAvailable();
 		}
 		catch (RuntimeException | LinkageError ex) {
 			return false;
 		}
+	}
+
+	/**
+	 * Everything that touches Testcontainers, loaded only when it is on the class path
+	 * (the published test kit leaves it out for users who do not want it).
+	 */
+	private static final class Containers {
+
+		static final boolean PRESENT = isPresent("org.testcontainers.DockerClientFactory");
+
+		private Containers() {
+		}
+
+		static boolean dockerAvailable() {
+			return DockerClientFactory.instance().isDockerAvailable();
+		}
+
+		static String redisUrl() {
+			GenericContainer<?> redis = new GenericContainer<>("redis:7-alpine").withExposedPorts(6379);
+			redis.start();
+			return "redis://" + redis.getHost() + ":" + redis.getMappedPort(6379);
+		}
+
+		static String postgresUrl() {
+			PostgreSQLContainer container = new PostgreSQLContainer("postgres:15-alpine");
+			container.start();
+			String url = container.getJdbcUrl();
+			return url + (url.contains("?") ? "&" : "?") + "user=" + container.getUsername() + "&password="
+					+ container.getPassword();
+		}
+
+		private static boolean isPresent(String className) {
+			try {
+				Class.forName(className, false, TestServices.class.getClassLoader());
+				return true;
+			}
+			catch (ClassNotFoundException | LinkageError ex) {
+				return false;
+			}
+		}
+
 	}
 
 	private static String missing(String server, String variable, String example) {
