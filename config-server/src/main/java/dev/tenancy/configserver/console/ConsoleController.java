@@ -296,7 +296,8 @@ class ConsoleController {
 		model.addAttribute("errors", Map.of());
 		model.addAttribute("conflict", true);
 		model.addAttribute("meanwhile", changesSince(id, versionRead));
-		model.addAttribute("unsaved", ConfigDiff.of(TenantConfigJson.tree(now.config()), yours.document()));
+		model.addAttribute("unsaved", ConfigDiff.of(TenantConfigJson.tree(now.config()),
+				(yours.config() != null) ? TenantConfigJson.tree(yours.config()) : yours.document()));
 		return tenantPage(model, now);
 	}
 
