@@ -160,7 +160,7 @@ class ConsoleBrowserTest {
 		browser.findElement(By.cssSelector("form.tenant button[type=submit]")).click();
 
 		assertThat(browser.findElement(By.id("limit-error")).getText())
-			.isEqualTo("a whole number of requests of at least 1");
+			.isEqualTo("must be a whole number of requests of at least 1");
 		assertThat(browser.findElement(By.id("window-error")).getText()).contains("a bare number is refused");
 		assertThat(browser.findElement(By.id("limit")).getDomAttribute("aria-describedby")).isEqualTo("limit-error");
 		assertThat(stored(tenant).config().rateLimit().limit()).isEqualTo(1000);
