@@ -1,5 +1,6 @@
 package dev.tenancy.configserver.console;
 
+import java.time.Clock;
 import java.util.LinkedHashMap;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -123,12 +124,13 @@ public class ConsoleSecurityConfiguration {
 	}
 
 	/**
-	 * Usage of tenants for the console's chart; none until a source is configured.
+	 * Usage of tenants for the console's chart, from the apps' Prometheus endpoints
+	 * ({@code usage.sources}); none configured, no chart.
 	 */
 	@Bean
 	@ConditionalOnMissingBean
-	TenantUsage consoleTenantUsage() {
-		return (tenant) -> UsageChart.unavailable("No usage source is configured (see docs/console.md#usage).");
+	TenantUsage consoleTenantUsage(ConsoleProperties console) {
+		return new PrometheusTenantUsage(console.usage(), Clock.systemUTC(), true);
 	}
 
 	/**
