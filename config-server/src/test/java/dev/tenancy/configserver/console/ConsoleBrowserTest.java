@@ -2,16 +2,22 @@ package dev.tenancy.configserver.console;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.sun.net.httpserver.HttpServer;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,13 +60,26 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.DEFINED_PORT,
 		properties = { "server.port=" + ConsoleBrowserTest.PORT,
-				"tenancy.config-server.local-issuer.issuer=http://localhost:" + ConsoleBrowserTest.PORT })
+				"tenancy.config-server.local-issuer.issuer=http://localhost:" + ConsoleBrowserTest.PORT,
+				// an app instance's metrics, played by the test (APP_METRICS_PORT)
+				"tenancy.config-server.console.usage.sources=http://127.0.0.1:" + ConsoleBrowserTest.APP_METRICS_PORT
+						+ "/actuator/prometheus",
+				"tenancy.config-server.console.usage.interval=200ms" })
 @ActiveProfiles("local")
 class ConsoleBrowserTest {
 
 	static final int PORT = 19351;
 
 	static final String BASE = "http://localhost:" + PORT;
+
+	static final int APP_METRICS_PORT = 19362;
+
+	/** The tenant whose traffic the played app reports, and how often it was read. */
+	private static final AtomicReference<String> busyTenant = new AtomicReference<>("none");
+
+	private static final AtomicLong scrapes = new AtomicLong();
+
+	private static HttpServer appMetrics;
 
 	private static ChromeDriver browser;
 
@@ -77,6 +96,26 @@ class ConsoleBrowserTest {
 			screenshot(Path.of("target", "console-screenshots"), context.getDisplayName().replaceAll("\\W+", "-"));
 		}
 	};
+
+	/**
+	 * An app instance's Prometheus endpoint: each read, the busy tenant has had 7 more
+	 * requests served and 2 more refused with 429.
+	 */
+	@BeforeAll
+	static void startAppMetrics() throws IOException {
+		appMetrics = HttpServer.create(new InetSocketAddress("127.0.0.1", APP_METRICS_PORT), 0);
+		appMetrics.createContext("/actuator/prometheus", (exchange) -> {
+			long n = scrapes.incrementAndGet();
+			String body = "tenancy_requests_total{outcome=\"served\",tenant_id=\"" + busyTenant.get() + "\"} " + (7 * n)
+					+ ".0\n" + "tenancy_requests_total{outcome=\"rate_limited\",tenant_id=\"" + busyTenant.get()
+					+ "\"} " + (2 * n) + ".0\n";
+			byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+			exchange.sendResponseHeaders(200, bytes.length);
+			exchange.getResponseBody().write(bytes);
+			exchange.close();
+		});
+		appMetrics.start();
+	}
 
 	@BeforeAll
 	static void startBrowser() {
@@ -102,6 +141,28 @@ class ConsoleBrowserTest {
 		if (browser != null) {
 			browser.quit();
 		}
+		if (appMetrics != null) {
+			appMetrics.stop(0);
+		}
+	}
+
+	@Test
+	void aTenantsPageShowsItsRequestsAndRejectionsOfTheLastHour() {
+		Tenant tenant = tenant("usage", "Usage Unlimited");
+		busyTenant.set(tenant.id().value());
+		long seen = scrapes.get();
+		new WebDriverWait(browser, Duration.ofSeconds(10)).until((driver) -> scrapes.get() > seen + 3);
+		signIn("operator", "operator-demo-password");
+
+		browser.get(BASE + "/console/tenants/" + tenant.id().value());
+		WebElement usage = browser.findElement(By.cssSelector("section.usage"));
+		assertThat(usage.getText()).contains("Requests", "Rate-limited (429)");
+		long requests = Long.parseLong(usage.findElements(By.tagName("strong")).get(0).getText());
+		long rejected = Long.parseLong(usage.findElements(By.tagName("strong")).get(1).getText());
+		assertThat(requests).isPositive().isEqualTo(rejected * 9 / 2);
+		assertThat(usage.findElement(By.cssSelector("svg polyline.rejected")).getDomAttribute("points")).isNotBlank();
+		((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", usage);
+		saveForReadme("usage");
 	}
 
 	@Test
