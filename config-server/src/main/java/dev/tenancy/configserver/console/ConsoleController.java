@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.MDC;
 
 import dev.tenancy.Tenant;
+import dev.tenancy.configserver.tenants.TenantApiProperties;
 import dev.tenancy.TenantId;
 import dev.tenancy.TenantStatus;
 import dev.tenancy.registry.TenantAdministration;
@@ -23,6 +24,7 @@ import dev.tenancy.registry.TenantConfigJson;
 import dev.tenancy.registry.TenantRegistry;
 import dev.tenancy.registry.TenantRegistryException;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -60,8 +62,12 @@ class ConsoleController {
 
 	private final TenantUsage usage;
 
+	private final List<String> protectedKeys;
+
 	ConsoleController(TenantRegistry registry, TenantAdministration administration, ConsoleProperties properties,
-			TenantUsage usage) {
+			TenantUsage usage, ObjectProvider<TenantApiProperties> tenantApi) {
+		TenantApiProperties api = tenantApi.getIfAvailable();
+		this.protectedKeys = (api != null) ? api.protectedKeys() : List.of();
 		this.registry = registry;
 		this.administration = administration;
 		this.search = new TenantSearch(administration);
@@ -72,6 +78,15 @@ class ConsoleController {
 	@ModelAttribute("operator")
 	String operator(Authentication authentication) {
 		return (authentication != null) ? authentication.getName() : null;
+	}
+
+	/**
+	 * Keys the tenant API serves from the defaults and plans only: apps that read tenants
+	 * through this server do not see a tenant's own value for them, which the form says.
+	 */
+	@ModelAttribute("protectedKeys")
+	List<String> protectedKeys() {
+		return this.protectedKeys;
 	}
 
 	@GetMapping("/console")

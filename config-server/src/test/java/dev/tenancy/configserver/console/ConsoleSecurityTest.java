@@ -82,6 +82,9 @@ class ConsoleSecurityTest {
 			.doesNotContainPattern("(?i)\\son[a-z]+=");
 		// every change carries the CSRF token
 		assertThat(html).contains("name=\"_csrf\"");
+		// the rate limit is a protected key of the tenant API (application.yml): the form
+		// says that apps reading tenants through this server get the plan's
+		assertThat(html).contains("tenancy.config-server.protected-keys");
 	}
 
 	@Test
