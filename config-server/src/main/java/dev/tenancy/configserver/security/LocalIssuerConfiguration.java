@@ -69,6 +69,13 @@ import org.springframework.security.web.SecurityFilterChain;
  * metadata at {@code /.well-known/oauth-authorization-server}, so the same issuer can
  * serve more grants later (an operator's authorization code with PKCE).
  * <p>
+ * For the operator console it also serves the authorization code grant with OpenID
+ * Connect: people ({@code local-issuer.users}) sign in at {@code /issuer/login} (a form
+ * of its own chain, their sign-in kept in the session under a key the console never
+ * reads), the console client ({@code local-issuer.console-client}) must use PKCE, and
+ * only operators ({@code admin=true}) are granted the console's admin scope
+ * ({@link OperatorScopeAuthorizations}).
+ * <p>
  * The signing key is an RSA key generated at start-up and never stored: tokens die with
  * the process, and clients request new ones (the starter's client retries once with a new
  * token on a 401). Outside local development, leave this off and set
