@@ -56,7 +56,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code chromium-driver}), signed in through the local issuer with the authorization
  * code grant and PKCE, as an operator would. One browser for the class. A failing test
  * leaves a screenshot in {@code target/console-screenshots/}; the main pages are saved to
- * {@code docs/console/} for the README.
+ * {@code target/console-pages/}, or with {@code -Dtenancy.readme.write=true} to the
+ * README's {@code docs/console/}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.DEFINED_PORT,
 		properties = { "server.port=" + ConsoleBrowserTest.PORT,
@@ -316,10 +317,7 @@ class ConsoleBrowserTest {
 		browser.manage().deleteAllCookies();
 		browser.get(BASE + "/console/tenants");
 		new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/issuer/login"));
-		if (Boolean.getBoolean("console.readme-login-screenshot")
-				|| !Files.exists(readmeShots().resolve("sign-in.png"))) {
-			saveForReadme("sign-in");
-		}
+		saveForReadme("sign-in");
 		browser.findElement(By.id("username")).sendKeys(user);
 		browser.findElement(By.id("password")).sendKeys(password);
 		browser.findElement(By.cssSelector("form button[type=submit]")).click();
@@ -349,14 +347,18 @@ class ConsoleBrowserTest {
 				config.features(), config.emailDomains(), config.locale(), config.attributes());
 	}
 
-	private static Path readmeShots() {
-		return Path.of("..", "docs", "console");
+	/**
+	 * Where the pages' screenshots go: {@code target/console-pages/}, or the README's
+	 * {@code docs/console/} with {@code -Dtenancy.readme.write=true} (as the README's
+	 * property tables), so that a test run never changes tracked files by itself.
+	 */
+	private static Path pageShots() {
+		return Boolean.getBoolean("tenancy.readme.write") ? Path.of("..", "docs", "console")
+				: Path.of("target", "console-pages");
 	}
 
 	private static void saveForReadme(String name) {
-		if (Files.isDirectory(readmeShots())) {
-			screenshot(readmeShots(), name);
-		}
+		screenshot(pageShots(), name);
 	}
 
 	private static void screenshot(Path directory, String name) {
