@@ -124,9 +124,10 @@ class ConsoleController {
 
 	@PostMapping("/console/tenants")
 	String create(@ModelAttribute("form") TenantForm form, Authentication operator, Model model,
-			RedirectAttributes redirect) {
+			HttpServletResponse response, RedirectAttributes redirect) {
 		TenantForms.Result checked = TenantForms.read(form, true);
 		if (!checked.valid()) {
+			response.setStatus(422);
 			return invalid(model, form, checked, true, null);
 		}
 		TenantId id = TenantId.of(form.id().strip());
@@ -134,6 +135,7 @@ class ConsoleController {
 			this.administration.create(id, form.displayName().strip(), checked.config(), change(operator));
 		}
 		catch (TenantRegistryException.AlreadyExists ex) {
+			response.setStatus(409);
 			return invalid(model, form,
 					new TenantForms.Result(null, Map.of("id", List.of("is taken (also by a deleted tenant)")), null),
 					true, null);

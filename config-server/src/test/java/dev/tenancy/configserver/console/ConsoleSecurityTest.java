@@ -142,6 +142,50 @@ class ConsoleSecurityTest {
 	}
 
 	@Test
+	void aTenantCreatedInTheConsoleIsAuditedAsTheOperatorAndBadInputIsShownAtItsFields() throws Exception {
+		String id = "console-new-" + UUID.randomUUID().toString().substring(0, 8);
+		MvcResult created = this.mvc
+			.perform(post("/console/tenants").with(operator())
+				.with(csrf())
+				.param("id", id)
+				.param("displayName", "New Voyages")
+				.param("plan", "premium")
+				.param("limit", "300")
+				.param("window", "1m")
+				.param("costs", "helpdesk=5")
+				.param("features", "trips, helpdesk")
+				.param("emailDomains", "new-voyages.example")
+				.param("attributes", "brandColour=#0a5"))
+			.andReturn();
+
+		assertThat(created.getResponse().getStatus()).isEqualTo(302);
+		assertThat(created.getResponse().getRedirectedUrl()).isEqualTo("/console/tenants/" + id);
+		Tenant tenant = ((TenantRegistry) this.administration).find(TenantId.of(id)).orElseThrow();
+		assertThat(tenant.config().rateLimit().limit()).isEqualTo(300);
+		assertThat(tenant.config().rateLimit().costs()).containsEntry("helpdesk", 5L);
+		assertThat(tenant.config().features()).containsExactly("trips", "helpdesk");
+		assertThat(this.administration.audit(tenant.id())).singleElement()
+			.satisfies((entry) -> assertThat(entry.actor()).isEqualTo("operator"));
+
+		MvcResult invalid = this.mvc
+			.perform(post("/console/tenants").with(operator())
+				.with(csrf())
+				.param("id", "Not_A_Label")
+				.param("displayName", "")
+				.param("limit", "lots")
+				.param("costs", "helpdesk")
+				.param("emailDomains", "UPPER.example"))
+			.andReturn();
+
+		assertThat(invalid.getResponse().getStatus()).isEqualTo(422);
+		String html = invalid.getResponse().getContentAsString();
+		assertThat(html).contains("id=\"id-error\"", "is required, a DNS label such as acme-travel")
+			.contains("id=\"displayName-error\"", "is required, text of 1 to 200 characters")
+			.contains("id=\"limit-error\"", "id=\"costs-error\"", "line 1: one name=tokens a line")
+			.contains("id=\"emailDomains-error\"", "emailDomains[0]: ");
+	}
+
+	@Test
 	void deletingNeedsTheTenantsIdTyped() throws Exception {
 		Tenant tenant = tenant();
 		MvcResult result = this.mvc
