@@ -42,7 +42,7 @@ public record ConfigServerProperties(Map<String, Client> clients, @DefaultValue 
 		basicCache = (basicCache != null) ? basicCache : new BasicCache(Duration.ofMinutes(5), 1000);
 		failedAttempts = (failedAttempts != null) ? failedAttempts : new FailedAttempts(10, 20, Duration.ofMinutes(1));
 		localIssuer = (localIssuer != null) ? localIssuer
-				: new LocalIssuer(false, URI.create("http://localhost:8888"), Duration.ofMinutes(15));
+				: new LocalIssuer(false, URI.create("http://localhost:8888"), Duration.ofMinutes(15), null, null);
 	}
 
 	/**
@@ -149,9 +149,70 @@ public record ConfigServerProperties(Map<String, Client> clients, @DefaultValue 
 	 * @param issuer The {@code iss} of the tokens it issues (and, when
 	 * {@code token.issuer-uri} is unset, the one accepted).
 	 * @param tokenTimeToLive Lifetime of the tokens it issues.
+	 * @param users People who may sign in at the local issuer (its login page,
+	 * {@code /issuer/login}) to use the operator console, keyed by user name. Only users
+	 * with {@code admin=true} are granted the console's admin scope.
+	 * @param consoleClient The operator console as a client of the local issuer
+	 * (authorization code with PKCE).
 	 */
 	public record LocalIssuer(@DefaultValue("false") boolean enabled, @DefaultValue("http://localhost:8888") URI issuer,
-			@DefaultValue("15m") Duration tokenTimeToLive) {
+			@DefaultValue("15m") Duration tokenTimeToLive, Map<String, User> users,
+			@DefaultValue ConsoleClient consoleClient) {
+
+		@ConstructorBinding
+		public LocalIssuer {
+			users = (users == null) ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(users));
+			consoleClient = (consoleClient != null) ? consoleClient : new ConsoleClient("tenancy-console", null);
+		}
+
+		/**
+		 * The issuer with its first three settings, no users and no console client
+		 * secret.
+		 * @param enabled whether it is on
+		 * @param issuer its {@code iss}
+		 * @param tokenTimeToLive the lifetime of its tokens
+		 */
+		public LocalIssuer(boolean enabled, URI issuer, Duration tokenTimeToLive) {
+			this(enabled, issuer, tokenTimeToLive, null, null);
+		}
+
+	}
+
+	/**
+	 * A person who signs in at the local issuer.
+	 *
+	 * @param password The password, encoded like a client's ({@code {bcrypt}...}).
+	 * @param admin Whether the user is an operator: only operators are granted the
+	 * console's admin scope ({@code tenancy.config-server.console.admin-scope}).
+	 */
+	public record User(String password, @DefaultValue("false") boolean admin) {
+
+		/** Never reveals the password, not even encoded. */
+		@Override
+		public String toString() {
+			return "User[password=<redacted>, admin=" + this.admin + "]";
+		}
+
+	}
+
+	/**
+	 * The operator console's registration at the local issuer. Its redirect URI is the
+	 * issuer's address followed by {@code /console/login/oauth2/code/console}: in local
+	 * development the console and the issuer are the same server.
+	 *
+	 * @param clientId The console's client id.
+	 * @param secret The console's client secret, encoded ({@code {bcrypt}...}); the
+	 * console is not registered while it is unset.
+	 */
+	public record ConsoleClient(@DefaultValue("tenancy-console") String clientId, String secret) {
+
+		/** Never reveals the secret, not even encoded. */
+		@Override
+		public String toString() {
+			return "ConsoleClient[clientId=" + this.clientId + ", secret="
+					+ ((this.secret == null || this.secret.isBlank()) ? "<unset>" : "<redacted>") + "]";
+		}
+
 	}
 
 }

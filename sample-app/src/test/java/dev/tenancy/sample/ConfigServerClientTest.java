@@ -326,15 +326,28 @@ class ConfigServerClientTest {
 		private Process process;
 
 		private ConfigServer(String name, List<String> extraArgs) throws IOException {
+			this(name, freePort(), freePort(), extraArgs);
+		}
+
+		private ConfigServer(String name, int port, int managementPort, List<String> extraArgs) throws IOException {
 			this.name = name;
 			this.extraArgs = extraArgs;
-			this.port = freePort();
-			this.managementPort = freePort();
+			this.port = port;
+			this.managementPort = managementPort;
 			this.log = Files.createTempFile("config-server-" + name + "-", ".log");
 		}
 
 		static ConfigServer start(String name, List<String> extraArgs) throws Exception {
 			ConfigServer server = new ConfigServer(name, extraArgs);
+			server.startProcess();
+			return server;
+		}
+
+		/**
+		 * A server on given ports (its issuer's address must be known before it starts).
+		 */
+		static ConfigServer start(String name, int port, int managementPort, List<String> extraArgs) throws Exception {
+			ConfigServer server = new ConfigServer(name, port, managementPort, extraArgs);
 			server.startProcess();
 			return server;
 		}

@@ -18,13 +18,27 @@ import org.slf4j.LoggerFactory;
 
 import dev.tenancy.configserver.ConfigServerProperties;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.http.MediaType;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.core.oidc.OidcScopes;
+import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
@@ -55,6 +69,13 @@ import org.springframework.security.web.SecurityFilterChain;
  * metadata at {@code /.well-known/oauth-authorization-server}, so the same issuer can
  * serve more grants later (an operator's authorization code with PKCE).
  * <p>
+ * For the operator console it also serves the authorization code grant with OpenID
+ * Connect: people ({@code local-issuer.users}) sign in at {@code /issuer/login} (a form
+ * of its own chain, their sign-in kept in the session under a key the console never
+ * reads), the console client ({@code local-issuer.console-client}) must use PKCE, and
+ * only operators ({@code admin=true}) are granted the console's admin scope
+ * ({@link OperatorScopeAuthorizations}).
+ * <p>
  * The signing key is an RSA key generated at start-up and never stored: tokens die with
  * the process, and clients request new ones (the starter's client retries once with a new
  * token on a 401). Outside local development, leave this off and set
@@ -67,15 +88,34 @@ public class LocalIssuerConfiguration {
 	/** Name of the local issuer's key source. */
 	public static final String JWK_SOURCE_BEAN = "localIssuerJwkSource";
 
+	/** The login page of the local issuer, for people. */
+	static final String LOGIN_PAGE = "/issuer/login";
+
+	/** Where the console receives its authorization code, after the issuer's address. */
+	static final String CONSOLE_REDIRECT_PATH = "/console/login/oauth2/code/console";
+
+	private static final String LOGIN_PAGE_POLICY = "default-src 'none'; style-src 'self'; img-src 'self'; "
+			+ "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 	private static final Logger LOG = LoggerFactory.getLogger(LocalIssuerConfiguration.class);
 
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE)
-	SecurityFilterChain localIssuerFilterChain(HttpSecurity http) throws Exception {
-		http.oauth2AuthorizationServer(
-				(authorizationServer) -> http.securityMatcher(authorizationServer.getEndpointsMatcher()))
+	SecurityFilterChain localIssuerFilterChain(HttpSecurity http, LocalIssuerSessions sessions) throws Exception {
+		http.oauth2AuthorizationServer((authorizationServer) -> {
+			http.securityMatcher(authorizationServer.getEndpointsMatcher());
+			// ID tokens for the operator console (OpenID Connect over the authorization
+			// code grant).
+			authorizationServer.oidc(Customizer.withDefaults());
+		})
 			.authorizeHttpRequests((authorize) -> authorize.anyRequest().authenticated())
-			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			// A person at the authorization endpoint signs in at the login page first;
+			// the
+			// sign-in lives in the session under a key of its own, never the console's.
+			.securityContext((context) -> context.securityContextRepository(sessions.contexts()))
+			.requestCache((cache) -> cache.requestCache(sessions.authorizationRequests()))
+			.exceptionHandling((exceptions) -> exceptions.defaultAuthenticationEntryPointFor(
+					new LoginUrlAuthenticationEntryPoint(LOGIN_PAGE), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)))
 			.headers((headers) -> headers
 				.contentSecurityPolicy(
 						(csp) -> csp.policyDirectives(ConfigServerSecurityConfiguration.CONTENT_SECURITY_POLICY))
@@ -83,12 +123,59 @@ public class LocalIssuerConfiguration {
 		return http.build();
 	}
 
+	/**
+	 * The local issuer's login page for people
+	 * ({@code tenancy.config-server.local-issuer.users}): a form with CSRF protection; a
+	 * successful sign-in goes back to the authorization request that sent the person
+	 * here.
+	 */
+	@Bean
+	@Order(Ordered.HIGHEST_PRECEDENCE + 1)
+	SecurityFilterChain localIssuerLoginFilterChain(HttpSecurity http, LocalIssuerSessions sessions,
+			ConfigServerProperties properties, PasswordEncoder passwordEncoder) throws Exception {
+		DaoAuthenticationProvider users = new DaoAuthenticationProvider(
+				new LocalIssuerUsers(properties.localIssuer().users()));
+		users.setPasswordEncoder(passwordEncoder);
+		SavedRequestAwareAuthenticationSuccessHandler backToAuthorization = new SavedRequestAwareAuthenticationSuccessHandler();
+		backToAuthorization.setRequestCache(sessions.authorizationRequests());
+		backToAuthorization.setDefaultTargetUrl("/console");
+		http.securityMatcher("/issuer/**")
+			.authorizeHttpRequests(
+					(authorize) -> authorize.requestMatchers(LOGIN_PAGE).permitAll().anyRequest().denyAll())
+			.authenticationManager(new ProviderManager(List.of(users)))
+			.formLogin((form) -> form.loginPage(LOGIN_PAGE)
+				.successHandler(backToAuthorization)
+				.failureUrl(LOGIN_PAGE + "?error"))
+			.securityContext((context) -> context.securityContextRepository(sessions.contexts()))
+			.requestCache((cache) -> cache.requestCache(sessions.authorizationRequests()))
+			.logout(AbstractHttpConfigurer::disable)
+			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(LOGIN_PAGE_POLICY))
+				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)));
+		return http.build();
+	}
+
+	@Bean
+	LocalIssuerSessions localIssuerSessions() {
+		return new LocalIssuerSessions();
+	}
+
+	/**
+	 * Authorizations in memory (they die with the process, like the key); the console's
+	 * admin scope is granted to operators ({@code admin=true}) only.
+	 */
+	@Bean
+	OAuth2AuthorizationService localIssuerAuthorizations(ConfigServerProperties properties,
+			@Value("${tenancy.config-server.console.admin-scope:tenants:admin}") String adminScope) {
+		return new OperatorScopeAuthorizations(new InMemoryOAuth2AuthorizationService(), adminScope);
+	}
+
 	@Bean
 	RegisteredClientRepository localIssuerClients(ConfigClientUserDetailsService clients,
-			ConfigServerProperties properties) {
+			ConfigServerProperties properties,
+			@Value("${tenancy.config-server.console.admin-scope:tenants:admin}") String adminScope) {
 		LOG.warn("The local issuer is on: the config server issues access tokens to its own clients at "
 				+ "/oauth2/token. For local development only.");
-		return new ClientsAsRegisteredClients(clients, properties.localIssuer());
+		return new ClientsAsRegisteredClients(clients, properties.localIssuer(), adminScope);
 	}
 
 	@Bean
@@ -136,10 +223,13 @@ public class LocalIssuerConfiguration {
 
 		private final ConfigServerProperties.LocalIssuer settings;
 
-		ClientsAsRegisteredClients(ConfigClientUserDetailsService clients,
-				ConfigServerProperties.LocalIssuer settings) {
+		private final String adminScope;
+
+		ClientsAsRegisteredClients(ConfigClientUserDetailsService clients, ConfigServerProperties.LocalIssuer settings,
+				String adminScope) {
 			this.clients = clients;
 			this.settings = settings;
+			this.adminScope = adminScope;
 		}
 
 		@Override
@@ -156,6 +246,11 @@ public class LocalIssuerConfiguration {
 
 		@Override
 		public RegisteredClient findByClientId(String clientId) {
+			ConfigServerProperties.ConsoleClient console = this.settings.consoleClient();
+			if (clientId != null && clientId.equals(console.clientId()) && console.secret() != null
+					&& !console.secret().isBlank()) {
+				return consoleClient(console);
+			}
 			ConfigServerProperties.Client client = (clientId != null) ? this.clients.clients().get(clientId) : null;
 			if (client == null) {
 				return null;
@@ -177,6 +272,30 @@ public class LocalIssuerConfiguration {
 				builder.scope(ServiceAuthorities.TENANTS_READ_SCOPE);
 			}
 			return builder.build();
+		}
+
+		/**
+		 * The operator console: a confidential client that signs people in with the
+		 * authorization code grant, PKCE required, no consent screen (it is this
+		 * platform's own console).
+		 */
+		private RegisteredClient consoleClient(ConfigServerProperties.ConsoleClient console) {
+			String issuer = this.settings.issuer().toString().replaceAll("/+$", "");
+			return RegisteredClient.withId(console.clientId())
+				.clientId(console.clientId())
+				.clientSecret(console.secret())
+				.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+				.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+				.redirectUri(issuer + CONSOLE_REDIRECT_PATH)
+				.scope(OidcScopes.OPENID)
+				.scope(this.adminScope)
+				.clientSettings(
+						ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(false).build())
+				.tokenSettings(TokenSettings.builder()
+					.accessTokenFormat(OAuth2TokenFormat.SELF_CONTAINED)
+					.accessTokenTimeToLive(this.settings.tokenTimeToLive())
+					.build())
+				.build();
 		}
 
 	}
