@@ -218,9 +218,11 @@ class RowLevelSecurityTest {
 
 		assertThat(tenantTables).contains("travel.trip rls=true force=true")
 			.allSatisfy((table) -> assertThat(table).endsWith(" rls=true force=true"));
-		assertThat(policies).containsExactly(
-				"travel.trip ALL" + " using=((tenant_id)::text = current_setting('app.tenant_id'::text, true))"
-						+ " check=((tenant_id)::text = current_setting('app.tenant_id'::text, true))");
+		String policy = " ALL using=((tenant_id)::text = current_setting('app.tenant_id'::text, true))"
+				+ " check=((tenant_id)::text = current_setting('app.tenant_id'::text, true))";
+		assertThat(policies).containsExactly("travel.helpdesk_article" + policy, "travel.helpdesk_message" + policy,
+				"travel.helpdesk_suggestion" + policy, "travel.helpdesk_ticket" + policy,
+				"travel.inbound_replay" + policy.replace("(tenant_id)::text", "(tenant_id)::text"), "travel.trip" + policy);
 	}
 
 	@Test
