@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 
 import dev.tenancy.Tenant;
 import dev.tenancy.TenantId;
-import dev.tenancy.context.TenantContext;
 
 /**
  * A bounded in-memory cache in front of a registry.
@@ -53,6 +52,13 @@ public final class CachingTenantRegistry implements TenantRegistry {
 	public static final String CACHE_KEY = "cache";
 
 	private static final Logger logger = LoggerFactory.getLogger(CachingTenantRegistry.class);
+
+	/**
+	 * The observation key of the looked-up tenant: the MDC key TenantContext uses, spelt
+	 * out so that the registry does not depend on the context package (TenantWork there
+	 * uses the registry).
+	 */
+	private static final String TENANT_KEY = "tenant_id";
 
 	private volatile ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
@@ -147,7 +153,7 @@ public final class CachingTenantRegistry implements TenantRegistry {
 	public Optional<Tenant> find(TenantId id) {
 		Observation observation = Observation.createNotStarted(OBSERVATION, this.observationRegistry)
 			.contextualName("tenant registry lookup")
-			.highCardinalityKeyValue(TenantContext.MDC_KEY, id.value())
+			.highCardinalityKeyValue(TENANT_KEY, id.value())
 			.start();
 		try (Observation.Scope scope = observation.openScope()) {
 			return find(id, observation);
