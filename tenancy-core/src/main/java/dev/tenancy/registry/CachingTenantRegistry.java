@@ -284,17 +284,17 @@ public final class CachingTenantRegistry implements TenantRegistry {
 			loaded = this.delegate.findByEmailDomain(key);
 		}
 		catch (TenantRegistryUnavailableException ex) {
+			// Last known good: an entry still here has heard of no change of its owner
+			// since it was loaded (a change would have removed it).
 			if (cached != null && cached.owner.isPresent() && now - cached.loadedAt < this.lastKnownGoodNanos) {
-				Optional<Tenant> owner = find(cached.owner.get());
-				if (owner.isPresent() && owner.get().config().emailDomains().contains(key)) {
-					return owner;
-				}
+				logger.warn("Tenant registry unavailable; serving last known good owner of an e-mail domain");
+				return lastKnownOwner(cached, key);
 			}
 			throw ex;
 		}
 		// An answer overtaken by a change is returned but not kept.
 		if (this.invalidations.get() == invalidationsBefore) {
-			this.domains.put(key, new DomainEntry(loaded.map(Tenant::id), now, generationBefore));
+			this.domains.put(key, new DomainEntry(loaded.map(Tenant::id), loaded, now, generationBefore));
 		}
 		return loaded;
 	}
@@ -321,6 +321,23 @@ public final class CachingTenantRegistry implements TenantRegistry {
 		forgetDomains(id);
 		this.cache.asMap()
 			.computeIfPresent(id, (key, entry) -> new Entry(entry.tenant, entry.loadedAt, -1, entry.changed));
+	}
+
+	/**
+	 * The owner of a domain while the registry is down: from the tenant cache when it has
+	 * an answer, else as it was when the domain was looked up.
+	 */
+	private Optional<Tenant> lastKnownOwner(DomainEntry cached, String domain) {
+		try {
+			Optional<Tenant> owner = find(cached.owner.get());
+			if (owner.isPresent() && owner.get().config().emailDomains().contains(domain)) {
+				return owner;
+			}
+			return Optional.empty();
+		}
+		catch (TenantRegistryUnavailableException ex) {
+			return cached.tenant;
+		}
 	}
 
 	/**
@@ -378,10 +395,11 @@ public final class CachingTenantRegistry implements TenantRegistry {
 	 * A cached domain owner.
 	 *
 	 * @param owner the tenant that owns the domain, or empty when none does
+	 * @param tenant the owner as it was loaded, served as last known good
 	 * @param loadedAt when it was loaded (clock time)
 	 * @param generation the cache generation it belongs to
 	 */
-	private record DomainEntry(Optional<TenantId> owner, long loadedAt, long generation) {
+	private record DomainEntry(Optional<TenantId> owner, Optional<Tenant> tenant, long loadedAt, long generation) {
 	}
 
 }

@@ -15,7 +15,6 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.PayloadApplicationEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.cache.RedisCacheManager;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
@@ -41,15 +40,22 @@ import dev.tenancy.registry.TenantChangedEvent;
 @ConditionalOnClass(name = "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "tenancy.cache.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(TenancyCacheProperties.class)
-// Redis first: the in-memory generations are the fallback
-@Import({ TenancyCacheAutoConfiguration.RedisGenerationsConfiguration.class,
-		TenancyCacheAutoConfiguration.LocalGenerationsConfiguration.class })
 public final class TenancyCacheAutoConfiguration {
 
 	@Bean
 	static TenantScopedCacheManagerPostProcessor tenantScopedCacheManagerPostProcessor(
 			ObjectProvider<TenantCacheGenerations> generations, ObjectProvider<TenancyCacheProperties> properties) {
 		return new TenantScopedCacheManagerPostProcessor(generations, properties);
+	}
+
+	/**
+	 * The fallback: registered after the nested Redis configuration's bean (member
+	 * classes come before the outer class's own bean methods).
+	 */
+	@Bean
+	@ConditionalOnMissingBean(TenantCacheGenerations.class)
+	LocalTenantCacheGenerations localTenantCacheGenerations() {
+		return new LocalTenantCacheGenerations();
 	}
 
 	@Bean
@@ -79,17 +85,6 @@ public final class TenancyCacheAutoConfiguration {
 			TenancyCacheProperties.Redis redis = properties.redis();
 			return new RedisTenantCacheGenerations(connectionFactory, redis.generationKeyPrefix(),
 					redis.generationLocalTtl());
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class LocalGenerationsConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean(TenantCacheGenerations.class)
-		LocalTenantCacheGenerations localTenantCacheGenerations() {
-			return new LocalTenantCacheGenerations();
 		}
 
 	}

@@ -50,6 +50,7 @@ import dev.tenancy.registry.InMemoryTenantRegistry;
 import dev.tenancy.registry.StoredText;
 import dev.tenancy.registry.TenantChangedEvent;
 import dev.tenancy.registry.TenantRegistry;
+import dev.tenancy.registry.TenantRegistryException;
 import dev.tenancy.registry.TenantSecretCipher;
 import dev.tenancy.registry.TenantSecrets;
 import dev.tenancy.registry.file.YamlTenantSource;
@@ -137,7 +138,15 @@ public final class TenancyRegistryAutoConfiguration {
 				TenancyProperties.TenantDefinition definition = entry.getValue();
 				tenants.add(new Tenant(id, definition.displayName(), definition.status(), definition.config(), 0));
 			}
-			return new InMemoryTenantRegistry(tenants);
+			try {
+				return new InMemoryTenantRegistry(tenants);
+			}
+			catch (TenantRegistryException.EmailDomainTaken ex) {
+				throw new TenancyConfigurationException(
+						"tenancy.tenants.*.config.email-domains: two tenants claim the e-mail domain '" + ex.domain()
+								+ "' (one is '" + ex.owner() + "').",
+						"List each e-mail domain under one tenant only: a domain routes mail to exactly one tenant.");
+			}
 		}
 
 		private static TenantId tenantId(String key) {
