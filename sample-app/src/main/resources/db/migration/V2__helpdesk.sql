@@ -48,6 +48,10 @@ create table travel.helpdesk_message (
 
 create index helpdesk_message_ticket_idx on travel.helpdesk_message (tenant_id, ticket_id, received_at);
 
+-- What the relay queues again: messages whose processing never happened.
+create index helpdesk_message_unprocessed_idx on travel.helpdesk_message (tenant_id, received_at)
+    where processed_at is null;
+
 create table travel.helpdesk_article (
     tenant_id   varchar(63)   not null check (tenant_id ~ '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$'),
     id          uuid          not null,

@@ -14,9 +14,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * ".dlq".
  * @param queueExpires How long the queues may stay unused before the broker deletes them;
  * unset (the default) they stay. For test runs, which each use queues of their own.
+ * @param relayInterval How often messages stored but still unprocessed a minute later are
+ * queued again (for every active tenant).
  */
 @ConfigurationProperties("sample.helpdesk")
-public record HelpdeskProperties(@DefaultValue("sample.helpdesk.processing") String queue, Duration queueExpires) {
+public record HelpdeskProperties(@DefaultValue("sample.helpdesk.processing") String queue, Duration queueExpires,
+		@DefaultValue("1m") Duration relayInterval) {
 
 	/**
 	 * @return the dead-letter queue's name

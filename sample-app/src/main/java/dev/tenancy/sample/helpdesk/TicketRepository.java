@@ -225,6 +225,27 @@ public class TicketRepository {
 			.update();
 	}
 
+	/**
+	 * The current tenant's messages that are still unprocessed some time after they were
+	 * stored, oldest first.
+	 * @param olderThan how long ago they were stored at least
+	 * @param limit how many at most
+	 * @return ticket id and message id of each
+	 */
+	@Transactional(readOnly = true)
+	public List<Pending> unprocessed(java.time.Duration olderThan, int limit) {
+		return this.jdbc
+			.sql("""
+					select ticket_id, id from travel.helpdesk_message
+					where tenant_id = :tenant and processed_at is null and received_at < now() - make_interval(secs => :seconds)
+					order by received_at limit :limit""")
+			.param("tenant", TenantContext.require().value())
+			.param("seconds", (double) olderThan.toSeconds())
+			.param("limit", limit)
+			.query((rs, row) -> new Pending(rs.getString("ticket_id"), rs.getObject("id", UUID.class)))
+			.list();
+	}
+
 	static String cut(String value, int max) {
 		if (value == null) {
 			return null;
@@ -257,6 +278,16 @@ public class TicketRepository {
 	 * @param message the id of its first message
 	 */
 	public record Opened(Ticket ticket, UUID message) {
+
+	}
+
+	/**
+	 * A message waiting for its processing.
+	 *
+	 * @param ticket the ticket id
+	 * @param message the message id
+	 */
+	public record Pending(String ticket, UUID message) {
 
 	}
 
