@@ -83,11 +83,9 @@ public class TenantAdminController {
 
 	private static final Set<String> UPDATE_KEYS = Set.of("displayName", "config");
 
-	private static final Set<String> SECRET_KEYS = Set.of("value");
-
 	private static final int MAX_SECRET_BODY = 4 * TenantSecretAdministration.MAX_VALUE_BYTES + 1024;
 
-	private static final List<String> KEY_ORDER = List.of("id", "displayName", "config", "value");
+	private static final List<String> KEY_ORDER = List.of("id", "displayName", "config");
 
 	/** The media type of a JSON Merge Patch (RFC 7396). */
 	public static final String MERGE_PATCH_JSON = "application/merge-patch+json";
@@ -489,7 +487,19 @@ public class TenantAdminController {
 		if (bytes.length > MAX_SECRET_BODY) {
 			throw new TenancyException(TenancyError.PAYLOAD_TOO_LARGE);
 		}
-		JsonNode json = body(new String(bytes, StandardCharsets.UTF_8), SECRET_KEYS);
+		JsonNode json;
+		try {
+			json = (bytes.length > 0) ? JSON.readTree(bytes) : null;
+		}
+		catch (JacksonException ex) {
+			throw new TenancyException(TenancyError.INVALID_REQUEST, "The body is not valid JSON.");
+		}
+		// Nothing of a secret's body is ever echoed, not even a key name: a misplaced
+		// secret can be a key as well as a value.
+		if (json == null || !json.isObject() || json.size() != 1) {
+			throw new TenancyException(TenancyError.INVALID_REQUEST, "The request is invalid: see violations.",
+					List.of(new Violation("value", "the body must be {\"value\": \"<secret>\"} and nothing else")));
+		}
 		JsonNode value = json.get("value");
 		if (value == null || !value.isString() || value.asString().isEmpty() || value.asString()
 			.getBytes(StandardCharsets.UTF_8).length > TenantSecretAdministration.MAX_VALUE_BYTES) {

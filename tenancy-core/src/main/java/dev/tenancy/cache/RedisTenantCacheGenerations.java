@@ -52,10 +52,10 @@ public final class RedisTenantCacheGenerations implements TenantCacheGenerations
 		StringRedisTemplate template = new StringRedisTemplate(connectionFactory);
 		template.afterPropertiesSet();
 		this.hashes = template.opsForHash();
-		// zero: every lookup reads Redis
+		// zero: every lookup reads Redis (no cache at all: a size-0 Caffeine cache still
+		// holds an entry until its asynchronous eviction runs)
 		boolean keep = !localTtl.isZero() && !localTtl.isNegative();
-		this.recent = keep ? Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(localTtl).build()
-				: Caffeine.newBuilder().maximumSize(0).build();
+		this.recent = keep ? Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(localTtl).build() : null;
 	}
 
 	/**
@@ -69,7 +69,8 @@ public final class RedisTenantCacheGenerations implements TenantCacheGenerations
 
 	@Override
 	public CacheGeneration current(TenantId tenant, String cacheName) {
-		return this.recent.get(new Part(tenant, cacheName), this::read);
+		Part part = new Part(tenant, cacheName);
+		return (this.recent != null) ? this.recent.get(part, this::read) : read(part);
 	}
 
 	private CacheGeneration read(Part part) {
@@ -85,13 +86,17 @@ public final class RedisTenantCacheGenerations implements TenantCacheGenerations
 	@Override
 	public void evictTenant(TenantId tenant) {
 		this.hashes.increment(key(tenant), TENANT_FIELD, 1);
-		this.recent.asMap().keySet().removeIf((part) -> part.tenant().equals(tenant));
+		if (this.recent != null) {
+			this.recent.asMap().keySet().removeIf((part) -> part.tenant().equals(tenant));
+		}
 	}
 
 	@Override
 	public void clearCache(TenantId tenant, String cacheName) {
 		this.hashes.increment(key(tenant), CACHE_FIELD_PREFIX + cacheName, 1);
-		this.recent.invalidate(new Part(tenant, cacheName));
+		if (this.recent != null) {
+			this.recent.invalidate(new Part(tenant, cacheName));
+		}
 	}
 
 	private record Part(TenantId tenant, String cacheName) {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
+import org.springframework.boot.cache.autoconfigure.RedisCacheManagerBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -20,6 +21,7 @@ import org.springframework.cache.caffeine.CaffeineCacheManager;
 import org.springframework.cache.concurrent.ConcurrentMapCacheManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.cache.RedisCacheWriter;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.ScanOptions;
@@ -93,6 +95,9 @@ class TenancyCacheAutoConfigurationTest {
 	@Test
 	void cacheableIsTenantScopedWithBootsRedisCacheManagerAndGenerationsInRedis() {
 		this.runner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+			// Spring Data Redis 4 writes asynchronously by default; the probe reads at
+			// once
+			.withUserConfiguration(ImmediateRedisWrites.class)
 			.withPropertyValues("spring.cache.type=redis", "spring.data.redis.url=" + TestServices.redisUrl(),
 					"spring.cache.redis.key-prefix=" + PREFIX, "spring.cache.redis.time-to-live=5m",
 					"tenancy.cache.redis.generation-key-prefix=" + PREFIX + "generations:",
@@ -152,6 +157,17 @@ class TenancyCacheAutoConfigurationTest {
 				assertThat(context.getBean(CacheManager.class)).isInstanceOf(ConcurrentMapCacheManager.class);
 				assertThat(context).doesNotHaveBean(TenantCaches.class);
 			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ImmediateRedisWrites {
+
+		@Bean
+		RedisCacheManagerBuilderCustomizer immediateWrites(RedisConnectionFactory connectionFactory) {
+			return (builder) -> builder
+				.cacheWriter(RedisCacheWriter.create(connectionFactory, (writer) -> writer.immediateWrites()));
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
