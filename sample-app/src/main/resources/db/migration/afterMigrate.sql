@@ -9,3 +9,5 @@
 
 grant usage on schema travel to ${app-role};
 grant select, insert, update, delete on travel.trip to ${app-role};
+grant select, insert, update, delete on travel.helpdesk_ticket, travel.helpdesk_message, travel.helpdesk_article,
+    travel.helpdesk_suggestion, travel.inbound_replay to ${app-role};

@@ -67,6 +67,14 @@ public enum TenancyError {
 
 	CONFLICT("conflict", 409, "Conflict", "The change conflicts with the tenant's state."),
 
+	EMAIL_DOMAIN_TAKEN("email_domain_taken", 409, "E-mail domain taken",
+			"An e-mail domain in the configuration already belongs to another tenant."),
+
+	SECRET_NOT_FOUND("secret_not_found", 404, "Secret not found", "The tenant has no secret of that name."),
+
+	SECRETS_NOT_CONFIGURED("secrets_not_configured", 503, "Secrets not configured",
+			"Tenant secrets are off: no encryption key is configured."),
+
 	PRECONDITION_REQUIRED("precondition_required", 428, "Precondition required",
 			"Send If-Match with the ETag of the tenant you read."),
 

@@ -1,7 +1,9 @@
 package dev.tenancy;
 
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import org.springframework.http.HttpHeaders;
@@ -35,6 +37,8 @@ public class TenancyException extends RuntimeException implements ErrorResponse 
 	private final List<Violation> violations;
 
 	private final HttpHeaders headers = new HttpHeaders();
+
+	private final Map<String, Object> properties = new LinkedHashMap<>();
 
 	/**
 	 * An answer with the code's fixed detail.
@@ -80,6 +84,17 @@ public class TenancyException extends RuntimeException implements ErrorResponse 
 	}
 
 	/**
+	 * Add a member to the problem (the domain a conflict is about, say).
+	 * @param name the member name
+	 * @param value the value: fixed or validated text, never raw request input
+	 * @return this exception
+	 */
+	public TenancyException withProperty(String name, Object value) {
+		this.properties.put(name, value);
+		return this;
+	}
+
+	/**
 	 * @return the code
 	 */
 	public TenancyError error() {
@@ -106,6 +121,7 @@ public class TenancyException extends RuntimeException implements ErrorResponse 
 	@Override
 	public ProblemDetail getBody() {
 		ProblemDetail problem = problem(this.error, this.detail);
+		this.properties.forEach(problem::setProperty);
 		if (!this.violations.isEmpty()) {
 			problem.setProperty("path", this.violations.get(0).path());
 			problem.setProperty("violations", this.violations);

@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.scheduling.annotation.EnableAsync;
 
 import dev.tenancy.sample.cli.ImportTenantsCommand;
@@ -24,6 +25,7 @@ import dev.tenancy.sample.cli.ImportTenantsCommand;
  */
 @SpringBootApplication
 @EnableAsync
+@EnableCaching
 public class SampleApplication {
 
 	public static void main(String[] args) {

@@ -55,6 +55,12 @@ public final class TestRedis {
 		properties.put("tenancy.rate-limit.user-key-secret", "sample-app-tests-user-key-secret");
 		properties.put("tenancy.rate-limit.timeout", "1s");
 		properties.put("tenancy.rate-limit.expected-instances", Integer.toString(EXPECTED_INSTANCES));
+		// The helpdesk's search cache on the same server, under this JVM's prefix, and
+		// its processing queue of this JVM (deleted by the broker once unused)
+		properties.put("spring.data.redis.url", TestServices.redisUrl());
+		properties.put("spring.cache.redis.key-prefix", KEY_PREFIX + ":cache:");
+		properties.put("sample.helpdesk.queue", "sample.helpdesk.test-" + KEY_PREFIX.substring(13, 21));
+		properties.put("sample.helpdesk.queue-expires", "10m");
 		return properties;
 	}
 

@@ -1,6 +1,8 @@
 package dev.tenancy.admin;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -50,6 +52,8 @@ import dev.tenancy.registry.TenantChange;
 import dev.tenancy.registry.TenantConfigJson;
 import dev.tenancy.registry.TenantRegistry;
 import dev.tenancy.registry.TenantRegistryException;
+import dev.tenancy.registry.TenantSecretAdministration;
+import dev.tenancy.registry.TenantSecretsException;
 
 /**
  * The tenant admin REST API under {@code /admin/tenants}. It is only reachable through
@@ -79,6 +83,8 @@ public class TenantAdminController {
 
 	private static final Set<String> UPDATE_KEYS = Set.of("displayName", "config");
 
+	private static final int MAX_SECRET_BODY = 4 * TenantSecretAdministration.MAX_VALUE_BYTES + 1024;
+
 	private static final List<String> KEY_ORDER = List.of("id", "displayName", "config");
 
 	/** The media type of a JSON Merge Patch (RFC 7396). */
@@ -102,6 +108,8 @@ public class TenantAdminController {
 
 	private final TenantAdministration administration;
 
+	private final TenantSecretAdministration secrets;
+
 	/**
 	 * Create a read-only API.
 	 * @param registry the registry
@@ -117,8 +125,21 @@ public class TenantAdminController {
 	 * read-only
 	 */
 	public TenantAdminController(TenantRegistry registry, TenantAdministration administration) {
+		this(registry, administration, null);
+	}
+
+	/**
+	 * Create the API with tenant secrets.
+	 * @param registry the registry to read from
+	 * @param administration the registry's write side, or {@code null} when it is
+	 * read-only
+	 * @param secrets the tenants' secrets, or {@code null} when the registry keeps none
+	 */
+	public TenantAdminController(TenantRegistry registry, TenantAdministration administration,
+			TenantSecretAdministration secrets) {
 		this.registry = registry;
 		this.administration = administration;
+		this.secrets = secrets;
 	}
 
 	/**
@@ -204,6 +225,9 @@ public class TenantAdminController {
 		}
 		catch (TenantRegistryException.AlreadyExists ex) {
 			throw new TenancyException(TenancyError.TENANT_EXISTS);
+		}
+		catch (TenantRegistryException.EmailDomainTaken ex) {
+			throw registryProblem(ex);
 		}
 	}
 
@@ -368,6 +392,129 @@ public class TenantAdminController {
 		return ResponseEntity.ok(this.administration.audit(tenant).stream().map(AuditView::of).toList());
 	}
 
+	/**
+	 * Set a tenant's secret from {@code {"value": "..."}}: 204. The value is write-only:
+	 * no answer of this API ever contains it, and the audit trail records only that the
+	 * secret was set. The body is read here rather than bound, so no message converter
+	 * logs it.
+	 * @param id the tenant id
+	 * @param name the secret's name, a DNS label
+	 * @param request the request
+	 * @return 204
+	 * @throws IOException when the body cannot be read
+	 */
+	@PutMapping(path = "/{id}/secrets/{name}", consumes = MediaType.APPLICATION_JSON_VALUE)
+	public ResponseEntity<?> putSecret(@PathVariable String id, @PathVariable String name, HttpServletRequest request)
+			throws IOException {
+		TenantSecretAdministration secrets = requireSecrets();
+		TenantId tenant = TenantId.parse(id).orElseThrow(TenantAdminController::notFound);
+		checkSecretName(name);
+		String value = secretValue(request);
+		try {
+			secrets.put(tenant, name, value, change(request));
+		}
+		catch (InvalidTenantConfigException ex) {
+			throw invalid(ex);
+		}
+		catch (TenantRegistryException ex) {
+			throw registryProblem(ex);
+		}
+		catch (TenantSecretsException ex) {
+			throw secretsNotConfigured();
+		}
+		return ResponseEntity.noContent().build();
+	}
+
+	/**
+	 * Remove a tenant's secret: 204, or 404 {@code secret_not_found}.
+	 * @param id the tenant id
+	 * @param name the secret's name
+	 * @param request the request
+	 * @return 204
+	 */
+	@DeleteMapping("/{id}/secrets/{name}")
+	public ResponseEntity<?> deleteSecret(@PathVariable String id, @PathVariable String name,
+			HttpServletRequest request) {
+		TenantSecretAdministration secrets = requireSecrets();
+		TenantId tenant = TenantId.parse(id).orElseThrow(TenantAdminController::notFound);
+		checkSecretName(name);
+		try {
+			if (!secrets.delete(tenant, name, change(request))) {
+				throw new TenancyException(TenancyError.SECRET_NOT_FOUND);
+			}
+		}
+		catch (TenantRegistryException ex) {
+			throw registryProblem(ex);
+		}
+		return ResponseEntity.noContent().build();
+	}
+
+	/**
+	 * A tenant's secrets: names, key ids and dates, never values.
+	 * @param id the tenant id
+	 * @return {@code {"secrets": [{"name", "keyId", "createdAt", "updatedAt"}]}}
+	 */
+	@GetMapping("/{id}/secrets")
+	public ResponseEntity<?> listSecrets(@PathVariable String id) {
+		TenantSecretAdministration secrets = requireSecrets();
+		TenantId tenant = TenantId.parse(id).orElseThrow(TenantAdminController::notFound);
+		try {
+			List<SecretView> views = secrets.list(tenant).stream().map(SecretView::of).toList();
+			return ResponseEntity.ok(new SecretList(views));
+		}
+		catch (TenantRegistryException ex) {
+			throw registryProblem(ex);
+		}
+	}
+
+	private TenantSecretAdministration requireSecrets() {
+		if (this.secrets == null) {
+			throw readOnly();
+		}
+		return this.secrets;
+	}
+
+	private static void checkSecretName(String name) {
+		if (!TenantSecretAdministration.isValidName(name)) {
+			throw new TenancyException(TenancyError.INVALID_REQUEST, "The request is invalid: see violations.",
+					List.of(new Violation("name", "must be a DNS label such as inbound-email-signing-key")));
+		}
+	}
+
+	/** The value of {@code {"value": "..."}}, read with a bound, never echoed. */
+	private static String secretValue(HttpServletRequest request) throws IOException {
+		byte[] bytes = request.getInputStream().readNBytes(MAX_SECRET_BODY + 1);
+		if (bytes.length > MAX_SECRET_BODY) {
+			throw new TenancyException(TenancyError.PAYLOAD_TOO_LARGE);
+		}
+		JsonNode json;
+		try {
+			json = (bytes.length > 0) ? JSON.readTree(bytes) : null;
+		}
+		catch (JacksonException ex) {
+			throw new TenancyException(TenancyError.INVALID_REQUEST, "The body is not valid JSON.");
+		}
+		// Nothing of a secret's body is ever echoed, not even a key name: a misplaced
+		// secret can be a key as well as a value.
+		if (json == null || !json.isObject() || json.size() != 1) {
+			throw new TenancyException(TenancyError.INVALID_REQUEST, "The request is invalid: see violations.",
+					List.of(new Violation("value", "the body must be {\"value\": \"<secret>\"} and nothing else")));
+		}
+		JsonNode value = json.get("value");
+		if (value == null || !value.isString() || value.asString().isEmpty() || value.asString()
+			.getBytes(StandardCharsets.UTF_8).length > TenantSecretAdministration.MAX_VALUE_BYTES) {
+			throw new TenancyException(TenancyError.INVALID_REQUEST, "The request is invalid: see violations.", List
+				.of(new Violation("value",
+						"is required, text of 1 to " + TenantSecretAdministration.MAX_VALUE_BYTES + " bytes (UTF-8)")));
+		}
+		return value.asString();
+	}
+
+	private static TenancyException secretsNotConfigured() {
+		return new TenancyException(TenancyError.SECRETS_NOT_CONFIGURED,
+				"Tenant secrets are off: set tenancy.registry.secrets.key (base64 of 32 random bytes).");
+	}
+
 	private ResponseEntity<?> changeStatus(String id, TenantStatus target, String ifMatch, HttpServletRequest request) {
 		if (this.administration == null) {
 			throw readOnly();
@@ -522,6 +669,14 @@ public class TenantAdminController {
 		if (ex instanceof TenantRegistryException.InvalidTransition) {
 			return new TenancyException(TenancyError.INVALID_TRANSITION);
 		}
+		if (ex instanceof TenantRegistryException.EmailDomainTaken taken) {
+			// Both are validated names (a DNS name, a tenant id), and this API is for
+			// administrators only, so naming the owner leaks nothing they could not list.
+			return new TenancyException(TenancyError.EMAIL_DOMAIN_TAKEN,
+					"E-mail domain '" + taken.domain() + "' already belongs to tenant '" + taken.owner() + "'.")
+				.withProperty("domain", taken.domain())
+				.withProperty("tenant", taken.owner());
+		}
 		return new TenancyException(TenancyError.CONFLICT);
 	}
 
@@ -603,6 +758,30 @@ public class TenantAdminController {
 				throw invalid(new InvalidTenantConfigException(violations));
 			}
 			return new TenantUpdate(displayName, config);
+		}
+
+	}
+
+	/**
+	 * A tenant's secrets, without their values.
+	 *
+	 * @param secrets the secrets, by name
+	 */
+	public record SecretList(List<SecretView> secrets) {
+	}
+
+	/**
+	 * A secret as the API shows it: everything but its value.
+	 *
+	 * @param name the name
+	 * @param keyId the id of the key it is encrypted with
+	 * @param createdAt when it was first set (ISO-8601)
+	 * @param updatedAt when it was last set (ISO-8601)
+	 */
+	public record SecretView(String name, String keyId, String createdAt, String updatedAt) {
+
+		static SecretView of(TenantSecretAdministration.SecretInfo info) {
+			return new SecretView(info.name(), info.keyId(), info.createdAt().toString(), info.updatedAt().toString());
 		}
 
 	}

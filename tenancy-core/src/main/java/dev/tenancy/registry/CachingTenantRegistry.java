@@ -66,6 +66,8 @@ public final class CachingTenantRegistry implements TenantRegistry {
 
 	private final Cache<TenantId, Entry> cache;
 
+	private final Cache<String, DomainEntry> domains;
+
 	private final long timeToLiveNanos;
 
 	private final long lastKnownGoodNanos;
@@ -132,6 +134,7 @@ public final class CachingTenantRegistry implements TenantRegistry {
 		// Statistics (a few counters) for the hit ratio in metrics
 		// (CachingTenantRegistryMetrics).
 		this.cache = Caffeine.newBuilder().maximumSize(maximumSize).recordStats().build();
+		this.domains = Caffeine.newBuilder().maximumSize(maximumSize).build();
 		this.timeToLiveNanos = timeToLive.toNanos();
 		this.lastKnownGoodNanos = lastKnownGood.toNanos();
 		this.retryIntervalNanos = retryInterval.toNanos();
@@ -248,11 +251,61 @@ public final class CachingTenantRegistry implements TenantRegistry {
 	}
 
 	/**
+	 * The owner of an e-mail domain. Which tenant owns a domain is cached (unknown
+	 * domains too); the tenant itself comes from this cache's tenant lookup, and a cached
+	 * owner whose configuration no longer lists the domain is asked again, so a domain
+	 * moved to another tenant is never answered with the old one once that tenant's
+	 * change has arrived. A change to any tenant forgets the unknown domains (it may have
+	 * claimed one) and the domains of that tenant.
+	 */
+	@Override
+	public Optional<Tenant> findByEmailDomain(String domain) {
+		Optional<String> normalized = EmailDomains.normalize(domain);
+		if (normalized.isEmpty()) {
+			return Optional.empty();
+		}
+		String key = normalized.get();
+		DomainEntry cached = this.domains.getIfPresent(key);
+		long now = this.clock.getAsLong();
+		if (cached != null && cached.generation == this.generation.get()
+				&& now - cached.loadedAt < this.timeToLiveNanos) {
+			if (cached.owner.isEmpty()) {
+				return Optional.empty();
+			}
+			Optional<Tenant> owner = find(cached.owner.get());
+			if (owner.isPresent() && owner.get().config().emailDomains().contains(key)) {
+				return owner;
+			}
+		}
+		long invalidationsBefore = this.invalidations.get();
+		long generationBefore = this.generation.get();
+		Optional<Tenant> loaded;
+		try {
+			loaded = this.delegate.findByEmailDomain(key);
+		}
+		catch (TenantRegistryUnavailableException ex) {
+			// Last known good: an entry still here has heard of no change of its owner
+			// since it was loaded (a change would have removed it).
+			if (cached != null && cached.owner.isPresent() && now - cached.loadedAt < this.lastKnownGoodNanos) {
+				logger.warn("Tenant registry unavailable; serving last known good owner of an e-mail domain");
+				return lastKnownOwner(cached, key);
+			}
+			throw ex;
+		}
+		// An answer overtaken by a change is returned but not kept.
+		if (this.invalidations.get() == invalidationsBefore) {
+			this.domains.put(key, new DomainEntry(loaded.map(Tenant::id), loaded, now, generationBefore));
+		}
+		return loaded;
+	}
+
+	/**
 	 * Mark one tenant's cached answer stale; the next lookup asks the registry.
 	 * @param id the tenant
 	 */
 	public void invalidate(TenantId id) {
 		this.invalidations.incrementAndGet();
+		forgetDomains(id);
 		this.cache.asMap().computeIfPresent(id, (key, entry) -> new Entry(entry.tenant, entry.loadedAt, -1, true));
 	}
 
@@ -265,8 +318,34 @@ public final class CachingTenantRegistry implements TenantRegistry {
 	 */
 	public void markStale(TenantId id) {
 		this.invalidations.incrementAndGet();
+		forgetDomains(id);
 		this.cache.asMap()
 			.computeIfPresent(id, (key, entry) -> new Entry(entry.tenant, entry.loadedAt, -1, entry.changed));
+	}
+
+	/**
+	 * The owner of a domain while the registry is down: from the tenant cache when it has
+	 * an answer, else as it was when the domain was looked up.
+	 */
+	private Optional<Tenant> lastKnownOwner(DomainEntry cached, String domain) {
+		try {
+			Optional<Tenant> owner = find(cached.owner.get());
+			if (owner.isPresent() && owner.get().config().emailDomains().contains(domain)) {
+				return owner;
+			}
+			return Optional.empty();
+		}
+		catch (TenantRegistryUnavailableException ex) {
+			return cached.tenant;
+		}
+	}
+
+	/**
+	 * Forget the domains a tenant owned and the domains nobody owned: its change may have
+	 * given up the one or claimed the other.
+	 */
+	private void forgetDomains(TenantId id) {
+		this.domains.asMap().values().removeIf((entry) -> entry.owner.isEmpty() || entry.owner.get().equals(id));
 	}
 
 	/**
@@ -310,6 +389,17 @@ public final class CachingTenantRegistry implements TenantRegistry {
 	}
 
 	private record Entry(Optional<Tenant> tenant, long loadedAt, long generation, boolean changed) {
+	}
+
+	/**
+	 * A cached domain owner.
+	 *
+	 * @param owner the tenant that owns the domain, or empty when none does
+	 * @param tenant the owner as it was loaded, served as last known good
+	 * @param loadedAt when it was loaded (clock time)
+	 * @param generation the cache generation it belongs to
+	 */
+	private record DomainEntry(Optional<TenantId> owner, Optional<Tenant> tenant, long loadedAt, long generation) {
 	}
 
 }

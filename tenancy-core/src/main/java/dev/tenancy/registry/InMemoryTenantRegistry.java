@@ -16,6 +16,15 @@ public final class InMemoryTenantRegistry implements TenantRegistry {
 
 	private final Map<TenantId, Tenant> tenants;
 
+	private final EmailDomainIndex domains;
+
+	/**
+	 * Create a registry.
+	 * @param tenants the tenants, each id once
+	 * @throws IllegalArgumentException when an id is declared twice
+	 * @throws TenantRegistryException.EmailDomainTaken when two tenants claim one e-mail
+	 * domain
+	 */
 	public InMemoryTenantRegistry(Collection<Tenant> tenants) {
 		Map<TenantId, Tenant> byId = new TreeMap<>();
 		for (Tenant tenant : tenants) {
@@ -24,6 +33,7 @@ public final class InMemoryTenantRegistry implements TenantRegistry {
 			}
 		}
 		this.tenants = Map.copyOf(byId);
+		this.domains = EmailDomainIndex.of(byId.values());
 	}
 
 	@Override
@@ -34,6 +44,11 @@ public final class InMemoryTenantRegistry implements TenantRegistry {
 	@Override
 	public List<Tenant> findAll() {
 		return this.tenants.values().stream().sorted((a, b) -> a.id().compareTo(b.id())).toList();
+	}
+
+	@Override
+	public Optional<Tenant> findByEmailDomain(String domain) {
+		return this.domains.find(domain);
 	}
 
 }

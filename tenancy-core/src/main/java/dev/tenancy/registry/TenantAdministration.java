@@ -25,6 +25,8 @@ public interface TenantAdministration {
 	 * @throws InvalidTenantConfigException if the id is
 	 * {@linkplain dev.tenancy.ReservedTenantIds reserved} or a text breaks
 	 * {@link StoredText}'s rule
+	 * @throws TenantRegistryException.EmailDomainTaken if another tenant owns one of the
+	 * configuration's e-mail domains (nothing is written)
 	 */
 	Tenant create(TenantId id, String displayName, TenantConfig config, TenantChange change);
 
@@ -39,6 +41,8 @@ public interface TenantAdministration {
 	 * @throws TenantRegistryException.StaleVersion if the tenant changed since it was
 	 * read
 	 * @throws TenantRegistryException.NotFound if it does not exist
+	 * @throws TenantRegistryException.EmailDomainTaken if another tenant owns one of the
+	 * configuration's e-mail domains (nothing is changed)
 	 */
 	Tenant update(TenantId id, long expectedVersion, String displayName, TenantConfig config, TenantChange change);
 
@@ -50,6 +54,8 @@ public interface TenantAdministration {
 	 * @param change who and which request
 	 * @return the tenant with its new version
 	 * @throws TenantRegistryException.InvalidTransition if the transition is not allowed
+	 * @see #create a deleted tenant gives up its e-mail domains, which others may then
+	 * claim
 	 */
 	Tenant changeStatus(TenantId id, TenantStatus target, Long expectedVersion, TenantChange change);
 

@@ -50,8 +50,9 @@ import dev.tenancy.ratelimit.RateLimitPolicy;
  * empty bucket fills within {@link RateLimitPolicy#MAX_TIME_TO_FILL} (100 years:
  * {@code ceil(burst / limit)} windows): the bounds within which Redis's Lua decides
  * exactly (see {@code ScriptRateLimiter});</li>
- * <li>{@code locale} is an IETF language tag, {@code emailDomains} lower-case domain
- * names.</li>
+ * <li>{@code locale} is an IETF language tag, {@code emailDomains} at most
+ * {@value #MAX_EMAIL_DOMAINS} distinct lower-case domain names (see
+ * {@link EmailDomains}).</li>
  * </ul>
  * Paths are written as in JSON ({@code config.rateLimit.window}), or as Spring Boot
  * property names for properties ({@code tenancy.tenants.acme.config.rate-limit.window});
@@ -99,8 +100,8 @@ public final class TenantConfigJson {
 
 	private static final Pattern WHOLE = Pattern.compile("\\+?\\d{1,18}");
 
-	private static final Pattern DOMAIN = Pattern
-		.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+");
+	/** Most e-mail domains one tenant may list. */
+	public static final int MAX_EMAIL_DOMAINS = 50;
 
 	private static final Pattern INDEXED = Pattern.compile("(.+)\\[(\\d{1,6})\\]");
 
@@ -375,8 +376,7 @@ public final class TenantConfigJson {
 			TenantConfig.RateLimit rateLimit = rateLimit(fields.get("rateLimit"), at(this.prefix, "rateLimit"));
 			List<String> features = list(fields.get("features"), at(this.prefix, "features"),
 					(node, path) -> text(node, path, 64, TEXT_64), TEXT_64);
-			List<String> domains = list(fields.get("emailDomains"), at(this.prefix, "emailDomains"),
-					(node, path) -> domain(node, path), DOMAIN_FORM);
+			List<String> domains = emailDomains(fields.get("emailDomains"), at(this.prefix, "emailDomains"));
 			String locale = locale(fields.get("locale"), at(this.prefix, "locale"));
 			Map<String, String> attributes = attributes(fields.get("attributes"), at(this.prefix, "attributes"));
 			if (!this.violations.isEmpty()) {
@@ -474,9 +474,26 @@ public final class TenantConfigJson {
 			return costs;
 		}
 
+		/**
+		 * At most {@value #MAX_EMAIL_DOMAINS} distinct lower-case DNS names: each is an
+		 * index row and a claim no other tenant can make.
+		 */
+		private List<String> emailDomains(JsonNode node, String path) {
+			List<String> domains = list(node, path, this::domain, DOMAIN_FORM);
+			if (domains.size() > MAX_EMAIL_DOMAINS) {
+				fail(path, "must be a list of at most " + MAX_EMAIL_DOMAINS + " entries");
+				return List.of();
+			}
+			if (domains.stream().distinct().count() != domains.size()) {
+				fail(path, "must not list a domain twice");
+				return List.of();
+			}
+			return domains;
+		}
+
 		private String domain(JsonNode node, String path) {
-			String domain = text(node, path, 253, DOMAIN_FORM);
-			if (domain != null && !DOMAIN.matcher(domain).matches()) {
+			String domain = text(node, path, EmailDomains.MAX_LENGTH, DOMAIN_FORM);
+			if (domain != null && !EmailDomains.isValid(domain)) {
 				fail(path, "must be " + DOMAIN_FORM);
 				return null;
 			}

@@ -26,4 +26,31 @@ public interface TenantRegistry {
 	 */
 	List<Tenant> findAll();
 
+	/**
+	 * The tenant that owns an e-mail domain (listed in its configuration's
+	 * {@code emailDomains}), whatever its status: the caller decides what a suspended
+	 * tenant gets.
+	 * <p>
+	 * The domain is untrusted input (an envelope recipient's): case does not matter, a
+	 * trailing dot is ignored and anything that is not a DNS name finds nothing. This
+	 * default scans {@link #findAll()}; registries that can look a domain up directly
+	 * override it.
+	 * @param domain the domain, such as {@code acme-travel.example}; may be {@code null}
+	 * @return the tenant, or empty when no tenant owns the domain
+	 * @throws TenantRegistryUnavailableException when the registry cannot answer
+	 */
+	default Optional<Tenant> findByEmailDomain(String domain) {
+		Optional<String> normalized = EmailDomains.normalize(domain);
+		if (normalized.isEmpty()) {
+			return Optional.empty();
+		}
+		String wanted = normalized.get();
+		return findAll().stream()
+			.filter((tenant) -> tenant.config()
+				.emailDomains()
+				.stream()
+				.anyMatch((owned) -> owned.equalsIgnoreCase(wanted)))
+			.findFirst();
+	}
+
 }

@@ -55,4 +55,36 @@ public abstract class TenantRegistryException extends RuntimeException {
 
 	}
 
+	/**
+	 * An e-mail domain the write claims already belongs to another tenant: two tenants
+	 * can never share one domain.
+	 */
+	public static final class EmailDomainTaken extends TenantRegistryException {
+
+		private final String domain;
+
+		private final String owner;
+
+		public EmailDomainTaken(String domain, String owner) {
+			super("E-mail domain '" + domain + "' already belongs to tenant '" + owner + "'");
+			this.domain = domain;
+			this.owner = owner;
+		}
+
+		/**
+		 * @return the domain claimed twice
+		 */
+		public String domain() {
+			return this.domain;
+		}
+
+		/**
+		 * @return the id of the tenant that holds the domain
+		 */
+		public String owner() {
+			return this.owner;
+		}
+
+	}
+
 }

@@ -68,6 +68,14 @@ class TenantAdminInputTest {
 			 "features":["trips","helpdesk"],"emailDomains":["acme-travel.example"],"locale":"en-GB",
 			 "attributes":{"brandColour":"#0a5"}}""";
 
+	/**
+	 * The full configuration of one tenant: an e-mail domain of its own, since two
+	 * tenants never share one.
+	 */
+	static String fullConfig(String id) {
+		return FULL_CONFIG.replace("acme-travel.example", id + ".example");
+	}
+
 	/** A marker around every hostile value: a body that contains it has echoed input. */
 	static final String MARK = "EVILxq";
 
@@ -92,7 +100,7 @@ class TenantAdminInputTest {
 		jdbc = JdbcClient.create(dataSource);
 		shared = unique("chars-shared");
 		new JdbcTenantRegistry(dataSource, schema, null).create(TenantId.of(shared), "Acme Travel",
-				TenantConfigJson.parse(FULL_CONFIG), new TenantChange("setup", null));
+				TenantConfigJson.parse(fullConfig(shared)), new TenantChange("setup", null));
 	}
 
 	@AfterAll
@@ -192,7 +200,7 @@ class TenantAdminInputTest {
 
 		Tenant after = this.registry.find(TenantId.of(id)).orElseThrow();
 		assertThat(after.version()).isZero();
-		assertThat(after.config()).isEqualTo(TenantConfigJson.parse(FULL_CONFIG));
+		assertThat(after.config()).isEqualTo(TenantConfigJson.parse(fullConfig(id)));
 		assertThat(after.config().rateLimit().limit()).isEqualTo(100);
 	}
 
@@ -216,7 +224,7 @@ class TenantAdminInputTest {
 		assertThat(renamed.response().getHeader("ETag")).isEqualTo("\"1\"");
 		Tenant after = this.registry.find(TenantId.of(id)).orElseThrow();
 		assertThat(after.displayName()).isEqualTo("Acme Voyages");
-		assertThat(after.config()).isEqualTo(TenantConfigJson.parse(FULL_CONFIG));
+		assertThat(after.config()).isEqualTo(TenantConfigJson.parse(fullConfig(id)));
 
 		send(mergePatch(id, "\"1\"", """
 				{"config":{"rateLimit":{"perUser":{"limit":20}},"features":["trips"],"plan":null,
@@ -231,7 +239,7 @@ class TenantAdminInputTest {
 		assertThat(patched.config().rateLimit().perUser().limit()).isEqualTo(20);
 		assertThat(patched.config().rateLimit().perUser().window()).hasMinutes(1);
 		assertThat(patched.config().rateLimit().costs()).containsEntry("helpdesk", 5L);
-		assertThat(patched.config().emailDomains()).containsExactly("acme-travel.example");
+		assertThat(patched.config().emailDomains()).containsExactly(id + ".example");
 
 		// removing an optional part is explicit
 		send(mergePatch(id, "\"2\"", "{\"config\":{\"rateLimit\":null}}")).assertStatus(200);
@@ -278,7 +286,7 @@ class TenantAdminInputTest {
 		Tenant after = this.registry.find(TenantId.of(id)).orElseThrow();
 		assertThat(after.version()).isZero();
 		assertThat(after.displayName()).isEqualTo("Acme Travel");
-		assertThat(after.config()).isEqualTo(TenantConfigJson.parse(FULL_CONFIG));
+		assertThat(after.config()).isEqualTo(TenantConfigJson.parse(fullConfig(id)));
 	}
 
 	@Test
@@ -525,7 +533,7 @@ class TenantAdminInputTest {
 		// soft: the row, its configuration and its audit stay; the id is never reused
 		Tenant deleted = this.registry.find(TenantId.of(id)).orElseThrow();
 		assertThat(deleted.status()).isEqualTo(TenantStatus.DELETED);
-		assertThat(deleted.config()).isEqualTo(TenantConfigJson.parse(FULL_CONFIG));
+		assertThat(deleted.config()).isEqualTo(TenantConfigJson.parse(fullConfig(id)));
 		assertThat(this.registry.audit(TenantId.of(id))).extracting("action")
 			.containsExactly("created", "suspended", "deleted");
 		send(delete("/admin/tenants/" + id).header("If-Match", "\"2\"")).assertProblem(404, "tenant_not_found", null);
@@ -548,7 +556,7 @@ class TenantAdminInputTest {
 	private String createFull(String name) throws Exception {
 		String id = unique(name);
 		send(post("/admin/tenants").contentType("application/json")
-			.content("{\"id\":\"" + id + "\",\"displayName\":\"Acme Travel\",\"config\":" + FULL_CONFIG + "}"))
+			.content("{\"id\":\"" + id + "\",\"displayName\":\"Acme Travel\",\"config\":" + fullConfig(id) + "}"))
 			.assertStatus(201);
 		return id;
 	}

@@ -16,6 +16,7 @@ import dev.tenancy.admin.AdminGuard;
 import dev.tenancy.admin.TenantAdminController;
 import dev.tenancy.registry.TenantAdministration;
 import dev.tenancy.registry.TenantRegistry;
+import dev.tenancy.registry.TenantSecretAdministration;
 import dev.tenancy.web.AdminGuardFilter;
 
 /**
@@ -49,8 +50,8 @@ public final class TenancyAdminAutoConfiguration {
 	@ConditionalOnBean(TenantRegistry.class)
 	@ConditionalOnMissingBean
 	TenantAdminController tenantAdminController(TenantRegistry registry,
-			ObjectProvider<TenantAdministration> administration) {
-		return new TenantAdminController(registry, administration.getIfAvailable());
+			ObjectProvider<TenantAdministration> administration, ObjectProvider<TenantSecretAdministration> secrets) {
+		return new TenantAdminController(registry, administration.getIfAvailable(), secrets.getIfUnique());
 	}
 
 }

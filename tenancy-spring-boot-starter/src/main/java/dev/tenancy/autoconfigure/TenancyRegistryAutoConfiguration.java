@@ -50,9 +50,13 @@ import dev.tenancy.registry.InMemoryTenantRegistry;
 import dev.tenancy.registry.StoredText;
 import dev.tenancy.registry.TenantChangedEvent;
 import dev.tenancy.registry.TenantRegistry;
+import dev.tenancy.registry.TenantRegistryException;
+import dev.tenancy.registry.TenantSecretCipher;
+import dev.tenancy.registry.TenantSecrets;
 import dev.tenancy.registry.file.YamlTenantSource;
 import dev.tenancy.registry.jdbc.DualTenantRegistry;
 import dev.tenancy.registry.jdbc.JdbcTenantRegistry;
+import dev.tenancy.registry.jdbc.JdbcTenantSecrets;
 import dev.tenancy.registry.jdbc.PostgresChangeListener;
 import dev.tenancy.registry.remote.ConfigServerChangeFollower;
 import dev.tenancy.registry.remote.ConfigServerConnection;
@@ -134,7 +138,15 @@ public final class TenancyRegistryAutoConfiguration {
 				TenancyProperties.TenantDefinition definition = entry.getValue();
 				tenants.add(new Tenant(id, definition.displayName(), definition.status(), definition.config(), 0));
 			}
-			return new InMemoryTenantRegistry(tenants);
+			try {
+				return new InMemoryTenantRegistry(tenants);
+			}
+			catch (TenantRegistryException.EmailDomainTaken ex) {
+				throw new TenancyConfigurationException(
+						"tenancy.tenants.*.config.email-domains: two tenants claim the e-mail domain '" + ex.domain()
+								+ "' (one is '" + ex.owner() + "').",
+						"List each e-mail domain under one tenant only: a domain routes mail to exactly one tenant.");
+			}
 		}
 
 		private static TenantId tenantId(String key) {
@@ -198,6 +210,42 @@ public final class TenancyRegistryAutoConfiguration {
 					cache.lastKnownGood(), REGISTRY_RETRY_INTERVAL);
 			registry.setObservationRegistry(observations.getIfUnique(() -> ObservationRegistry.NOOP));
 			return registry;
+		}
+
+		/**
+		 * Tenant secrets in the registry's database; with no key configured they are off
+		 * (each use fails saying which property to set) rather than stored in plain text.
+		 * Takes the registry so that the registry's migrations (run when it is created)
+		 * have made the secrets table.
+		 */
+		@Bean
+		@ConditionalOnMissingBean(TenantSecrets.class)
+		JdbcTenantSecrets tenantSecrets(JdbcTenantRegistry jdbc, ObjectProvider<DataSource> dataSource,
+				TenancyRegistryProperties properties) {
+			TenancyRegistryProperties.Secrets secrets = properties.secrets();
+			TenantSecretCipher cipher;
+			if (secrets.key() == null || secrets.key().isBlank()) {
+				if (!secrets.previousKeys().isEmpty()) {
+					throw new TenancyConfigurationException(
+							"tenancy.registry.secrets.previous-keys is set but tenancy.registry.secrets.key is not.",
+							"Set tenancy.registry.secrets.key to the current key (base64 of 32 random bytes).");
+				}
+				logger.info("Tenant secrets are off: tenancy.registry.secrets.key is not set");
+				cipher = TenantSecretCipher.disabled();
+			}
+			else {
+				try {
+					cipher = TenantSecretCipher.of(secrets.keyId(), secrets.key(), secrets.previousKeys());
+				}
+				catch (IllegalArgumentException ex) {
+					throw new TenancyConfigurationException(
+							"Invalid tenancy.registry.secrets settings: " + ex.getMessage(),
+							"Set tenancy.registry.secrets.key (and each previous key) to base64 of 32 random bytes "
+									+ "(openssl rand -base64 32), with key ids of letters, digits, '.', '_' or '-'.",
+							null);
+				}
+			}
+			return new JdbcTenantSecrets(dataSource.getIfUnique(), properties.jdbc().schema(), cipher);
 		}
 
 		@Bean

@@ -3,6 +3,7 @@ package dev.tenancy.autoconfigure;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -21,10 +22,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * read from its file).
  * @param cache The in-memory cache in front of the jdbc and config-server registries.
  * @param configServer The config server's tenant API, with source=config-server.
+ * @param secrets Per-tenant secrets (such as a tenant's inbound e-mail signing key),
+ * stored encrypted in the PostgreSQL registry.
  */
 @ConfigurationProperties("tenancy.registry")
 public record TenancyRegistryProperties(@DefaultValue("properties") Source source, @DefaultValue Jdbc jdbc,
-		@DefaultValue Files files, @DefaultValue Cache cache, @DefaultValue ConfigServer configServer) {
+		@DefaultValue Files files, @DefaultValue Cache cache, @DefaultValue ConfigServer configServer,
+		@DefaultValue Secrets secrets) {
 
 	/**
 	 * The kinds of registry.
@@ -131,6 +135,32 @@ public record TenancyRegistryProperties(@DefaultValue("properties") Source sourc
 	 * publish there) takes to arrive.
 	 */
 	public record Bus(@DefaultValue("true") boolean enabled, @DefaultValue("30s") Duration safetyPollInterval) {
+
+	}
+
+	/**
+	 * Per-tenant secrets in the PostgreSQL registry, encrypted with AES-256-GCM before
+	 * they are stored. Without a key the feature is off: setting or reading a secret
+	 * fails, saying so; nothing is ever stored in plain text.
+	 *
+	 * @param key The key new secrets are encrypted with: 32 random bytes, base64 (openssl
+	 * rand -base64 32). Never logged; keep it out of the database it protects.
+	 * @param keyId The id stored with each secret to name the key that encrypted it;
+	 * change it whenever the key changes.
+	 * @param previousKeys Earlier keys by their id (base64), still used to decrypt
+	 * secrets written before a rotation until they are re-encrypted.
+	 */
+	public record Secrets(String key, @DefaultValue("1") String keyId, Map<String, String> previousKeys) {
+
+		public Secrets {
+			previousKeys = (previousKeys != null) ? Map.copyOf(previousKeys) : Map.of();
+		}
+
+		@Override
+		public String toString() {
+			return "Secrets[key=" + ((this.key != null) ? "******" : null) + ", keyId=" + this.keyId + ", previousKeys="
+					+ this.previousKeys.keySet() + "]";
+		}
 
 	}
 

@@ -22,6 +22,8 @@ import dev.tenancy.TenantId;
 import dev.tenancy.registry.CachingTenantRegistry;
 import dev.tenancy.registry.InMemoryTenantRegistry;
 import dev.tenancy.registry.TenantRegistry;
+import dev.tenancy.registry.TenantSecrets;
+import dev.tenancy.registry.jdbc.JdbcTenantSecrets;
 import dev.tenancy.registry.file.YamlTenantSource;
 import dev.tenancy.test.TestServices;
 
@@ -154,6 +156,46 @@ class TenancyRegistrySourceTest {
 		this.runner.withPropertyValues("tenancy.registry.source=jdbc")
 			.run((context) -> assertThat(StartupFailures.analyze(context.getStartupFailure()).getDescription())
 				.contains("no (single) DataSource"));
+	}
+
+	@Test
+	void jdbcSourceOffersTenantSecretsThatAreOffWithoutAKey() {
+		ApplicationContextRunner jdbc = this.runner.withBean(DataSource.class, TenancyRegistrySourceTest::dataSource)
+			.withPropertyValues("tenancy.registry.source=jdbc", "tenancy.registry.jdbc.migrate=false",
+					"tenancy.registry.jdbc.listen=false");
+		jdbc.run((context) -> {
+			assertThat(context).hasSingleBean(TenantSecrets.class);
+			assertThat(context.getBean(JdbcTenantSecrets.class).isEnabled()).isFalse();
+		});
+		String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+		jdbc.withPropertyValues("tenancy.registry.secrets.key=" + key)
+			.run((context) -> assertThat(context.getBean(JdbcTenantSecrets.class).isEnabled()).isTrue());
+	}
+
+	@Test
+	void aMalformedSecretsKeyFailsStartUpWithoutEchoingIt() {
+		String shortKey = java.util.Base64.getEncoder().encodeToString("only-sixteen-byt".getBytes());
+		this.runner.withBean(DataSource.class, TenancyRegistrySourceTest::dataSource)
+			.withPropertyValues("tenancy.registry.source=jdbc", "tenancy.registry.jdbc.migrate=false",
+					"tenancy.registry.jdbc.listen=false", "tenancy.registry.secrets.key=" + shortKey)
+			.run((context) -> {
+				FailureAnalysis analysis = StartupFailures.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("tenancy.registry.secrets", "32 bytes")
+					.doesNotContain(shortKey);
+				assertThat(analysis.getAction()).contains("openssl rand -base64 32");
+			});
+	}
+
+	@Test
+	void twoPropertyTenantsClaimingOneEmailDomainFailStartUp() {
+		this.runner
+			.withPropertyValues("tenancy.tenants.acme.config.email-domains=shared.example",
+					"tenancy.tenants.globex.config.email-domains=globex.example,shared.example")
+			.run((context) -> {
+				FailureAnalysis analysis = StartupFailures.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("shared.example", "'acme'");
+				assertThat(analysis.getAction()).contains("one tenant only");
+			});
 	}
 
 	private static DataSource dataSource() {

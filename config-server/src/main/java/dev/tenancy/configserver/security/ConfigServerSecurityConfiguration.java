@@ -204,7 +204,7 @@ public class ConfigServerSecurityConfiguration {
 				.denyAll()
 				.requestMatchers("/encrypt", "/encrypt/**", "/decrypt", "/decrypt/**", "/key", "/key/**")
 				.denyAll()
-				.requestMatchers(HttpMethod.GET, "/tenants/*", "/tenants/changes/latest")
+				.requestMatchers(HttpMethod.GET, "/tenants/*", "/tenants/changes/latest", "/tenants/by-email-domain/*")
 				.hasAuthority(ServiceAuthorities.TENANT_API)
 				.requestMatchers("/tenants", "/tenants/**")
 				.denyAll()

@@ -47,6 +47,8 @@ import org.springframework.web.bind.annotation.RestController;
  * deleted and malformed ids get one identical 404 problem
  * ({@code code: tenant_not_found}). Suspended tenants are returned, with their
  * status.</li>
+ * <li>{@code GET /tenants/by-email-domain/{domain}}: the tenant that owns an e-mail
+ * domain, as {@code GET /tenants/{id}} answers it, or the same 404.</li>
  * <li>{@code GET /tenants/changes?after=&limit=}: the registry's change feed
  * ({@link TenantAdministration#changesAfter}), the audit entries with id greater than
  * {@code after} (default 0), oldest first, at most {@code limit} (default 500, at most
@@ -133,6 +135,28 @@ public class TenantApiController {
 		body.put("version", tenant.version());
 		body.put("config", config);
 		return ResponseEntity.ok().eTag(etag).contentType(MediaType.APPLICATION_JSON).body(body);
+	}
+
+	/**
+	 * The tenant that owns an e-mail domain, in the shape of {@code GET /tenants/{id}}
+	 * (suspended tenants included, with their status); one identical 404 for an unknown
+	 * or malformed domain.
+	 * @param domain the domain, any case, a trailing dot ignored
+	 * @return the tenant or 404
+	 */
+	@GetMapping(path = "/tenants/by-email-domain/{domain}", produces = MediaType.APPLICATION_JSON_VALUE)
+	public ResponseEntity<?> tenantByEmailDomain(@PathVariable("domain") String domain) {
+		Optional<Tenant> found;
+		try {
+			found = this.registry.findByEmailDomain(domain);
+		}
+		catch (TenantRegistryUnavailableException ex) {
+			throw unavailable(ex);
+		}
+		if (found.isEmpty() || found.get().status() == TenantStatus.DELETED) {
+			return notFound();
+		}
+		return tenant(found.get().id().value(), null);
 	}
 
 	@GetMapping(path = "/tenants/changes", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -21,6 +21,8 @@ import dev.tenancy.TenantId;
 import dev.tenancy.TenantStatus;
 import dev.tenancy.registry.TenantChange;
 import dev.tenancy.registry.jdbc.JdbcTenantRegistry;
+import dev.tenancy.registry.remote.ConfigServerConnection;
+import dev.tenancy.registry.remote.ConfigServerTenantRegistry;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -184,6 +186,37 @@ class TenantApiTest {
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(json(response).path("status").asString()).isEqualTo("SUSPENDED");
 		assertThat(response.headers().firstValue("ETag")).hasValue("\"1\"");
+	}
+
+	@Test
+	void aTenantIsFoundByItsEmailDomainHereAndThroughTheRemoteRegistry() throws Exception {
+		registry.create(TenantId.of("mail-corp"), "Mail Corp",
+				new TenantConfig(null, null, null, List.of("mail-corp.example"), null, Map.of()), BY_TEST);
+		registry.changeStatus(TenantId.of("mail-corp"), TenantStatus.SUSPENDED, 0L, BY_TEST);
+
+		HttpResponse<String> found = get("/tenants/by-email-domain/MAIL-corp.example");
+		HttpResponse<String> unknown = get("/tenants/by-email-domain/nobody.example");
+		HttpResponse<String> malformed = get("/tenants/by-email-domain/not_a_domain");
+		HttpResponse<String> anonymous = send("GET", "/tenants/by-email-domain/mail-corp.example", null);
+
+		assertThat(found.statusCode()).isEqualTo(200);
+		assertThat(json(found).path("id").asString()).isEqualTo("mail-corp");
+		assertThat(json(found).path("status").asString()).isEqualTo("SUSPENDED");
+		assertThat(unknown.statusCode()).isEqualTo(404);
+		assertThat(malformed.body()).isEqualTo(unknown.body());
+		assertThat(json(unknown).path("code").asString()).isEqualTo("tenant_not_found");
+		assertThat(anonymous.statusCode()).isEqualTo(401);
+
+		ConfigServerTenantRegistry remote = new ConfigServerTenantRegistry(
+				new ConfigServerConnection(URI.create("http://localhost:" + port), "sample-app", "sample-secret",
+						Duration.ofSeconds(5), Duration.ofSeconds(10)),
+				10);
+		assertThat(remote.findByEmailDomain("mail-corp.example.")).hasValueSatisfying((tenant) -> {
+			assertThat(tenant.id().value()).isEqualTo("mail-corp");
+			assertThat(tenant.status()).isEqualTo(TenantStatus.SUSPENDED);
+		});
+		assertThat(remote.findByEmailDomain("nobody.example")).isEmpty();
+		assertThat(remote.findByEmailDomain("not a domain")).isEmpty();
 	}
 
 	@Test

@@ -23,6 +23,7 @@ import dev.tenancy.Tenant;
 import dev.tenancy.TenantConfig;
 import dev.tenancy.TenantId;
 import dev.tenancy.TenantStatus;
+import dev.tenancy.registry.EmailDomainIndex;
 import dev.tenancy.registry.InvalidTenantConfigException;
 import dev.tenancy.registry.StoredText;
 import dev.tenancy.registry.TenantConfigJson;
@@ -226,9 +227,37 @@ public final class TenantFileReader {
 	private static List<TenantFile> rejectDuplicates(List<TenantFile> results) {
 		Map<String, Integer> counts = new HashMap<>();
 		results.forEach((result) -> counts.merge(stem(result.path()), 1, Integer::sum));
-		return results.stream()
+		List<TenantFile> unique = results.stream()
 			.map((result) -> (counts.get(stem(result.path())) > 1)
 					? new TenantFile.Invalid(result.path(), "another file describes the same tenant") : result)
+			.toList();
+		return rejectSharedEmailDomains(unique);
+	}
+
+	/**
+	 * Two tenants never share an e-mail domain: every file that claims a domain another
+	 * file claims too is rejected, naming the domain and the other tenant, so the
+	 * operator decides which keeps it.
+	 */
+	private static List<TenantFile> rejectSharedEmailDomains(List<TenantFile> results) {
+		List<Tenant> tenants = results.stream()
+			.filter(TenantFile.Valid.class::isInstance)
+			.map((result) -> ((TenantFile.Valid) result).tenant())
+			.toList();
+		Map<String, String> reasons = new HashMap<>();
+		for (EmailDomainIndex.Conflict conflict : EmailDomainIndex.conflicts(tenants)) {
+			reasons.putIfAbsent(conflict.claimant().id().value(), "config.emailDomains: '" + conflict.domain()
+					+ "' is also claimed by tenant '" + conflict.owner().id().value() + "'");
+			reasons.putIfAbsent(conflict.owner().id().value(), "config.emailDomains: '" + conflict.domain()
+					+ "' is also claimed by tenant '" + conflict.claimant().id().value() + "'");
+		}
+		if (reasons.isEmpty()) {
+			return results;
+		}
+		return results.stream()
+			.map((result) -> (result instanceof TenantFile.Valid valid
+					&& reasons.containsKey(valid.tenant().id().value()))
+							? new TenantFile.Invalid(result.path(), reasons.get(valid.tenant().id().value())) : result)
 			.toList();
 	}
 

@@ -63,7 +63,9 @@ public final class YamlTenantSource implements TenantRegistry {
 						StoredText.escape(invalid.reason()));
 			}
 		}
-		// The reader already rejects two files for one tenant, so ids are unique here.
+		// The reader already rejects two files for one tenant, and files that share an
+		// e-mail
+		// domain, so ids and domains are unique here.
 		this.tenants = new InMemoryTenantRegistry(loaded);
 		this.invalid = List.copyOf(rejected);
 	}
@@ -92,6 +94,11 @@ public final class YamlTenantSource implements TenantRegistry {
 	@Override
 	public List<Tenant> findAll() {
 		return this.tenants.findAll();
+	}
+
+	@Override
+	public Optional<Tenant> findByEmailDomain(String domain) {
+		return this.tenants.findByEmailDomain(domain);
 	}
 
 }

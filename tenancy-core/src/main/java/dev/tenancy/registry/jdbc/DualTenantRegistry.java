@@ -7,6 +7,7 @@ import java.util.TreeMap;
 
 import dev.tenancy.Tenant;
 import dev.tenancy.TenantId;
+import dev.tenancy.registry.EmailDomains;
 import dev.tenancy.registry.TenantRegistry;
 import dev.tenancy.registry.file.YamlTenantSource;
 
@@ -33,6 +34,27 @@ public final class DualTenantRegistry implements TenantRegistry {
 			return this.files.find(id);
 		}
 		return this.database.find(id);
+	}
+
+	/**
+	 * The owner of a domain among the database's tenants (through its index), else among
+	 * the tenants read from files. Uniqueness holds within each side; a file tenant and a
+	 * database tenant that claim one domain resolve to the database's.
+	 */
+	@Override
+	public Optional<Tenant> findByEmailDomain(String domain) {
+		Optional<Tenant> stored = this.database.findByEmailDomain(domain)
+			.filter((tenant) -> !"file".equals(this.database.configSource(tenant.id()).orElse("db")));
+		if (stored.isPresent()) {
+			return stored;
+		}
+		// A file tenant whose row now says db is served from the database, which does not
+		// list the domain (the lookup above would have found it).
+		return this.files.findByEmailDomain(domain)
+			.flatMap((tenant) -> find(tenant.id()))
+			.filter((tenant) -> EmailDomains.normalize(domain)
+				.filter(tenant.config().emailDomains()::contains)
+				.isPresent());
 	}
 
 	@Override

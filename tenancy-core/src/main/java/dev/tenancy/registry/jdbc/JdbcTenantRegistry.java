@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -24,6 +25,7 @@ import dev.tenancy.Tenant;
 import dev.tenancy.TenantConfig;
 import dev.tenancy.TenantId;
 import dev.tenancy.TenantStatus;
+import dev.tenancy.registry.EmailDomains;
 import dev.tenancy.registry.InvalidTenantConfigException;
 import dev.tenancy.registry.StoredText;
 import dev.tenancy.registry.TenantAdministration;
@@ -73,6 +75,10 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 
 	private final String auditTable;
 
+	private final String domainTable;
+
+	private final String secretTable;
+
 	private final Consumer<TenantChangedEvent> events;
 
 	private final String schema;
@@ -92,6 +98,8 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 		this.schema = schema;
 		this.tenantTable = schema + ".tenant";
 		this.auditTable = schema + ".tenant_audit";
+		this.domainTable = schema + ".tenant_email_domain";
+		this.secretTable = schema + ".tenant_secret";
 		this.events = (events != null) ? events : (event) -> {
 		};
 	}
@@ -103,6 +111,30 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 				.sql("select id, display_name, status, config::text as config, version from " + this.tenantTable
 						+ " where id = ?")
 				.param(id.value())
+				.query(JdbcTenantRegistry::tenant)
+				.optional();
+		}
+		catch (DataAccessException ex) {
+			throw new TenantRegistryUnavailableException("Tenant registry query failed", ex);
+		}
+	}
+
+	/**
+	 * The tenant that owns an e-mail domain, through the domain index (one indexed
+	 * lookup): deleted tenants own none.
+	 */
+	@Override
+	public Optional<Tenant> findByEmailDomain(String domain) {
+		Optional<String> normalized = EmailDomains.normalize(domain);
+		if (normalized.isEmpty()) {
+			return Optional.empty();
+		}
+		try {
+			return this.jdbc
+				.sql("select t.id, t.display_name, t.status, t.config::text as config, t.version from "
+						+ this.domainTable + " d join " + this.tenantTable
+						+ " t on t.id = d.tenant_id where lower(d.domain) = ?")
+				.param(normalized.get())
 				.query(JdbcTenantRegistry::tenant)
 				.optional();
 		}
@@ -180,6 +212,7 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 						+ " (id, display_name, status, config, config_source, version) values (?, ?, ?, ?::jsonb, 'db', 0)")
 					.params(id.value(), tenant.displayName(), tenant.status().name(), json)
 					.update();
+				claimEmailDomains(id, tenant.config().emailDomains());
 				audit(id, "created", change, 0, null, snapshot(tenant));
 				notifyChange(id);
 			});
@@ -208,6 +241,7 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 						+ "version = version + 1, updated_at = now() where id = ?")
 				.params(after.displayName(), json, id.value())
 				.update();
+			claimEmailDomains(id, after.config().emailDomains());
 			audit(id, "updated", change, after.version(), snapshot(before), snapshot(after));
 			notifyChange(id);
 			return after;
@@ -235,6 +269,12 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 						+ " set status = ?, version = version + 1, updated_at = now() where id = ?")
 				.params(target.name(), id.value())
 				.update();
+			if (target == TenantStatus.DELETED) {
+				// A deleted tenant keeps its id but gives up its domains (another tenant
+				// may claim them) and its secrets (nobody may use them again).
+				claimEmailDomains(id, List.of());
+				this.jdbc.sql("delete from " + this.secretTable + " where tenant_id = ?").param(id.value()).update();
+			}
 			audit(id, action, change, after.version(), snapshot(before), snapshot(after));
 			notifyChange(id);
 			return after;
@@ -302,6 +342,23 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 	 */
 	final class Writer {
 
+		/**
+		 * Give up the domains a tenant about to be written no longer lists.
+		 * @param tenant the tenant as it will be written
+		 */
+		void releaseEmailDomains(Tenant tenant) {
+			List<String> kept = (tenant.status() != TenantStatus.DELETED) ? tenant.config().emailDomains() : List.of();
+			jdbc.sql("select domain from " + domainTable + " where tenant_id = ?")
+				.param(tenant.id().value())
+				.query(String.class)
+				.list()
+				.stream()
+				.filter((domain) -> !kept.contains(domain))
+				.forEach((domain) -> jdbc.sql("delete from " + domainTable + " where tenant_id = ? and domain = ?")
+					.params(tenant.id().value(), domain)
+					.update());
+		}
+
 		void upsertFromFile(Tenant tenant, boolean exists, String actor, Tenant before) {
 			if (!exists) {
 				checkNewId(tenant.id());
@@ -324,6 +381,8 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 					.update();
 			}
 			Tenant after = new Tenant(tenant.id(), tenant.displayName(), tenant.status(), tenant.config(), version);
+			claimEmailDomains(tenant.id(),
+					(tenant.status() != TenantStatus.DELETED) ? tenant.config().emailDomains() : List.of());
 			audit(tenant.id(), "imported", new TenantChange(actor, null), version,
 					(before != null) ? snapshot(before) : null, snapshot(after));
 			notifyChange(tenant.id());
@@ -339,10 +398,77 @@ public final class JdbcTenantRegistry implements TenantRegistry, TenantAdministr
 	 * trigger takes the same lock for any other writer.
 	 */
 	private void lockChanges() {
-		this.jdbc.sql("select pg_advisory_xact_lock(hashtext(?), hashtext('tenant_audit'))")
-			.param(this.schema)
+		lockChanges(this.jdbc, this.schema);
+	}
+
+	/**
+	 * The lock of {@link #lockChanges()} for the registry's other writers in this
+	 * package, taken first in their transactions too.
+	 */
+	static void lockChanges(JdbcClient jdbc, String schema) {
+		jdbc.sql("select pg_advisory_xact_lock(hashtext(?), hashtext('tenant_audit'))")
+			.param(schema)
 			.query()
 			.singleRow();
+	}
+
+	/**
+	 * Make a tenant's rows in the domain index exactly {@code domains}, inside the
+	 * caller's transaction. The unique index decides between concurrent claims: an insert
+	 * that meets another transaction's uncommitted claim waits for it, then either takes
+	 * the domain (the other rolled back) or finds it taken and refuses the whole write.
+	 * Domains are claimed in alphabetical order so two writers cannot deadlock on them.
+	 * @throws TenantRegistryException.EmailDomainTaken when another tenant owns one of
+	 * the domains
+	 */
+	private void claimEmailDomains(TenantId id, List<String> domains) {
+		List<String> wanted = domains.stream()
+			.map((domain) -> domain.toLowerCase(Locale.ROOT))
+			.distinct()
+			.sorted()
+			.toList();
+		List<String> owned = this.jdbc.sql("select domain from " + this.domainTable + " where tenant_id = ?")
+			.param(id.value())
+			.query(String.class)
+			.list();
+		for (String domain : owned) {
+			if (!wanted.contains(domain)) {
+				this.jdbc.sql("delete from " + this.domainTable + " where tenant_id = ? and domain = ?")
+					.params(id.value(), domain)
+					.update();
+			}
+		}
+		for (String domain : wanted) {
+			if (!owned.contains(domain)) {
+				claimEmailDomain(id, domain);
+			}
+		}
+	}
+
+	private void claimEmailDomain(TenantId id, String domain) {
+		// Retried only when the claim it met vanished between the insert and the look-up
+		// (its owner freed it meanwhile).
+		for (int attempt = 0; attempt < 3; attempt++) {
+			int inserted = this.jdbc
+				.sql("insert into " + this.domainTable + " (domain, tenant_id) values (?, ?) on conflict do nothing")
+				.params(domain, id.value())
+				.update();
+			if (inserted == 1) {
+				return;
+			}
+			Optional<String> owner = this.jdbc
+				.sql("select tenant_id from " + this.domainTable + " where lower(domain) = ?")
+				.param(domain)
+				.query(String.class)
+				.optional();
+			if (owner.isPresent()) {
+				if (owner.get().equals(id.value())) {
+					return;
+				}
+				throw new TenantRegistryException.EmailDomainTaken(domain, owner.get());
+			}
+		}
+		throw new TenantRegistryUnavailableException("E-mail domain claim did not settle", null);
 	}
 
 	private Tenant lockForChange(TenantId id, Long expectedVersion) {

@@ -46,7 +46,8 @@ public final class RegistryMigrations {
 	 * The privileges the application's role needs on the registry, and no more: read,
 	 * create and update tenants (tenants are never deleted: soft delete is an update),
 	 * read and append the audit trail (append-only by privilege, not only by trigger),
-	 * nothing on the Flyway history table and no DDL. Idempotent.
+	 * maintain the e-mail domain index and the tenants' (encrypted) secrets, nothing on
+	 * the Flyway history table and no DDL. Idempotent.
 	 * @param owner a data source of the registry schema's owner
 	 * @param schema the registry schema
 	 * @param role the application's database role
@@ -58,7 +59,9 @@ public final class RegistryMigrations {
 		List<String> statements = List.of("grant usage on schema " + s + " to " + r,
 				"grant select, insert, update on " + s + ".tenant to " + r,
 				"grant select, insert on " + s + ".tenant_audit to " + r,
-				"grant usage on sequence " + s + ".tenant_audit_id_seq to " + r);
+				"grant usage on sequence " + s + ".tenant_audit_id_seq to " + r,
+				"grant select, insert, delete on " + s + ".tenant_email_domain to " + r,
+				"grant select, insert, update, delete on " + s + ".tenant_secret to " + r);
 		JdbcClient jdbc = JdbcClient.create(owner);
 		statements.forEach((statement) -> jdbc.sql(statement).update());
 		return statements;

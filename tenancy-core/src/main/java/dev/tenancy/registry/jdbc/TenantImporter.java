@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.tenancy.Tenant;
+import dev.tenancy.TenantId;
 import dev.tenancy.TenantStatus;
 import dev.tenancy.registry.TenantConfigJson;
 import dev.tenancy.registry.file.TenantFile;
@@ -60,6 +62,12 @@ public final class TenantImporter {
 		List<TenantImportReport.Entry> entries = new ArrayList<>();
 		List<Runnable> writes = new ArrayList<>();
 		boolean[] written = { false };
+		Map<TenantId, Tenant> imported = new LinkedHashMap<>();
+		files.stream()
+			.filter(TenantFile.Valid.class::isInstance)
+			.map((file) -> ((TenantFile.Valid) file).tenant())
+			.forEach((tenant) -> imported.putIfAbsent(tenant.id(), tenant));
+		List<Tenant> toWrite = new ArrayList<>();
 		this.registry.inTransaction((writer) -> {
 			for (TenantFile file : files) {
 				String name = file.path().getFileName().toString();
@@ -69,11 +77,17 @@ public final class TenantImporter {
 					continue;
 				}
 				Tenant tenant = ((TenantFile.Valid) file).tenant();
+				List<String> taken = takenEmailDomains(tenant, imported);
+				if (!taken.isEmpty()) {
+					entries.add(entry(name, tenant, TenantImportReport.Outcome.INVALID, taken));
+					continue;
+				}
 				Optional<Tenant> existing = this.registry.find(tenant.id());
 				Optional<String> source = this.registry.configSource(tenant.id());
 				if (existing.isEmpty()) {
 					entries.add(entry(name, tenant, TenantImportReport.Outcome.NEW, List.of()));
 					writes.add(() -> writer.upsertFromFile(tenant, false, actor, null));
+					toWrite.add(tenant);
 				}
 				else if (existing.get().status() == TenantStatus.DELETED) {
 					entries.add(entry(name, tenant, TenantImportReport.Outcome.INVALID,
@@ -88,16 +102,45 @@ public final class TenantImporter {
 						entries.add(entry(name, tenant, TenantImportReport.Outcome.CHANGED, differences));
 						Tenant before = existing.get();
 						writes.add(() -> writer.upsertFromFile(tenant, true, actor, before));
+						toWrite.add(tenant);
 					}
 				}
 			}
 			boolean invalid = entries.stream().anyMatch((e) -> e.outcome() == TenantImportReport.Outcome.INVALID);
 			if (!dryRun && !invalid && !writes.isEmpty()) {
+				// Domains given up first, so tenants of one import can hand domains to
+				// each
+				// other (even swap them) whatever the order of their files.
+				toWrite.forEach(writer::releaseEmailDomains);
 				writes.forEach(Runnable::run);
 				written[0] = true;
 			}
 		});
 		return new TenantImportReport(entries, dryRun, written[0]);
+	}
+
+	/**
+	 * The domains a file claims that another tenant in the registry owns and keeps (it is
+	 * not in this import, or its file no longer lists the domain).
+	 */
+	private List<String> takenEmailDomains(Tenant tenant, Map<TenantId, Tenant> imported) {
+		if (tenant.status() == TenantStatus.DELETED) {
+			return List.of();
+		}
+		List<String> taken = new ArrayList<>();
+		for (String domain : tenant.config().emailDomains()) {
+			Optional<Tenant> owner = this.registry.findByEmailDomain(domain);
+			if (owner.isEmpty() || owner.get().id().equals(tenant.id())) {
+				continue;
+			}
+			Tenant ownerInImport = imported.get(owner.get().id());
+			boolean released = ownerInImport != null && (ownerInImport.status() == TenantStatus.DELETED
+					|| !ownerInImport.config().emailDomains().contains(domain));
+			if (!released) {
+				taken.add("config.emailDomains: '" + domain + "' already belongs to tenant '" + owner.get().id() + "'");
+			}
+		}
+		return taken;
 	}
 
 	private static TenantImportReport.Entry entry(String file, Tenant tenant, TenantImportReport.Outcome outcome,

@@ -14,6 +14,7 @@ import dev.tenancy.Tenant;
 import dev.tenancy.TenantConfig;
 import dev.tenancy.TenantId;
 import dev.tenancy.TenantStatus;
+import dev.tenancy.registry.EmailDomains;
 import dev.tenancy.registry.InvalidTenantConfigException;
 import dev.tenancy.registry.TenantConfigJson;
 import dev.tenancy.registry.TenantRegistry;
@@ -97,6 +98,42 @@ public final class ConfigServerTenantRegistry implements TenantRegistry {
 			}
 			default -> throw new ConfigServerResponseException(
 					"Config server answered GET " + path + " with unexpected HTTP " + response.status());
+		}
+	}
+
+	/**
+	 * The owner of an e-mail domain, from {@code GET
+	 * {url}/tenants/by-email-domain/{domain}} (the config server looks it up in the
+	 * registry's index). An answer naming a tenant whose configuration does not list the
+	 * domain is refused as untrustworthy.
+	 */
+	@Override
+	public Optional<Tenant> findByEmailDomain(String domain) {
+		Optional<String> normalized = EmailDomains.normalize(domain);
+		if (normalized.isEmpty()) {
+			return Optional.empty();
+		}
+		ConfigServerConnection.Response response = this.connection.get("/tenants/by-email-domain/{domain}", null,
+				MAX_TENANT_BYTES, normalized.get());
+		switch (response.status()) {
+			case 200 -> {
+				String what = "the owner of an e-mail domain";
+				JsonNode root = RemoteJson.readObject(response.body(), what);
+				TenantId id = TenantId.parse(RemoteJson.text(root, "id", true, what))
+					.orElseThrow(() -> new ConfigServerResponseException(
+							"Config server answered a domain lookup with a malformed tenant id"));
+				Tenant tenant = parse(id, response.body());
+				if (!tenant.config().emailDomains().contains(normalized.get())) {
+					throw new ConfigServerResponseException(
+							"Config server answered a domain lookup with tenant " + id + ", which does not list it");
+				}
+				return Optional.of(tenant);
+			}
+			case 404, 410 -> {
+				return Optional.empty();
+			}
+			default -> throw new ConfigServerResponseException(
+					"Config server answered a domain lookup with unexpected HTTP " + response.status());
 		}
 	}
 

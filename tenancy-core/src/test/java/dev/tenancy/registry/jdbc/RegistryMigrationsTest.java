@@ -127,8 +127,8 @@ class RegistryMigrationsTest {
 			.query(String.class)
 			.list()).isNotEmpty().allSatisfy((script) -> assertThat(script).doesNotContain("host_app"));
 		assertThat(tables(jdbc, "public")).containsExactlyInAnyOrder("flyway_schema_history", "trip", "tenant");
-		assertThat(tables(jdbc, "tenancy")).containsExactlyInAnyOrder("tenant", "tenant_audit",
-				RegistryMigrations.HISTORY_TABLE);
+		assertThat(tables(jdbc, "tenancy")).containsExactlyInAnyOrder("tenant", "tenant_audit", "tenant_email_domain",
+				"tenant_secret", RegistryMigrations.HISTORY_TABLE);
 		// Each Flyway still validates and has nothing left to do.
 		Flyway host = hostFlyway(dataSource);
 		host.validate();
