@@ -47,15 +47,14 @@ public interface TenantAdministration {
 	Tenant update(TenantId id, long expectedVersion, String displayName, TenantConfig config, TenantChange change);
 
 	/**
-	 * Move a tenant to another lifecycle state.
+	 * Move a tenant to another lifecycle state. A deleted tenant gives up its e-mail
+	 * domains (another tenant may then claim them) and its secrets.
 	 * @param id the id
 	 * @param target the new state
 	 * @param expectedVersion the version the caller read, or {@code null} for any
 	 * @param change who and which request
 	 * @return the tenant with its new version
 	 * @throws TenantRegistryException.InvalidTransition if the transition is not allowed
-	 * @see #create a deleted tenant gives up its e-mail domains, which others may then
-	 * claim
 	 */
 	Tenant changeStatus(TenantId id, TenantStatus target, Long expectedVersion, TenantChange change);
 
