@@ -139,12 +139,12 @@ class ConsoleEndToEndTest {
 		new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.urlContains("/issuer/login"));
 		browser.findElement(By.id("username")).sendKeys("operator");
 		browser.findElement(By.id("password")).sendKeys("operator-demo-password");
-		browser.findElement(By.cssSelector("form button[type=submit]")).click();
+		navigate(browser.findElement(By.cssSelector("form button[type=submit]")));
 		new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.urlContains("/console/tenants/"));
 		WebElement plan = browser.findElement(By.id("plan"));
 		plan.clear();
 		plan.sendKeys("premium");
-		browser.findElement(By.cssSelector("form.tenant button[type=submit]")).click();
+		navigate(browser.findElement(By.cssSelector("form.tenant button[type=submit]")));
 		assertThat(browser.findElement(By.cssSelector(".notice")).getText()).contains("Saved");
 
 		HttpResponse<String> premium = await(api, token,
@@ -152,8 +152,8 @@ class ConsoleEndToEndTest {
 		assertThat(premium.statusCode()).isEqualTo(200);
 
 		// suspended in the console: the app refuses the tenant's requests
-		browser.findElement(By.linkText("Suspend…")).click();
-		browser.findElement(By.cssSelector("main form button[type=submit]")).click();
+		navigate(browser.findElement(By.linkText("Suspend…")));
+		navigate(browser.findElement(By.cssSelector("main form button[type=submit]")));
 		assertThat(browser.findElement(By.cssSelector(".meta .status")).getText()).isEqualTo("suspended");
 		HttpResponse<String> refused = await(api, token, (response) -> response.statusCode() == 403);
 		assertThat(Api.code(refused)).isEqualTo("tenant_suspended");
@@ -173,6 +173,15 @@ class ConsoleEndToEndTest {
 		while (System.nanoTime() < deadline);
 		fail("The sample app still answered " + last.statusCode() + " " + last.headers().map() + " " + last.body());
 		return last;
+	}
+
+	/**
+	 * Clicks a link or a form's button and waits until the new page has replaced this
+	 * one: a click returns before the navigation it starts has finished.
+	 */
+	private static void navigate(WebElement element) {
+		element.click();
+		new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(element));
 	}
 
 }

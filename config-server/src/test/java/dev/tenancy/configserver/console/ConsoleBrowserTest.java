@@ -174,11 +174,11 @@ class ConsoleBrowserTest {
 		// find it by its e-mail domain
 		browser.get(BASE + "/console/tenants");
 		browser.findElement(By.id("q")).sendKeys(tenant.id().value() + ".example");
-		browser.findElement(By.cssSelector("form.search button")).click();
+		navigate(browser.findElement(By.cssSelector("form.search button")));
 		assertThat(browser.findElement(By.cssSelector("table.tenants tbody")).getText()).contains(tenant.id().value(),
 				"Acme Travel");
 		saveForReadme("tenants");
-		browser.findElement(By.linkText(tenant.id().value())).click();
+		navigate(browser.findElement(By.linkText(tenant.id().value())));
 
 		// change its rate limit
 		WebElement limit = browser.findElement(By.id("limit"));
@@ -187,20 +187,20 @@ class ConsoleBrowserTest {
 		saveForReadme("tenant");
 		limit.clear();
 		limit.sendKeys("120");
-		browser.findElement(By.cssSelector("form.tenant button[type=submit]")).click();
+		navigate(browser.findElement(By.cssSelector("form.tenant button[type=submit]")));
 		assertThat(browser.findElement(By.cssSelector(".notice")).getText()).contains("Saved");
 		assertThat(stored(tenant).config().rateLimit().limit()).isEqualTo(120);
 
 		// suspend it, after a confirmation that names it
-		browser.findElement(By.linkText("Suspend…")).click();
+		navigate(browser.findElement(By.linkText("Suspend…")));
 		assertThat(browser.findElement(By.tagName("h1")).getText()).contains("Acme Travel", tenant.id().value());
 		saveForReadme("confirm-suspend");
-		browser.findElement(By.cssSelector("main form button[type=submit]")).click();
+		navigate(browser.findElement(By.cssSelector("main form button[type=submit]")));
 		assertThat(browser.findElement(By.cssSelector(".meta .status")).getText()).isEqualTo("suspended");
 		assertThat(stored(tenant).status()).isEqualTo(TenantStatus.SUSPENDED);
 
 		// both in the audit trail, by the operator, newest first
-		browser.findElement(By.linkText("Audit trail")).click();
+		navigate(browser.findElement(By.linkText("Audit trail")));
 		List<WebElement> entries = browser.findElements(By.cssSelector(".timeline .entry"));
 		assertThat(entries).hasSizeGreaterThanOrEqualTo(3);
 		assertThat(entries.get(0).getText()).contains("operator").containsIgnoringCase("suspend");
@@ -219,7 +219,7 @@ class ConsoleBrowserTest {
 		WebElement window = browser.findElement(By.id("window"));
 		window.clear();
 		window.sendKeys("60");
-		browser.findElement(By.cssSelector("form.tenant button[type=submit]")).click();
+		navigate(browser.findElement(By.cssSelector("form.tenant button[type=submit]")));
 
 		assertThat(browser.findElement(By.id("limit-error")).getText())
 			.isEqualTo("must be a whole number of requests of at least 1");
@@ -242,7 +242,7 @@ class ConsoleBrowserTest {
 		WebElement limit = browser.findElement(By.id("limit"));
 		limit.clear();
 		limit.sendKeys("130");
-		browser.findElement(By.cssSelector("form.tenant button[type=submit]")).click();
+		navigate(browser.findElement(By.cssSelector("form.tenant button[type=submit]")));
 
 		String conflict = browser.findElement(By.cssSelector(".conflict")).getText();
 		assertThat(conflict).contains("Not saved", "someone-else", "rateLimit.limit: 500 → 130");
@@ -288,7 +288,7 @@ class ConsoleBrowserTest {
 	void signingOutEndsTheSession() {
 		signIn("operator", "operator-demo-password");
 		browser.get(BASE + "/console/tenants");
-		browser.findElement(By.cssSelector("form.signout button")).click();
+		navigate(browser.findElement(By.cssSelector("form.signout button")));
 		assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("You are signed out");
 
 		browser.get(BASE + "/console/tenants");
@@ -320,7 +320,7 @@ class ConsoleBrowserTest {
 		saveForReadme("sign-in");
 		browser.findElement(By.id("username")).sendKeys(user);
 		browser.findElement(By.id("password")).sendKeys(password);
-		browser.findElement(By.cssSelector("form button[type=submit]")).click();
+		navigate(browser.findElement(By.cssSelector("form button[type=submit]")));
 		new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/console/"));
 	}
 
@@ -373,6 +373,15 @@ class ConsoleBrowserTest {
 		catch (IOException | RuntimeException ex) {
 			// a screenshot is evidence, never the reason a test fails
 		}
+	}
+
+	/**
+	 * Clicks a link or a form's button and waits until the new page has replaced this
+	 * one: a click returns before the navigation it starts has finished.
+	 */
+	private static void navigate(WebElement element) {
+		element.click();
+		new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(element));
 	}
 
 }
