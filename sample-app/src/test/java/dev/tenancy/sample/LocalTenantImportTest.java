@@ -34,7 +34,15 @@ class LocalTenantImportTest {
 
 		assertThat(tenants).extracting((tenant) -> tenant.id().value())
 			.contains("acme", "globex", "initech", "alpine-escapes", "zephyr-sails");
-		assertThat(tenants.stream().filter((tenant) -> !tenant.id().value().startsWith("e2e-")).count()).isEqualTo(64);
+		// other tests of this JVM add tenants of their own: count those the first start
+		// imported
+		assertThat(tenants.stream()
+			.filter((tenant) -> this.registry.audit(tenant.id())
+				.stream()
+				.findFirst()
+				.filter((entry) -> entry.action().equals("imported") && entry.actor().equals(LocalTenantImport.ACTOR))
+				.isPresent())
+			.count()).isEqualTo(64);
 		assertThat(this.registry.find(TenantId.of("initech")).map(Tenant::status)).hasValue(TenantStatus.SUSPENDED);
 		assertThat(this.registry.audit(TenantId.of("acme")).get(0)).satisfies((entry) -> {
 			assertThat(entry.action()).isEqualTo("imported");

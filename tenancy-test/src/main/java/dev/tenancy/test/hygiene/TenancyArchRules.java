@@ -34,11 +34,11 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
  */
 public final class TenancyArchRules {
 
+	// @RabbitListener is not among them: the starter's listener advice runs every
+	// listener made by a container factory in its message's checked tenant.
 	private static final Set<String> BACKGROUND_ENTRY_POINTS = Set.of(
-			"org.springframework.scheduling.annotation.Scheduled",
-			"org.springframework.amqp.rabbit.annotation.RabbitListener",
-			"org.springframework.kafka.annotation.KafkaListener", "org.springframework.jms.annotation.JmsListener",
-			"org.springframework.context.event.EventListener",
+			"org.springframework.scheduling.annotation.Scheduled", "org.springframework.kafka.annotation.KafkaListener",
+			"org.springframework.jms.annotation.JmsListener", "org.springframework.context.event.EventListener",
 			"org.springframework.transaction.event.TransactionalEventListener");
 
 	private static final Set<String> TENANT_TYPES = Set.of("dev.tenancy.TenantId", "dev.tenancy.Tenant");
@@ -110,11 +110,13 @@ public final class TenancyArchRules {
 	}
 
 	/**
-	 * Work that starts outside a request ({@code @Scheduled}, message and event
-	 * listeners) and calls a repository directly must enter a tenant scope itself
-	 * ({@code TenantContext.run/call/supply}) in the same method; without one, row-level
-	 * security shows it nothing. Only direct calls are seen: a job that reaches the
-	 * repository through a service is the service's to scope.
+	 * Work that starts outside a request ({@code @Scheduled}, message and event listeners
+	 * other than {@code @RabbitListener}, which the starter's listener advice runs in the
+	 * message's tenant) and calls a repository directly must enter a tenant scope itself
+	 * ({@code TenantContext.run/call/supply}, or {@code TenantWork}'s methods) in the
+	 * same method; without one, row-level security shows it nothing. Only direct calls
+	 * are seen: a job that reaches the repository through a service is the service's to
+	 * scope.
 	 * @return the rule
 	 */
 	public static ArchRule backgroundWorkEntersATenantScope() {
@@ -131,14 +133,25 @@ public final class TenancyArchRules {
 					.anyMatch((call) -> isRepository(call.getTargetOwner()));
 				boolean entersScope = method.getMethodCallsFromSelf()
 					.stream()
-					.anyMatch((call) -> call.getTargetOwner().getName().equals("dev.tenancy.context.TenantContext")
-							&& List.of("run", "call", "supply").contains(call.getName()));
+					.anyMatch(TenancyArchRules::entersATenantScope);
 				if (callsRepository && !entersScope) {
 					events.add(SimpleConditionEvent.violated(method, method.getFullName()
 							+ " calls a repository outside any tenant scope; wrap the work in TenantContext.run"));
 				}
 			}
 		}).allowEmptyShould(true).as("background work enters a tenant scope before calling a repository");
+	}
+
+	/**
+	 * {@code TenantContext.run/call/supply}, or {@code TenantWork}'s, which check the
+	 * tenant first.
+	 */
+	private static boolean entersATenantScope(JavaMethodCall call) {
+		String owner = call.getTargetOwner().getName();
+		return (owner.equals("dev.tenancy.context.TenantContext")
+				&& List.of("run", "call", "supply").contains(call.getName()))
+				|| (owner.equals("dev.tenancy.context.TenantWork")
+						&& List.of("run", "call", "supply", "forEachActiveTenant").contains(call.getName()));
 	}
 
 	static boolean isRepository(JavaClass type) {

@@ -244,7 +244,7 @@ public final class TenantSqlGuard implements BeanPostProcessor {
 			join pg_namespace n on n.oid = c.relnamespace
 			join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
 			where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema')
-			  and not (c.relname = 'tenant_audit' and exists (select 1 from pg_class h
+			  and not (c.relname in ('tenant_audit', 'tenant_email_domain', 'tenant_secret') and exists (select 1 from pg_class h
 			           where h.relnamespace = c.relnamespace and h.relname = 'tenancy_schema_history'))
 			""";
 
