@@ -235,7 +235,13 @@ public final class ConfigChangeFanout {
 		}
 		double busyWall = (System.nanoTime() - wallStart) / 1e9;
 		double busyCpu = (cpuTicks(serverPid) - cpuBefore) / (double) clockTicks();
-		admin("POST", "/admin/tenants/" + this.tenant + "/resume");
+		try {
+			// never leave the tenant suspended (409 when the last change resumed it)
+			admin("POST", "/admin/tenants/" + this.tenant + "/resume");
+		}
+		catch (IllegalStateException ex) {
+			// already active
+		}
 		safety.shutdownNow();
 		feed.shutdownNow();
 		for (Connection connection : open) {
