@@ -13,6 +13,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.tenancy.registry.CachingTenantRegistry;
 import dev.tenancy.registry.TenantAdministration;
 import dev.tenancy.registry.bus.TenantChangedRemoteEvent;
 import dev.tenancy.registry.jdbc.PostgresChangeListener;
@@ -36,11 +37,15 @@ public class TenantChangeBusConfiguration {
 
 	@Bean(destroyMethod = "close")
 	TenantChangePublisher tenantChangePublisher(ObjectProvider<TenantAdministration> administration,
-			ApplicationEventPublisher events, BusProperties bus, JdbcConnectionDetails database) {
+			ApplicationEventPublisher events, BusProperties bus, JdbcConnectionDetails database,
+			ObjectProvider<CachingTenantRegistry> cache) {
+		CachingTenantRegistry tenants = cache.getIfUnique();
 		return new TenantChangePublisher(administration.getObject(), events, bus::getId, SAFETY_INTERVAL,
 				(wake) -> new PostgresChangeListener(PostgresChangeListener.ConnectionFactory
 					.forUrl(database.getJdbcUrl(), database.getUsername(), database.getPassword()),
-						(tenant) -> wake.run(), wake));
+						(tenant) -> wake.run(), wake),
+				(tenants != null) ? tenants::invalidate : (tenant) -> {
+				});
 	}
 
 	/** Publishing starts once the bus's output binding exists. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -13,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.cloud.bus.event.PathDestinationFactory;
 import org.springframework.context.ApplicationEventPublisher;
 
+import dev.tenancy.TenantId;
 import dev.tenancy.registry.TenantAdministration;
 import dev.tenancy.registry.TenantChanges;
 import dev.tenancy.registry.bus.TenantChangedRemoteEvent;
@@ -28,6 +30,14 @@ import dev.tenancy.registry.bus.TenantChangedRemoteEvent;
  * (the broker is down) is not retried: every instance was disconnected from the bus too,
  * and catches up from the feed when its consumer is back. Several config server replicas
  * each publish every change; receivers tolerate duplicates.
+ * <p>
+ * Before a change is published, this server's own cache of that tenant is invalidated
+ * ({@code beforePublish}): an instance that receives the event asks this server for the
+ * tenant at once, and the cache's own invalidation comes from another {@code LISTEN}
+ * connection that may hear of the change later than this publisher. Without it, the
+ * instance could be answered the old tenant (a 304) and keep it until its next safety
+ * poll. With several replicas, each invalidates before it publishes, so the last event an
+ * instance receives for a change is always followed by fresh answers.
  */
 final class TenantChangePublisher implements AutoCloseable {
 
@@ -49,6 +59,8 @@ final class TenantChangePublisher implements AutoCloseable {
 
 	private final Function<Runnable, AutoCloseable> notifications;
 
+	private final Consumer<TenantId> beforePublish;
+
 	private AutoCloseable listening;
 
 	private final AtomicLong published = new AtomicLong();
@@ -67,10 +79,14 @@ final class TenantChangePublisher implements AutoCloseable {
 	 * @param safetyInterval longest time between reads of the feed
 	 * @param notifications starts listening for change notifications, calling the given
 	 * runnable on each (and after each gap in them)
+	 * @param beforePublish told each changed tenant before its event is published
+	 * (invalidates this server's cache of it)
 	 */
 	TenantChangePublisher(TenantAdministration administration, ApplicationEventPublisher events, Supplier<String> busId,
-			Duration safetyInterval, Function<Runnable, AutoCloseable> notifications) {
+			Duration safetyInterval, Function<Runnable, AutoCloseable> notifications,
+			Consumer<TenantId> beforePublish) {
 		this.notifications = notifications;
+		this.beforePublish = beforePublish;
 		this.administration = administration;
 		this.events = events;
 		this.busId = busId;
@@ -135,6 +151,7 @@ final class TenantChangePublisher implements AutoCloseable {
 	}
 
 	private void publish(TenantChanges.Change change) {
+		TenantId.parse(change.tenant()).ifPresent(this.beforePublish);
 		try {
 			this.events.publishEvent(new TenantChangedRemoteEvent(this, this.busId.get(),
 					new PathDestinationFactory().getDestination(null), change.tenant(), change.version(),
