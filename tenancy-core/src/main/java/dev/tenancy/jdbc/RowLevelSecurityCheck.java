@@ -15,8 +15,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * database role: PostgreSQL skips RLS for superusers, for roles with {@code BYPASSRLS},
  * and for a table's owner unless the table forces it. So the application role must be
  * none of these, and every table with a {@code tenant_id} column must have RLS enabled
- * and forced, except the tenant registry's audit table, which holds every tenant's
- * history by design.
+ * and forced, except the tenant registry's own tables ({@link TenantTables}), which span
+ * every tenant by design.
  */
 public final class RowLevelSecurityCheck {
 
@@ -43,34 +43,21 @@ public final class RowLevelSecurityCheck {
 				problems.add("database role '" + role + "' has BYPASSRLS");
 			}
 		});
-		this.jdbc
-			.sql("""
-					select n.nspname as schema, c.relname as table, pg_get_userbyid(c.relowner) as owner,
-					       c.relrowsecurity as enabled, c.relforcerowsecurity as forced,
-					       pg_has_role(current_user, c.relowner, 'USAGE') as owned
-					from pg_class c
-					join pg_namespace n on n.oid = c.relnamespace
-					join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
-					where c.relkind in ('r', 'p')
-					  and n.nspname not in ('pg_catalog', 'information_schema')
-					  -- the tenant registry's own tables span all tenants by design (its audit trail,
-					  -- e-mail domain index and encrypted secrets): not tenant data (their schema is
-					  -- the one holding the registry's Flyway history)
-					  and not (c.relname in ('tenant_audit', 'tenant_email_domain', 'tenant_secret') and exists (select 1 from pg_class h
-					           where h.relnamespace = c.relnamespace and h.relname = 'tenancy_schema_history'))
-					order by 1, 2
-					""")
-			.query((rs) -> {
-				String table = rs.getString("schema") + "." + rs.getString("table");
-				if (!rs.getBoolean("enabled") || !rs.getBoolean("forced")) {
-					problems.add("table " + table
-							+ " has a tenant_id column but row-level security is not enabled and forced");
-				}
-				if (rs.getBoolean("owned")) {
-					problems.add("database role '" + role + "' owns (or is a member of the owner of) table " + table
-							+ "; run migrations as a separate owner role");
-				}
-			});
+		this.jdbc.sql("""
+				select n.nspname as schema, c.relname as table, pg_get_userbyid(c.relowner) as owner,
+				       c.relrowsecurity as enabled, c.relforcerowsecurity as forced,
+				       pg_has_role(current_user, c.relowner, 'USAGE') as owned
+				""" + TenantTables.FROM_TENANT_TABLES + "order by 1, 2").query((rs) -> {
+			String table = rs.getString("schema") + "." + rs.getString("table");
+			if (!rs.getBoolean("enabled") || !rs.getBoolean("forced")) {
+				problems
+					.add("table " + table + " has a tenant_id column but row-level security is not enabled and forced");
+			}
+			if (rs.getBoolean("owned")) {
+				problems.add("database role '" + role + "' owns (or is a member of the owner of) table " + table
+						+ "; run migrations as a separate owner role");
+			}
+		});
 		return problems;
 	}
 

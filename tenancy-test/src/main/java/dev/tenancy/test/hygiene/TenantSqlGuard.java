@@ -24,6 +24,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 import dev.tenancy.context.TenantContext;
+import dev.tenancy.jdbc.TenantTables;
 
 /**
  * Watches SQL for statements that name a tenant table (one with a {@code tenant_id}
@@ -238,14 +239,6 @@ public final class TenantSqlGuard implements BeanPostProcessor {
 
 	}
 
-	private static final String TENANT_TABLES = """
-			select n.nspname, c.relname
-			from pg_class c
-			join pg_namespace n on n.oid = c.relnamespace
-			join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
-			where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema')
-			  and not (c.relname in ('tenant_audit', 'tenant_email_domain', 'tenant_secret') and exists (select 1 from pg_class h
-			           where h.relnamespace = c.relnamespace and h.relname = 'tenancy_schema_history'))
-			""";
+	private static final String TENANT_TABLES = "select n.nspname, c.relname " + TenantTables.FROM_TENANT_TABLES;
 
 }

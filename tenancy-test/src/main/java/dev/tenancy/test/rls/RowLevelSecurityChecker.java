@@ -12,6 +12,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import dev.tenancy.jdbc.RowLevelSecurityCheck;
+import dev.tenancy.jdbc.TenantTables;
 import dev.tenancy.jdbc.TenantTransactionListener;
 
 /**
@@ -88,16 +89,7 @@ public final class RowLevelSecurityChecker {
 	private List<String> policyProblems() {
 		JdbcClient jdbc = JdbcClient.create(this.dataSource);
 		List<String> tables = jdbc
-			.sql("""
-					select n.nspname || '.' || c.relname
-					from pg_class c
-					join pg_namespace n on n.oid = c.relnamespace
-					join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
-					where c.relkind in ('r', 'p')
-					  and n.nspname not in ('pg_catalog', 'information_schema')
-					  and not (c.relname in ('tenant_audit', 'tenant_email_domain', 'tenant_secret') and exists (select 1 from pg_class h
-					           where h.relnamespace = c.relnamespace and h.relname = 'tenancy_schema_history'))
-					order by 1""")
+			.sql("select n.nspname || '.' || c.relname " + TenantTables.FROM_TENANT_TABLES + "order by 1")
 			.query(String.class)
 			.list();
 		Map<String, List<Policy>> policies = new LinkedHashMap<>();
