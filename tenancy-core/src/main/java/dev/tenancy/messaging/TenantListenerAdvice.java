@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.aopalliance.aop.Advice;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -39,6 +40,12 @@ import dev.tenancy.context.TenantWork;
  * tenant is never retried, and every retry of a valid message runs in its tenant. A batch
  * is delivered only when all its messages name the same active tenant. Messages consumed
  * from a global queue run with no tenant, whatever their header.
+ * <p>
+ * With a {@link TenantMessageSignature}, a message must also carry a valid
+ * {@value TenantMessageHeaders#SIGNATURE} for its tenant and body (made by
+ * {@link TenantMessageStamper} with the same keys); one without, or with a signature for
+ * another tenant, another body or another key, is rejected in the same way. Without it,
+ * whoever may publish to a listener's queue chooses the tenant its message runs in.
  */
 public final class TenantListenerAdvice implements MethodInterceptor {
 
@@ -50,16 +57,40 @@ public final class TenantListenerAdvice implements MethodInterceptor {
 
 	private final Set<String> globalQueues;
 
+	private final TenantMessageSignature signature;
+
+	private final boolean acceptUnsigned;
+
+	/** Whether the first unsigned tenant message was warned about (once is enough). */
+	private final AtomicBoolean warnedUnsigned = new AtomicBoolean();
+
 	/**
-	 * Create the advice.
+	 * Create the advice for messages that are not signed.
 	 * @param work checks tenants and runs work for them
 	 * @param header the header name, normally {@value TenantMessageHeaders#TENANT}
 	 * @param globalQueues queues whose messages are no tenant's
 	 */
 	public TenantListenerAdvice(TenantWork work, String header, Collection<String> globalQueues) {
+		this(work, header, globalQueues, null, true);
+	}
+
+	/**
+	 * Create the advice.
+	 * @param work checks tenants and runs work for them
+	 * @param header the header name, normally {@value TenantMessageHeaders#TENANT}
+	 * @param globalQueues queues whose messages are no tenant's
+	 * @param signature verifies each message's signature, or {@code null} to accept
+	 * unsigned messages
+	 * @param acceptUnsigned whether a message with no signature at all is still accepted
+	 * (while senders are upgraded to sign); a signature that is present must be valid
+	 */
+	public TenantListenerAdvice(TenantWork work, String header, Collection<String> globalQueues,
+			TenantMessageSignature signature, boolean acceptUnsigned) {
 		this.work = Objects.requireNonNull(work, "work");
 		this.header = Objects.requireNonNull(header, "header");
 		this.globalQueues = Set.copyOf(globalQueues);
+		this.signature = signature;
+		this.acceptUnsigned = acceptUnsigned;
 	}
 
 	/**
@@ -168,8 +199,23 @@ public final class TenantListenerAdvice implements MethodInterceptor {
 		if (!(value instanceof String text)) {
 			throw reject("a message whose " + this.header + " header is not text");
 		}
-		return TenantId.parse(text)
+		TenantId tenant = TenantId.parse(text)
 			.orElseThrow(() -> reject("a message whose " + this.header + " header is not a valid tenant id"));
+		if (this.signature == null) {
+			if (this.warnedUnsigned.compareAndSet(false, true)) {
+				logger.warn("Tenant messages are not signed (tenancy.messaging.signing-key is not set): whoever may "
+						+ "publish to a listener's queue chooses the tenant its message runs in");
+			}
+		}
+		else {
+			Object signed = properties.getHeader(TenantMessageHeaders.SIGNATURE);
+			boolean unsignedAccepted = signed == null && this.acceptUnsigned;
+			if (!unsignedAccepted && (!(signed instanceof String presented)
+					|| !this.signature.verify(tenant, message.getBody(), presented))) {
+				throw reject("a message without a valid " + TenantMessageHeaders.SIGNATURE + " header");
+			}
+		}
+		return tenant;
 	}
 
 	private AmqpRejectAndDontRequeueException reject(String what) {

@@ -20,6 +20,10 @@ import dev.tenancy.context.TenantContext;
  * carries a tenant header must carry the context's tenant: a different one (a value
  * copied from untrusted input, say) fails the send rather than being trusted or silently
  * replaced.
+ * <p>
+ * With a {@link TenantMessageSignature}, the message also gets the
+ * {@value TenantMessageHeaders#SIGNATURE} header: the tenant and body signed, so that a
+ * listener can tell the library's messages from anyone else's.
  */
 public final class TenantMessageStamper implements MessagePostProcessor {
 
@@ -27,14 +31,27 @@ public final class TenantMessageStamper implements MessagePostProcessor {
 
 	private final Set<String> globalExchanges;
 
+	private final TenantMessageSignature signature;
+
 	/**
-	 * Create a stamper.
+	 * Create a stamper that does not sign.
 	 * @param header the header name, normally {@value TenantMessageHeaders#TENANT}
 	 * @param globalExchanges exchanges whose messages may be sent without a tenant
 	 */
 	public TenantMessageStamper(String header, Collection<String> globalExchanges) {
+		this(header, globalExchanges, null);
+	}
+
+	/**
+	 * Create a stamper.
+	 * @param header the header name, normally {@value TenantMessageHeaders#TENANT}
+	 * @param globalExchanges exchanges whose messages may be sent without a tenant
+	 * @param signature signs each tenant's message, or {@code null} not to sign
+	 */
+	public TenantMessageStamper(String header, Collection<String> globalExchanges, TenantMessageSignature signature) {
 		this.header = header;
 		this.globalExchanges = Set.copyOf(globalExchanges);
+		this.signature = signature;
 	}
 
 	@Override
@@ -65,6 +82,10 @@ public final class TenantMessageStamper implements MessagePostProcessor {
 							+ "): the header is set from the context, never from elsewhere");
 		}
 		message.getMessageProperties().setHeader(this.header, tenant.value());
+		if (this.signature != null) {
+			message.getMessageProperties()
+				.setHeader(TenantMessageHeaders.SIGNATURE, this.signature.sign(tenant, message.getBody()));
+		}
 		return message;
 	}
 

@@ -1,6 +1,7 @@
 package dev.tenancy.messaging;
 
 import java.net.URI;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -83,6 +84,9 @@ class TenantMessagingTest {
 
 	final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
 
+	/** What the listener's advice verifies messages with; {@code null}: unsigned. */
+	TenantMessageSignature signature;
+
 	static Tenant tenant(String id, TenantStatus status) {
 		return new Tenant(TenantId.of(id), null, status, null, 1);
 	}
@@ -125,7 +129,8 @@ class TenantMessagingTest {
 			.backOffOptions(10, 1.0, 10)
 			.recoverer(new RejectAndDontRequeueRecoverer())
 			.build());
-		TenantListenerAdvice advice = new TenantListenerAdvice(this.work, TenantMessageHeaders.TENANT, List.of());
+		TenantListenerAdvice advice = new TenantListenerAdvice(this.work, TenantMessageHeaders.TENANT, List.of(),
+				this.signature, false);
 		TenantListenerAdvice.applyTo(factory, advice);
 		TenantListenerAdvice.applyTo(factory, advice);
 		assertThat(factory.getAdviceChain()).hasSize(2);
@@ -229,6 +234,54 @@ class TenantMessagingTest {
 			.isEqualTo("initech");
 		awaitProcessed(valid.size());
 		assertThat(this.processed).containsExactlyElementsOf(valid);
+	}
+
+	@Test
+	void withSigningOnlyMessagesSignedForTheirTenantAndBodyRunAndTheRestAreDeadLettered() throws Exception {
+		byte[] current = randomKey();
+		byte[] previous = randomKey();
+		this.signature = new TenantMessageSignature(current, List.of(previous));
+		TenantMessageSignature beforeRotation = new TenantMessageSignature(previous, List.of());
+		TenantMessageSignature someoneElses = new TenantMessageSignature(randomKey(), List.of());
+		listen(this::recordTenant);
+		RabbitTemplate signed = new RabbitTemplate(this.connectionFactory);
+		signed.addBeforePublishPostProcessors(
+				new TenantMessageStamper(TenantMessageHeaders.TENANT, List.of(), this.signature));
+		RabbitTemplate signedBeforeRotation = new RabbitTemplate(this.connectionFactory);
+		signedBeforeRotation.addBeforePublishPostProcessors(
+				new TenantMessageStamper(TenantMessageHeaders.TENANT, List.of(), beforeRotation));
+		TenantContext.run(ACME, () -> signed.send("", this.name, text("signed")));
+		TenantContext.run(GLOBEX, () -> signedBeforeRotation.send("", this.name, text("signed with the previous key")));
+
+		String acmesSignature = this.signature.sign(ACME, "moved".getBytes());
+		List<Object[]> forged = List.of(new Object[] { "unsigned", null },
+				new Object[] { "another key", someoneElses.sign(ACME, "another key".getBytes()) },
+				// acme's genuine signature, under another tenant's header
+				new Object[] { "moved", acmesSignature },
+				// a genuine signature of another body
+				new Object[] { "altered", this.signature.sign(ACME, "original".getBytes()) },
+				new Object[] { "not base64", "v1=!!!" }, new Object[] { "no version", acmesSignature.substring(3) },
+				new Object[] { "oversized", "v1=" + "A".repeat(100_000) }, new Object[] { "empty", "" },
+				new Object[] { "number", 42 });
+		for (Object[] message : forged) {
+			MessageProperties properties = new MessageProperties();
+			properties.setHeader(TenantMessageHeaders.TENANT, "moved".equals(message[0]) ? "globex" : "acme");
+			if (message[1] != null) {
+				properties.setHeader(TenantMessageHeaders.SIGNATURE, message[1]);
+			}
+			this.rawSender.send("", this.name, new Message(((String) message[0]).getBytes(), properties));
+		}
+		assertThat(deadLetters(forged.size())).extracting((message) -> new String(message.getBody()))
+			.containsExactlyElementsOf(forged.stream().map((message) -> (String) message[0]).toList());
+		awaitProcessed(2);
+		assertThat(this.processed).containsExactly("signed as acme/acme",
+				"signed with the previous key as globex/globex");
+	}
+
+	static byte[] randomKey() {
+		byte[] key = new byte[32];
+		new SecureRandom().nextBytes(key);
+		return key;
 	}
 
 	@Test

@@ -1,5 +1,7 @@
 package dev.tenancy.autoconfigure;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -104,6 +106,60 @@ class TenancyMessagingAutoConfigurationTest {
 					admin.deleteQueue(QUEUE + ".dlq");
 				}
 			});
+	}
+
+	@Test
+	void withASigningKeyOnlySignedMessagesReachListeners() {
+		String key = Base64.getEncoder().encodeToString("k".repeat(32).getBytes(StandardCharsets.US_ASCII));
+		this.runner.withUserConfiguration(ListeningApplication.class)
+			.withPropertyValues("test.queue=" + QUEUE, "tenancy.messaging.signing-key=" + key)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				RabbitTemplate template = context.getBean(RabbitTemplate.class);
+				RabbitAdmin admin = new RabbitAdmin(template.getConnectionFactory());
+				try {
+					ListeningApplication listener = context.getBean(ListeningApplication.class);
+					// a publisher that knows the header, not the key
+					new RabbitTemplate(template.getConnectionFactory()).send(QUEUE,
+							MessageBuilder.withBody("forged".getBytes())
+								.setHeader(TenantMessageHeaders.TENANT, "acme")
+								.build());
+					TenantContext.run(TenantId.of("acme"), () -> template.convertAndSend(QUEUE, "signed"));
+					assertThat(listener.received.poll(20, TimeUnit.SECONDS)).isEqualTo("signed as acme");
+					Message refused = template.receive(QUEUE + ".dlq", 20_000);
+					assertThat(refused).isNotNull();
+					assertThat(new String(refused.getBody())).isEqualTo("forged");
+					assertThat(listener.received).isEmpty();
+				}
+				finally {
+					context.stop();
+					admin.deleteQueue(QUEUE);
+					admin.deleteQueue(QUEUE + ".dlq");
+				}
+			});
+	}
+
+	@Test
+	void badSigningKeysStopTheStartSayingHowToFixThem() {
+		String shortKey = Base64.getEncoder().encodeToString(new byte[16]);
+		String goodKey = Base64.getEncoder().encodeToString(new byte[32]);
+		for (String[] properties : List.of(new String[] { "tenancy.messaging.signing-key=not base64!" },
+				new String[] { "tenancy.messaging.signing-key=" + shortKey },
+				new String[] { "tenancy.messaging.signing-key=" + goodKey,
+						"tenancy.messaging.previous-signing-keys=" + shortKey },
+				new String[] { "tenancy.messaging.previous-signing-keys=" + goodKey })) {
+			this.runner.withPropertyValues(properties).run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(TenancyConfigurationException.class)
+					.hasMessageContaining("tenancy.messaging.")
+					.satisfies((failure) -> assertThat(((TenancyConfigurationException) failure).getAction())
+						.contains("base64"))
+					.message()
+					.doesNotContain(goodKey)
+					.doesNotContain(shortKey);
+			});
+		}
 	}
 
 	@Test
