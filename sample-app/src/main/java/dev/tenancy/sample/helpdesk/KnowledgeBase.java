@@ -75,7 +75,7 @@ public class KnowledgeBase {
 	@Cacheable(cacheNames = SEARCH_CACHE, key = "#query")
 	@Transactional(readOnly = true)
 	public SearchResult search(String query) {
-		return new SearchResult(match(query));
+		return new SearchResult(match(query, MAX_RESULTS));
 	}
 
 	/**
@@ -99,19 +99,11 @@ public class KnowledgeBase {
 		if (words.isEmpty()) {
 			return List.of();
 		}
-		return this.jdbc
-			.sql("select " + HIT + " from travel.helpdesk_article,"
-					+ " websearch_to_tsquery(cast(:language as regconfig), :query) q"
-					+ " where tenant_id = :tenant and document @@ q order by rank desc, id limit :limit")
-			.param("language", this.language.current())
-			.param("query", String.join(" or ", words))
-			.param("tenant", TenantContext.require().value())
-			.param("limit", Math.min(limit, MAX_RESULTS))
-			.query(KnowledgeBase::hit)
-			.list();
+		return match(String.join(" or ", words), Math.min(limit, MAX_RESULTS));
 	}
 
-	private List<ArticleHit> match(String query) {
+	/** The current tenant's articles matching a web-search query, best first. */
+	private List<ArticleHit> match(String query, int limit) {
 		return this.jdbc
 			.sql("select " + HIT + " from travel.helpdesk_article,"
 					+ " websearch_to_tsquery(cast(:language as regconfig), :query) q"
@@ -119,7 +111,7 @@ public class KnowledgeBase {
 			.param("language", this.language.current())
 			.param("query", query)
 			.param("tenant", TenantContext.require().value())
-			.param("limit", MAX_RESULTS)
+			.param("limit", limit)
 			.query(KnowledgeBase::hit)
 			.list();
 	}
