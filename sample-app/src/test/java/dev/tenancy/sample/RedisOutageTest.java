@@ -1,10 +1,15 @@
 package dev.tenancy.sample;
 
+import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,10 +26,16 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 import dev.tenancy.ratelimit.MicrometerRateLimitMetrics;
+import dev.tenancy.sample.helpdesk.KnowledgeBase;
 import dev.tenancy.sample.RateLimiting.Instance;
 import dev.tenancy.test.TcpProxy;
+import dev.tenancy.test.TestServices;
 
 import static dev.tenancy.sample.RateLimiting.limit;
 import static dev.tenancy.sample.RateLimiting.remaining;
@@ -176,6 +187,79 @@ class RedisOutageTest {
 				switchMillis, backMillis, statuses.get(200), TimeUnit.NANOSECONDS.toMillis(slowest.get()),
 				(long) (fallbacksDuring - fallbacksBefore));
 		assertThat(slowest.get()).as("no request waited for Redis").isLessThan(TimeUnit.SECONDS.toNanos(1));
+	}
+
+	/**
+	 * The helpdesk's search cache is on the same Redis: cut or frozen, every search is
+	 * still answered, from PostgreSQL, with the same hits and without waiting on Redis;
+	 * back, it caches again by itself.
+	 */
+	@Test
+	void searchesAreAnsweredFromTheDatabaseWhileRedisIsAwayAndCachedAgainWhenItIsBack() throws Exception {
+		ConfigurableApplicationContext context = ThirdInstance.context();
+		Api api = ThirdInstance.api();
+		TcpProxy redis = ThirdInstance.redis();
+		// What is cached, seen straight in Redis, not through the proxy
+		URI server = TestServices.redisUri();
+		LettuceConnectionFactory direct = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration(server.getHost(), server.getPort()));
+		direct.start();
+		try {
+			searchesSurvive(context, api, redis, new StringRedisTemplate(direct));
+		}
+		finally {
+			direct.destroy();
+		}
+	}
+
+	private void searchesSurvive(ConfigurableApplicationContext context, Api api, TcpProxy redis,
+			StringRedisTemplate keys) throws InterruptedException {
+		String query = "baggage allowance";
+		List<String> expected = searchTitles(api, context, query);
+		assertThat(expected).isNotEmpty();
+		assertThat(cachedSearches(keys, query)).as("cached while Redis is there").isNotEmpty();
+
+		for (Runnable outage : List.<Runnable>of(redis::cut, redis::freeze)) {
+			outage.run();
+			try {
+				for (String search : List.of(query, "passport " + UUID.randomUUID().toString().substring(0, 8))) {
+					long sent = System.nanoTime();
+					List<String> titles = searchTitles(api, context, search);
+					long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
+					assertThat(millis).as("%s answered while Redis is %s", search, redis.isCut() ? "cut" : "frozen")
+						.isLessThan(3000);
+					if (search.equals(query)) {
+						assertThat(titles).isEqualTo(expected);
+					}
+				}
+			}
+			finally {
+				redis.restore();
+			}
+		}
+
+		String fresh = "visa " + UUID.randomUUID().toString().substring(0, 8);
+		long restoredAt = System.nanoTime();
+		while (cachedSearches(keys, fresh).isEmpty()) {
+			assertThat(System.nanoTime() - restoredAt).as("cached again within 20 s of Redis coming back")
+				.isLessThan(TimeUnit.SECONDS.toNanos(20));
+			searchTitles(api, context, fresh);
+			Thread.sleep(100);
+		}
+	}
+
+	private static List<String> searchTitles(Api api, ConfigurableApplicationContext context, String query) {
+		String bearer = Api.bearer(LocalTokens.forTenant(context, "acme", "searcher-" + UUID.randomUUID()));
+		HttpResponse<String> response = api
+			.get("/api/helpdesk/search?q=" + URLEncoder.encode(query, StandardCharsets.UTF_8), "Authorization", bearer);
+		assertThat(response.statusCode()).as("%s: %s", query, response.body()).isEqualTo(200);
+		List<String> titles = new ArrayList<>();
+		Api.json(response).path("items").forEach((item) -> titles.add(item.path("title").asString()));
+		return titles;
+	}
+
+	private static Set<String> cachedSearches(StringRedisTemplate keys, String query) {
+		return keys.keys(TestRedis.KEY_PREFIX + ":cache:" + KnowledgeBase.SEARCH_CACHE + "::{acme}:*:" + query);
 	}
 
 }

@@ -10,11 +10,11 @@ import dev.tenancy.test.TestServices;
 
 /**
  * A third instance of the app on the same database and Redis, started by hand once per
- * test JVM, whose Redis connection runs through a {@link TcpProxy}:
- * {@link #redis()}{@code .cut()} takes Redis away from this instance only (its connection
- * is closed and new ones are refused) while the other instances keep it, and
- * {@code restore()} gives it back. Between outages it is a normal instance. It stops with
- * the JVM.
+ * test JVM, whose Redis connections (the rate limiter's and the search cache's) run
+ * through a {@link TcpProxy}: {@link #redis()}{@code .cut()} takes Redis away from this
+ * instance only (its connections are closed and new ones are refused) while the other
+ * instances keep it, and {@code restore()} gives it back. Between outages it is a normal
+ * instance. It stops with the JVM.
  */
 final class ThirdInstance {
 
@@ -31,7 +31,8 @@ final class ThirdInstance {
 			proxy = new TcpProxy(redis.getHost(), redis.getPort());
 			context = new SpringApplicationBuilder(SampleApplication.class).profiles("local")
 				.run(TestDatabase.args("server.port=0",
-						"tenancy.rate-limit.redis.url=redis://" + proxy.host() + ":" + proxy.port()));
+						"tenancy.rate-limit.redis.url=redis://" + proxy.host() + ":" + proxy.port(),
+						"spring.data.redis.url=redis://" + proxy.host() + ":" + proxy.port()));
 		}
 		return context;
 	}
