@@ -57,6 +57,10 @@ public class KnowledgeBase {
 
 	private static final String HIT = "id::text as id, title, left(body, 240) as excerpt, ts_rank_cd(document, q) as rank";
 
+	/** The current tenant's articles, as {@link #article} reads them. */
+	private static final String TENANT_ARTICLES = "select id::text as id, title, body, language::text as language,"
+			+ " updated_at from travel.helpdesk_article where tenant_id = :tenant";
+
 	private final JdbcClient jdbc;
 
 	private final TextSearchLanguage language;
@@ -123,9 +127,7 @@ public class KnowledgeBase {
 	 */
 	@Transactional(readOnly = true)
 	public List<Article> list(int limit) {
-		return this.jdbc.sql(
-				"select id::text as id, title, body, language::text as language, updated_at from travel.helpdesk_article"
-						+ " where tenant_id = :tenant order by title, id limit :limit")
+		return this.jdbc.sql(TENANT_ARTICLES + " order by title, id limit :limit")
 			.param("tenant", TenantContext.require().value())
 			.param("limit", limit)
 			.query(KnowledgeBase::article)
@@ -139,9 +141,7 @@ public class KnowledgeBase {
 	 */
 	@Transactional(readOnly = true)
 	public Optional<Article> find(UUID id) {
-		return this.jdbc.sql(
-				"select id::text as id, title, body, language::text as language, updated_at from travel.helpdesk_article"
-						+ " where tenant_id = :tenant and id = :id")
+		return this.jdbc.sql(TENANT_ARTICLES + " and id = :id")
 			.param("tenant", TenantContext.require().value())
 			.param("id", id)
 			.query(KnowledgeBase::article)
