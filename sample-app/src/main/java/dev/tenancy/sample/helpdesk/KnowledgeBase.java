@@ -55,7 +55,14 @@ public class KnowledgeBase {
 
 	private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]{2,40}");
 
-	private static final String HIT = "id::text as id, title, left(body, 240) as excerpt, ts_rank_cd(document, q) as rank";
+	/**
+	 * A hit's columns. The rank is widened to {@code float8} in SQL: read as a
+	 * {@code real}, the driver gives its decimal text (0.7714286) until it switches a
+	 * statement to binary transfer after a few executions, and then the float's exact
+	 * value (0.7714285850524902), so the same hit would be answered two ways.
+	 */
+	private static final String HIT = "id::text as id, title, left(body, 240) as excerpt,"
+			+ " ts_rank_cd(document, q)::float8 as rank";
 
 	/** The current tenant's articles, as {@link #article} reads them. */
 	private static final String TENANT_ARTICLES = "select id::text as id, title, body, language::text as language,"
